@@ -1,0 +1,69 @@
+# codat-connections: every command a developer or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP_VERSION := 26.3
+UPSTREAM ?= ../shared/codat/Codat-Platform.yaml
+SPEC := openapi/connections.yaml
+GEN_PACKAGE := codat_connections_api
+GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate \
+	--path $(SPEC) --config generator-config.yaml --custom-template-path openapi/templates \
+	--meta none --overwrite --fail-on-warning
+
+.PHONY: help install vendor-spec generate check-generated check-spec lint typecheck pytest test demo demo-live bench clean
+
+help:
+	@echo "make test         lint, mypy --strict, drift checks and the whole test suite (creates .venv)"
+	@echo "make demo         walkthrough of every operation against the embedded fake Codat"
+	@echo "make demo-live    read-only walkthrough against api.codat.io (CODAT_API_KEY, CODAT_COMPANY_ID)"
+	@echo "make bench        benchmarks against raw httpx and codat-platform"
+	@echo "make vendor-spec  re-derive $(SPEC) from UPSTREAM=$(UPSTREAM)"
+	@echo "make generate     regenerate generated/$(GEN_PACKAGE) from $(SPEC)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+
+# Installed once per change of pyproject.toml: pinned pip, pinned dev tools, the project editable.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)"
+	$(BIN)/python -m pip install --quiet --group dev -e .
+	@touch $@
+
+install: $(VENV)/.installed
+
+vendor-spec: install
+	$(BIN)/python openapi/vendor.py --upstream $(UPSTREAM) --output $(SPEC)
+
+generate: install
+	$(GENERATE) --output-path generated/$(GEN_PACKAGE)
+	@touch generated/$(GEN_PACKAGE)/py.typed
+
+check-generated: install
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GENERATE) --output-path "$$tmp/$(GEN_PACKAGE)" > /dev/null && touch "$$tmp/$(GEN_PACKAGE)/py.typed" && \
+	if diff -r "$$tmp/$(GEN_PACKAGE)" generated/$(GEN_PACKAGE) -x __pycache__ > "$$tmp/diff"; then \
+		echo "ok: generated/$(GEN_PACKAGE) matches $(SPEC) and openapi/templates"; \
+	else cat "$$tmp/diff"; echo "error: generated/ drifted; run 'make generate' (never edit it by hand)"; exit 1; fi
+
+check-spec: install
+	$(BIN)/python openapi/vendor.py --upstream $(UPSTREAM) --output $(SPEC) --check --skip-missing
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest -q
+
+test: lint typecheck check-spec check-generated pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .prism

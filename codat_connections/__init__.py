@@ -1,0 +1,1 @@
+"""Typed client for the connections endpoints of Codat's Platform API."""

@@ -1,0 +1,225 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.connection import Connection
+from ...models.create_connection_request import CreateConnectionRequest
+from ...models.error_message import ErrorMessage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    company_id: str,
+    *,
+    body: CreateConnectionRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/companies/{company_id}/connections".format(
+            company_id=quote(str(company_id), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Connection | ErrorMessage | None:
+    if response.status_code == 200:
+        response_200 = Connection.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorMessage.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 402:
+        response_402 = ErrorMessage.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = ErrorMessage.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorMessage.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorMessage.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorMessage.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorMessage.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Connection | ErrorMessage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    company_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateConnectionRequest | Unset = UNSET,
+) -> Response[Connection | ErrorMessage]:
+    """Create connection
+
+     Start a new connection for the company to the platform named by its four-letter key; it begins in
+    PendingAuth with a link URL for the end user.
+
+    Args:
+        company_id (str):  Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
+        body (CreateConnectionRequest | Unset): Body of a create request.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Connection | ErrorMessage]
+    """
+
+    kwargs = _get_kwargs(
+        company_id=company_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    company_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateConnectionRequest | Unset = UNSET,
+) -> Connection | ErrorMessage | None:
+    """Create connection
+
+     Start a new connection for the company to the platform named by its four-letter key; it begins in
+    PendingAuth with a link URL for the end user.
+
+    Args:
+        company_id (str):  Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
+        body (CreateConnectionRequest | Unset): Body of a create request.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Connection | ErrorMessage
+    """
+
+    return sync_detailed(
+        company_id=company_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    company_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateConnectionRequest | Unset = UNSET,
+) -> Response[Connection | ErrorMessage]:
+    """Create connection
+
+     Start a new connection for the company to the platform named by its four-letter key; it begins in
+    PendingAuth with a link URL for the end user.
+
+    Args:
+        company_id (str):  Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
+        body (CreateConnectionRequest | Unset): Body of a create request.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Connection | ErrorMessage]
+    """
+
+    kwargs = _get_kwargs(
+        company_id=company_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    company_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateConnectionRequest | Unset = UNSET,
+) -> Connection | ErrorMessage | None:
+    """Create connection
+
+     Start a new connection for the company to the platform named by its four-letter key; it begins in
+    PendingAuth with a link URL for the end user.
+
+    Args:
+        company_id (str):  Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
+        body (CreateConnectionRequest | Unset): Body of a create request.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Connection | ErrorMessage
+    """
+
+    return (
+        await asyncio_detailed(
+            company_id=company_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

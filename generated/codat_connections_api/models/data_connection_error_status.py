@@ -1,0 +1,32 @@
+from enum import StrEnum
+from typing import Any
+
+
+class DataConnectionErrorStatus(StrEnum):
+    ACTIVE = "Active"
+    RESOLVED = "Resolved"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        # A value the document does not list (the API grew) stays readable: it becomes a
+        # member-like object that equals its raw string and is written back unchanged.
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @classmethod
+    def from_value(cls, value: str) -> "DataConnectionErrorStatus":
+        """Decode a wire value; a dict lookup for known values (Enum.__call__ costs ~10x more)."""
+        member = _MEMBERS.get(value)
+        return member if member is not None else cls(value)
+
+
+_MEMBERS: dict[str, DataConnectionErrorStatus] = {
+    member.value: member for member in DataConnectionErrorStatus
+}

@@ -1,0 +1,174 @@
+"""The generated models decode what the real API sends, including what the document does not say yet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from codat_connections_api.api.connections import create_connection, list_connections, unlink_connection
+from codat_connections_api.models import (
+    Connection,
+    ConnectionInfo,
+    Connections,
+    ConnectionStatus,
+    CreateConnectionRequest,
+    DataConnectionErrorStatus,
+    ErrorMessage,
+    HalRef,
+    SourceType,
+)
+from codat_connections_api.types import UNSET
+
+
+def wire_connection(**overrides: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": "ee2eb431-c0fa-4dc9-93fa-d29781c12bcd",
+        "integrationId": "bf083d72-62c7-493e-aec9-81b4dbba7e2c",
+        "integrationKey": "gbol",
+        "sourceId": "bdd831ce-eebd-4896-89a7-20e5ee8989ee",
+        "platformName": "Xero",
+        "linkUrl": "https://link-api.codat.io/companies/c/connections/ee2eb431/start",
+        "status": "Linked",
+        "lastSync": "2022-10-27T10:22:43.6464237Z",
+        "created": "2022-10-27T09:53:29Z",
+        "sourceType": "Accounting",
+    }
+    record.update(overrides)
+    return record
+
+
+def test_documented_record_round_trips() -> None:
+    wire = wire_connection()
+    conn = Connection.from_dict(wire)
+    assert conn.status is ConnectionStatus.LINKED
+    assert conn.source_type is SourceType.ACCOUNTING
+    assert conn.integration_key == "gbol"
+    assert conn.to_dict() == wire
+
+
+def test_unknown_status_and_source_type_are_kept_and_written_back() -> None:
+    wire = wire_connection(status="Suspended", sourceType="Payroll")
+    conn = Connection.from_dict(wire)
+    assert conn.status == "Suspended"
+    assert conn.status.value == "Suspended"
+    assert isinstance(conn.status, ConnectionStatus)
+    assert conn.status != ConnectionStatus.LINKED
+    assert conn.source_type == "Payroll"
+    assert conn.to_dict() == wire
+
+
+def test_missing_optional_fields_are_unset() -> None:
+    wire = wire_connection()
+    del wire["integrationKey"]  # optional since April 2026
+    del wire["lastSync"]
+    conn = Connection.from_dict(wire)
+    assert conn.integration_key is UNSET
+    assert conn.last_sync is UNSET
+    assert conn.to_dict() == wire
+
+
+def test_unknown_fields_are_kept_readable() -> None:
+    wire = wire_connection(newField={"nested": [1, 2]}, anotherOne="x")
+    conn = Connection.from_dict(wire)
+    assert conn.additional_properties == {"newField": {"nested": [1, 2]}, "anotherOne": "x"}
+    assert conn["anotherOne"] == "x"
+    assert conn.to_dict() == wire
+
+
+def test_unknown_field_is_noticed_when_an_optional_field_is_absent() -> None:
+    wire = wire_connection(surprise=1)
+    del wire["integrationKey"]
+    conn = Connection.from_dict(wire)
+    assert conn.additional_properties == {"surprise": 1}
+
+
+def test_nulls_in_nullable_fields() -> None:
+    wire = wire_connection(lastSync=None, dataConnectionErrors=None, connectionInfo=None)
+    conn = Connection.from_dict(wire)
+    assert conn.last_sync is None
+    assert conn.data_connection_errors is None
+    assert conn.connection_info is None
+    assert conn.to_dict() == wire
+
+
+def test_connection_info_holds_any_json() -> None:
+    info = {"tenantId": "t-1", "scopes": ["a", "b"], "region": {"code": "EU", "primary": True}, "n": 3}
+    conn = Connection.from_dict(wire_connection(connectionInfo=info))
+    assert isinstance(conn.connection_info, ConnectionInfo)
+    assert conn.connection_info.additional_properties == info
+    assert conn.to_dict()["connectionInfo"] == info
+
+
+def test_data_connection_errors_decode_with_nullable_enum() -> None:
+    errors = [
+        {
+            "statusCode": "401",
+            "errorMessage": "token expired",
+            "erroredOnUtc": "2024-01-01T00:00:00Z",
+            "status": "Active",
+        },
+        {"statusCode": "500", "status": None, "resolvedOnUtc": None},
+        {"statusCode": "502", "status": "Flapping"},
+    ]
+    conn = Connection.from_dict(wire_connection(dataConnectionErrors=errors))
+    assert isinstance(conn.data_connection_errors, list)
+    first, second, third = conn.data_connection_errors
+    assert first.status is DataConnectionErrorStatus.ACTIVE
+    assert second.status is None and second.resolved_on_utc is None
+    assert third.status == "Flapping"
+    assert conn.to_dict()["dataConnectionErrors"] == errors
+
+
+def test_a_record_missing_a_required_field_fails_loudly() -> None:
+    wire = wire_connection()
+    del wire["status"]
+    with pytest.raises(KeyError):
+        Connection.from_dict(wire)
+
+
+def test_list_envelope_decodes_links_and_results() -> None:
+    page = Connections.from_dict(
+        {
+            "results": [wire_connection(), wire_connection(status="PendingAuth")],
+            "pageNumber": 1,
+            "pageSize": 2,
+            "totalResults": 3,
+            "_links": {
+                "self": {"href": "/companies/c/connections"},
+                "current": {"href": "/x?page=1"},
+                "next": {"href": "/x?page=2"},
+            },
+        }
+    )
+    assert isinstance(page.results, list)
+    assert [c.status for c in page.results] == [ConnectionStatus.LINKED, ConnectionStatus.PENDINGAUTH]
+    assert isinstance(page.field_links.next_, HalRef)
+    assert page.field_links.next_.href == "/x?page=2"
+    assert page.field_links.previous is UNSET
+
+
+def test_error_message_decodes_codat_error_body() -> None:
+    body = {
+        "statusCode": 404,
+        "service": "PublicApi",
+        "error": "Data connection x not found",
+        "correlationId": "8fa2b5f4",
+        "canBeRetried": "Unknown",
+        "detailedErrorCode": 0,
+        "validation": None,
+    }
+    err = ErrorMessage.from_dict(body)
+    assert (err.error, err.correlation_id, err.validation) == (
+        "Data connection x not found",
+        "8fa2b5f4",
+        None,
+    )
+
+
+def test_request_builders_encode_path_segments_and_bodies() -> None:
+    kwargs = list_connections._get_kwargs("a/b?c", page=2, page_size=50, query="status=Linked")
+    assert kwargs["url"] == "/companies/a%2Fb%3Fc/connections"
+    assert kwargs["params"] == {"page": 2, "pageSize": 50, "query": "status=Linked"}
+    create = create_connection._get_kwargs("c", body=CreateConnectionRequest(platform_key="gbol"))
+    assert create["json"] == {"platformKey": "gbol"}
+    assert unlink_connection._get_kwargs("c", "k")["method"] == "patch"

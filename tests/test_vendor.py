@@ -1,0 +1,321 @@
+"""openapi/vendor.py on synthetic documents carrying each upstream quirk, and on the real one."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from tests.conftest import ROOT, SPEC_PATH, UPSTREAM_PATH
+
+_spec = importlib.util.spec_from_file_location("vendor", ROOT / "openapi" / "vendor.py")
+assert _spec is not None and _spec.loader is not None
+vendor = importlib.util.module_from_spec(_spec)
+sys.modules["vendor"] = vendor
+_spec.loader.exec_module(vendor)
+
+OVERLAY: dict[str, Any] = yaml.safe_load((ROOT / "openapi" / "overlay.yaml").read_text())
+
+ERR = {"$ref": "#/components/responses/Err"}
+CONNECTION_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Connection"}}}}
+
+
+def _op(op_id: str, params: list[Any], ok: dict[str, Any], body: Any = None) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": op_id,
+        "description": "Upstream prose that must not be copied.",
+        "parameters": params,
+        "responses": {"200": ok, "404": ERR},
+    }
+    if body is not None:
+        operation["requestBody"] = body
+    return operation
+
+
+def synthetic_upstream() -> dict[str, Any]:
+    """A small document with every quirk of Codat's: refs into definitions, parameter schemas and paths,
+    an allOf envelope, {$ref, nullable} and a nullable enum."""
+    company = {"$ref": "#/components/parameters/companyId"}
+    connection = {"$ref": "#/components/parameters/connectionId"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Upstream", "version": "1"},
+        "servers": [{"url": "https://api.codat.io"}],
+        "security": [{"auth_header": []}],
+        "paths": {
+            "/other/{companyId}": {
+                "post": {
+                    "operationId": "other",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {"properties": {"companyId": {"type": "string", "format": "uuid"}}}
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "x"}},
+                }
+            },
+            "/companies/{companyId}/connections": {
+                "get": _op(
+                    "list-connections",
+                    [company, {"$ref": "#/components/parameters/page"}],
+                    {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Connections"}}
+                        },
+                    },
+                ),
+                "post": _op(
+                    "create-connection",
+                    [company],
+                    {"description": "OK", **CONNECTION_REF},
+                    body={
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "platformKey": {"$ref": "#/components/parameters/platformKey/schema"}
+                                    },
+                                }
+                            }
+                        }
+                    },
+                ),
+            },
+            "/companies/{companyId}/connections/{connectionId}": {
+                "get": _op("get-connection", [company, connection], {"description": "OK", **CONNECTION_REF}),
+                "delete": _op("delete-connection", [company, connection], {"description": "OK"}),
+                "patch": _op(
+                    "unlink-connection", [company, connection], {"description": "OK", **CONNECTION_REF}
+                ),
+            },
+            "/companies/{companyId}/connections/{connectionId}/authorization": {
+                "parameters": [company, connection],
+                "put": _op(
+                    "update-connection-authorization",
+                    [],
+                    {"description": "OK", **CONNECTION_REF},
+                    body={
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "additionalProperties": {"type": "string"}}
+                            }
+                        }
+                    },
+                ),
+            },
+        },
+        "components": {
+            "parameters": {
+                "companyId": {
+                    "name": "companyId",
+                    "in": "path",
+                    "required": True,
+                    "description": "Upstream prose.",
+                    "schema": {
+                        "$ref": "#/paths/~1other~1%7BcompanyId%7D/post/requestBody/content/"
+                        "application~1json/schema/properties/companyId"
+                    },
+                },
+                "connectionId": {
+                    "name": "connectionId",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "format": "uuid"},
+                },
+                "page": {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                "platformKey": {
+                    "name": "platformKey",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": "[a-z]{4}", "minLength": 4, "maxLength": 4},
+                },
+            },
+            "responses": {
+                "Err": {
+                    "description": "Upstream prose.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorMessage"}}
+                    },
+                }
+            },
+            "schemas": {
+                "DateTime": {"type": "string", "title": "Date time", "description": "Upstream prose."},
+                "Connection": {
+                    "type": "object",
+                    "description": "Upstream prose.",
+                    "additionalProperties": False,
+                    "required": ["id", "status"],
+                    "properties": {
+                        "id": {"$ref": "#/components/parameters/connectionId/schema"},
+                        "status": {
+                            "$ref": "#/components/schemas/Connection/definitions/dataConnectionStatus"
+                        },
+                        "lastSync": {"$ref": "#/components/schemas/DateTime", "nullable": True},
+                        "dataConnectionErrors": {
+                            "type": "array",
+                            "nullable": True,
+                            "items": {
+                                "$ref": "#/components/schemas/Connection/definitions/dataConnectionError"
+                            },
+                        },
+                    },
+                    "definitions": {
+                        "dataConnectionStatus": {"type": "string", "enum": ["PendingAuth", "Linked"]},
+                        "dataConnectionError": {
+                            "type": "object",
+                            "properties": {
+                                "status": {
+                                    "type": "string",
+                                    "nullable": True,
+                                    "enum": ["Active", "Resolved"],
+                                },
+                                "level": {"type": "string", "nullable": True, "enum": ["Low", "High"]},
+                            },
+                        },
+                    },
+                },
+                "Connections": {
+                    "allOf": [
+                        {
+                            "type": "object",
+                            "properties": {
+                                "results": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Connection"},
+                                }
+                            },
+                        },
+                        {"$ref": "#/components/schemas/PagingInfo"},
+                    ]
+                },
+                "PagingInfo": {
+                    "type": "object",
+                    "required": ["pageNumber"],
+                    "properties": {
+                        "pageNumber": {"type": "integer"},
+                        "pageSize": {"type": "integer", "maximum": 2000},
+                    },
+                },
+                "ErrorMessage": {"type": "object", "properties": {"error": {"type": "string"}}},
+            },
+        },
+    }
+
+
+def _render(upstream: dict[str, Any]) -> dict[str, Any]:
+    text, _notes = vendor.render(yaml.safe_dump(upstream), OVERLAY)
+    document: dict[str, Any] = yaml.safe_load(text)
+    return document
+
+
+def test_refs_into_definitions_are_hoisted_under_meaningful_names() -> None:
+    doc = _render(synthetic_upstream())
+    schemas = doc["components"]["schemas"]
+    connection = schemas["Connection"]["properties"]
+    assert connection["status"]["$ref"] == "#/components/schemas/ConnectionStatus"
+    assert schemas["ConnectionStatus"]["enum"] == ["PendingAuth", "Linked"]
+    assert connection["dataConnectionErrors"]["items"] == {"$ref": "#/components/schemas/DataConnectionError"}
+    assert "definitions" not in schemas["Connection"]
+
+
+def test_refs_into_parameter_schemas_and_paths_are_inlined_as_facts() -> None:
+    doc = _render(synthetic_upstream())
+    company = doc["components"]["parameters"]["companyId"]
+    assert company["schema"] == {"type": "string", "pattern": vendor.UUID_PATTERN}
+    assert doc["components"]["schemas"]["Connection"]["properties"]["id"]["pattern"] == vendor.UUID_PATTERN
+    create_body = doc["paths"]["/companies/{companyId}/connections"]["post"]["requestBody"]
+    ref = create_body["content"]["application/json"]["schema"]["$ref"]
+    assert ref == "#/components/schemas/CreateConnectionRequest"
+    key = doc["components"]["schemas"]["CreateConnectionRequest"]["properties"]["platformKey"]
+    assert (key["pattern"], key["minLength"], key["maxLength"]) == ("[a-z]{4}", 4, 4)
+
+
+def test_all_of_envelope_is_flattened() -> None:
+    envelope = _render(synthetic_upstream())["components"]["schemas"]["Connections"]
+    assert envelope["type"] == "object"
+    assert list(envelope["properties"]) == ["results", "pageNumber", "pageSize"]
+    assert envelope["required"] == ["pageNumber"]
+    assert "maximum" not in envelope["properties"]["pageSize"], "the 2000 correction applies"
+
+
+def test_nullable_next_to_ref_and_nullable_enums_survive() -> None:
+    schemas = _render(synthetic_upstream())["components"]["schemas"]
+    props = schemas["Connection"]["properties"]
+    assert props["lastSync"]["type"] == ["string", "null"]
+    assert props["dataConnectionErrors"]["type"] == ["array", "null"]
+    status = schemas["DataConnectionError"]["properties"]["status"]
+    assert status["anyOf"] == [{"$ref": "#/components/schemas/DataConnectionErrorStatus"}, {"type": "null"}]
+    assert schemas["DataConnectionErrorStatus"]["enum"] == ["Active", "Resolved"]
+    unnamed = schemas["DataConnectionError"]["properties"]["level"]
+    assert unnamed["type"] == ["string", "null"]
+    assert unnamed["enum"] == ["Low", "High", None]
+
+
+def test_prose_comes_from_the_overlay_only() -> None:
+    text, _ = vendor.render(yaml.safe_dump(synthetic_upstream()), OVERLAY)
+    assert "Upstream prose" not in text
+    doc = yaml.safe_load(text)
+    assert (
+        doc["components"]["schemas"]["Connection"]["description"]
+        == OVERLAY["schemas"]["Connection"]["description"]
+    )
+    assert "additionalProperties" not in doc["components"]["schemas"]["Connection"], (
+        "response models stay open"
+    )
+    validate(doc)
+
+
+def test_output_is_deterministic_and_free_of_yaml_anchors() -> None:
+    upstream_text = yaml.safe_dump(synthetic_upstream())
+    first, _ = vendor.render(upstream_text, OVERLAY)
+    second, _ = vendor.render(upstream_text, copy.deepcopy(OVERLAY))
+    assert first == second
+    assert "&id" not in first and "*id" not in first
+
+
+@pytest.mark.parametrize("missing", ["unlink-connection", "update-connection-authorization"])
+def test_missing_operation_is_named(missing: str) -> None:
+    upstream = synthetic_upstream()
+    for item in upstream["paths"].values():
+        for method in [
+            m for m, op in item.items() if isinstance(op, dict) and op.get("operationId") == missing
+        ]:
+            del item[method]
+    with pytest.raises(vendor.VendorError, match=missing):
+        vendor.render(yaml.safe_dump(upstream), OVERLAY)
+
+
+def test_check_mode_reports_drift(tmp_path: Path) -> None:
+    upstream = tmp_path / "up.yaml"
+    upstream.write_text(yaml.safe_dump(synthetic_upstream()))
+    out = tmp_path / "connections.yaml"
+    assert vendor.main(["--upstream", str(upstream), "--output", str(out)]) == 0
+    assert vendor.main(["--upstream", str(upstream), "--output", str(out), "--check"]) == 0
+    out.write_text(out.read_text() + "# edited\n")
+    assert vendor.main(["--upstream", str(upstream), "--output", str(out), "--check"]) == 1
+    assert (
+        vendor.main(["--upstream", str(tmp_path / "absent.yaml"), "--output", str(out), "--skip-missing"])
+        == 0
+    )
+
+
+@pytest.mark.skipif(
+    not UPSTREAM_PATH.is_file(), reason="Codat's upstream document is not beside the checkout"
+)
+def test_real_upstream_yields_the_committed_document_with_six_operations() -> None:
+    text, _ = vendor.render(UPSTREAM_PATH.read_text(encoding="utf-8"), OVERLAY)
+    assert text == SPEC_PATH.read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    operation_ids = {op["operationId"] for item in doc["paths"].values() for op in item.values()}
+    assert operation_ids == set(vendor.OPERATIONS)
+    validate(doc)
