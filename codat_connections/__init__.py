@@ -1,1 +1,77 @@
-"""Typed client for the connections endpoints of Codat's Platform API."""
+"""codat-connections: a typed client for the connections endpoints of Codat's Platform API.
+
+    from codat_connections import CodatConnections
+    with CodatConnections(api_key="...") as codat:
+        for connection in codat.connections.iterate(company_id, query="status=Linked"):
+            print(connection.platform_name, connection.status)
+
+The low-level client generated from ``openapi/connections.yaml`` lives in the separate package
+``codat_connections_api``; this package is the handwritten facade over it.
+"""
+
+from codat_connections_api.models import Connection, DataConnectionError, SourceType
+
+from codat_connections._client import DEFAULT_BASE_URL, AsyncCodatConnections, CodatConnections
+from codat_connections._version import VERSION as __version__
+from codat_connections.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CodatError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnexpectedResponseError,
+    UnprocessableEntityError,
+)
+from codat_connections.pagination import AsyncPage, Page
+from codat_connections.query import Query, field
+from codat_connections.status import (
+    ConnectionStatus,
+    created_at,
+    filter_by_status,
+    is_linked,
+    last_sync_at,
+    needs_reauthorization,
+    parse_datetime,
+)
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncCodatConnections",
+    "AsyncPage",
+    "AuthenticationError",
+    "BadRequestError",
+    "CodatConnections",
+    "CodatError",
+    "ConflictError",
+    "Connection",
+    "ConnectionStatus",
+    "DataConnectionError",
+    "InternalServerError",
+    "NotFoundError",
+    "Page",
+    "PaymentRequiredError",
+    "PermissionDeniedError",
+    "Query",
+    "RateLimitError",
+    "SourceType",
+    "UnexpectedResponseError",
+    "UnprocessableEntityError",
+    "__version__",
+    "created_at",
+    "field",
+    "filter_by_status",
+    "is_linked",
+    "last_sync_at",
+    "needs_reauthorization",
+    "parse_datetime",
+]

@@ -1,0 +1,83 @@
+"""Pages of results and the rule for when there is another one.
+
+Codat pages are 1-based and carry ``totalResults`` and relative ``_links``; ``next`` is absent on
+the last page. Real and documented responses are not always consistent (Codat's own example says
+``totalResults: 0`` with a ``next`` link of ``"string"``), so a page is the last one when *any*
+signal says so: it is empty, it is shorter than the page size asked for, it has no ``next`` link,
+or the pages so far cover ``totalResults``. Page numbers only ever go up, so iteration cannot loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+__all__ = ["AsyncPage", "Page"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class _PageBase(Generic[T]):
+    results: list[T]
+    """The records on this page."""
+    page_number: int
+    """The page asked for (1-based); the server's own ``pageNumber`` is not trusted."""
+    page_size: int
+    """The page size asked for."""
+    total_results: int | None
+    """``totalResults`` as the server reported it (None if absent)."""
+    next_link: str | None = None
+    """The relative href of the next page, as the server reported it."""
+
+    def has_next_page(self) -> bool:
+        """True only while every signal says there is more: see the module docstring."""
+        if not self.results or len(self.results) < self.page_size or self.next_link is None:
+            return False
+        return self.total_results is None or self.page_number * self.page_size < self.total_results
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.results)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(page_number={self.page_number}, page_size={self.page_size}, "
+            f"total_results={self.total_results}, results=<{len(self.results)} records>)"
+        )
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Page(_PageBase[T]):
+    """One page of a list call; ``next_page()`` fetches the following one."""
+
+    _fetch: Callable[[int], Page[T]] | None = field(default=None, compare=False)
+
+    def next_page(self) -> Page[T]:
+        """Fetch the next page. Raises ``LookupError`` on the last page."""
+        if not self.has_next_page() or self._fetch is None:
+            raise LookupError("this is the last page; check has_next_page() first")
+        return self._fetch(self.page_number + 1)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class AsyncPage(_PageBase[T]):
+    """One page of an async list call; ``await next_page()`` fetches the following one."""
+
+    _fetch: Callable[[int], Awaitable[AsyncPage[T]]] | None = field(default=None, compare=False)
+
+    async def next_page(self) -> AsyncPage[T]:
+        """Fetch the next page. Raises ``LookupError`` on the last page."""
+        if not self.has_next_page() or self._fetch is None:
+            raise LookupError("this is the last page; check has_next_page() first")
+        return await self._fetch(self.page_number + 1)
+
+
+def last_page_number(total_results: int | None, page_size: int) -> int | None:
+    """How many pages ``totalResults`` implies, or None when it is absent."""
+    if total_results is None:
+        return None
+    return max(1, -(-total_results // page_size))

@@ -1,0 +1,156 @@
+"""A small typed builder for Codat's query language, so nobody hand-writes operators.
+
+    from codat_connections.query import field
+    q = (field("status") == "Linked") & (field("sourceType") != "Banking")
+    str(q)  # 'status=Linked&&sourceType!=Banking'
+
+Operators: ``==`` (=), ``!=``, ``.contains()`` (~), ``>``, ``<``, ``>=``, ``<=``; combine with
+``&`` (&&) and ``|`` (||). Mixed combinations are grouped with ``{}`` so precedence never
+surprises. Values are written unquoted, as Codat expects; httpx URL-encodes the whole query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+
+__all__ = ["MAX_QUERY_LENGTH", "Query", "QueryValue", "field", "render_query"]
+
+MAX_QUERY_LENGTH = 2048
+QueryValue = str | int | float | bool | date | datetime | Enum
+
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+# Sequences that would end a value early or change the expression's structure.
+_UNSAFE_IN_VALUE = ("&&", "||", "{", "}")
+
+
+class Query:
+    """A Codat query expression; ``str(query)`` is the wire form."""
+
+    def __and__(self, other: Query) -> Query:
+        return _Combined("&&", (self, _check_query(other)))
+
+    def __or__(self, other: Query) -> Query:
+        return _Combined("||", (self, _check_query(other)))
+
+    def render(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __repr__(self) -> str:
+        return f"Query({self.render()!r})"
+
+    __hash__ = object.__hash__
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class _Condition(Query):
+    name: str
+    operator: str
+    value: str
+
+    def render(self) -> str:
+        return f"{self.name}{self.operator}{self.value}"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class _Combined(Query):
+    joiner: str
+    parts: tuple[Query, ...]
+
+    def render(self) -> str:
+        rendered = []
+        for part in self.parts:
+            text = part.render()
+            if isinstance(part, _Combined) and part.joiner != self.joiner:
+                text = "{" + text + "}"
+            rendered.append(text)
+        return self.joiner.join(rendered)
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+
+    def _condition(self, operator: str, value: QueryValue) -> Query:
+        return _Condition(self.name, operator, _format_value(value))
+
+    def __eq__(self, value: object) -> Query:  # type: ignore[override]
+        return self._condition("=", _check_value(value))
+
+    def __ne__(self, value: object) -> Query:  # type: ignore[override]
+        return self._condition("!=", _check_value(value))
+
+    def __gt__(self, value: QueryValue) -> Query:
+        return self._condition(">", value)
+
+    def __lt__(self, value: QueryValue) -> Query:
+        return self._condition("<", value)
+
+    def __ge__(self, value: QueryValue) -> Query:
+        return self._condition(">=", value)
+
+    def __le__(self, value: QueryValue) -> Query:
+        return self._condition("<=", value)
+
+    def contains(self, value: QueryValue) -> Query:
+        """``name~value``: the field contains ``value``."""
+        return self._condition("~", value)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def field(name: str) -> _Field:
+    """A field of the records being queried, e.g. ``field("status")`` or ``field("sourceType")``."""
+    if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name):
+        raise ValueError(f"not a valid Codat query field name: {name!r}")
+    return _Field(name)
+
+
+def render_query(query: Query | str) -> str:
+    """The wire form of a query, checked against Codat's length limit."""
+    text = query.render() if isinstance(query, Query) else query
+    if not isinstance(text, str):
+        raise TypeError(f"query must be a str or a Query, got {type(query).__name__}")
+    if not text.strip():
+        raise ValueError("query must not be empty or whitespace; pass None for no filter")
+    if len(text) >= MAX_QUERY_LENGTH:
+        raise ValueError(f"query is {len(text)} characters; Codat accepts fewer than {MAX_QUERY_LENGTH}")
+    return text
+
+
+def _check_query(value: object) -> Query:
+    if not isinstance(value, Query):
+        raise TypeError(f"can only combine Query objects, got {type(value).__name__}")
+    return value
+
+
+def _check_value(value: object) -> QueryValue:
+    if not isinstance(value, str | int | float | bool | date | datetime | Enum):
+        raise TypeError(f"unsupported query value type: {type(value).__name__}")
+    return value
+
+
+def _format_value(value: QueryValue) -> str:
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, datetime | date):
+        text = value.isoformat()
+    elif isinstance(value, int | float | str):
+        text = str(value)
+    else:
+        raise TypeError(f"unsupported query value type: {type(value).__name__}")
+    if not text or text != text.strip():
+        raise ValueError(f"query value must be non-empty without surrounding spaces: {text!r}")
+    for unsafe in _UNSAFE_IN_VALUE:
+        if unsafe in text:
+            raise ValueError(
+                f"query value {text!r} contains {unsafe!r}, which Codat's query language reserves"
+            )
+    return text

@@ -1,0 +1,156 @@
+"""Codat's query language, parsed and evaluated by the fake server.
+
+Grammar (``&&`` binds tighter than ``||``; ``{}`` groups)::
+
+    expr      := term ("||" term)*
+    term      := factor ("&&" factor)*
+    factor    := "{" expr "}" | condition
+    condition := NAME OP VALUE        OP is one of != >= <= = ~ > <
+    VALUE     := text up to "&&", "||", "}" or the end (unquoted, non-empty)
+
+Written independently of ``codat_connections.query`` (the client's builder) so that a round trip
+through both checks one against the other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Predicate", "QueryError", "UnknownFieldError", "parse_query"]
+
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_OPERATORS = ("!=", ">=", "<=", "=", "~", ">", "<")
+_VALUE_END = re.compile(r"&&|\|\||\}")
+
+
+class QueryError(ValueError):
+    """The query is malformed."""
+
+
+class UnknownFieldError(QueryError):
+    """The query names a field the records do not have."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+@dataclass
+class _Parser:
+    text: str
+    fields: frozenset[str]
+    pos: int = 0
+
+    def parse(self) -> Predicate:
+        predicate = self._expr()
+        if self.pos != len(self.text):
+            raise QueryError(f"unexpected {self.text[self.pos :]!r}")
+        return predicate
+
+    def _expr(self) -> Predicate:
+        terms = [self._term()]
+        while self.text.startswith("||", self.pos):
+            self.pos += 2
+            terms.append(self._term())
+        if len(terms) == 1:
+            return terms[0]
+        return lambda record: any(term(record) for term in terms)
+
+    def _term(self) -> Predicate:
+        factors = [self._factor()]
+        while self.text.startswith("&&", self.pos):
+            self.pos += 2
+            factors.append(self._factor())
+        if len(factors) == 1:
+            return factors[0]
+        return lambda record: all(factor(record) for factor in factors)
+
+    def _factor(self) -> Predicate:
+        if self.text.startswith("{", self.pos):
+            self.pos += 1
+            inner = self._expr()
+            if not self.text.startswith("}", self.pos):
+                raise QueryError("unclosed '{'")
+            self.pos += 1
+            return inner
+        return self._condition()
+
+    def _condition(self) -> Predicate:
+        match = _NAME.match(self.text, self.pos)
+        if not match:
+            raise QueryError(f"expected a field name at {self.pos}")
+        name = match.group(0)
+        self.pos = match.end()
+        operator = next((op for op in _OPERATORS if self.text.startswith(op, self.pos)), None)
+        if operator is None:
+            raise QueryError(f"expected an operator after {name!r}")
+        self.pos += len(operator)
+        end = _VALUE_END.search(self.text, self.pos)
+        stop = end.start() if end else len(self.text)
+        value = self.text[self.pos : stop]
+        if not value:
+            raise QueryError(f"missing value for {name!r}")
+        self.pos = stop
+        if name.split(".", 1)[0] not in self.fields:
+            raise UnknownFieldError(name)
+        return _compare(name, operator, value)
+
+
+def _lookup(record: Mapping[str, Any], name: str) -> Any:
+    value: Any = record
+    for part in name.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _ordered(left: str, right: str) -> tuple[Any, Any]:
+    """Numbers compare as numbers, everything else (ISO dates included) as text."""
+    try:
+        return float(left), float(right)
+    except ValueError:
+        return left, right
+
+
+def _compare(name: str, operator: str, value: str) -> Predicate:
+    def predicate(record: Mapping[str, Any]) -> bool:
+        actual = _as_text(_lookup(record, name))
+        if operator == "=":
+            return actual is not None and actual.lower() == value.lower()
+        if operator == "!=":
+            return actual is None or actual.lower() != value.lower()
+        if actual is None:
+            return False
+        if operator == "~":
+            return value.lower() in actual.lower()
+        left, right = _ordered(actual, value)
+        if operator == ">":
+            return bool(left > right)
+        if operator == "<":
+            return bool(left < right)
+        if operator == ">=":
+            return bool(left >= right)
+        return bool(left <= right)
+
+    return predicate
+
+
+def parse_query(text: str, fields: frozenset[str]) -> Predicate:
+    """A predicate over records for ``text``; ``QueryError`` if malformed or naming unknown fields."""
+    if not text or not text.strip():
+        raise QueryError("empty query")
+    return _Parser(text, fields).parse()
