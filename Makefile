@@ -65,5 +65,11 @@ pytest: install
 
 test: lint typecheck check-spec check-generated pytest
 
+demo: install
+	$(BIN)/python scripts/demo.py
+
+demo-live: install
+	$(BIN)/python scripts/demo.py --live
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .prism

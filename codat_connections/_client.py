@@ -132,9 +132,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def _user_agent() -> str:
-    return (
-        f"codat-connections/{_version.VERSION} python/{platform.python_version()} httpx/{httpx.__version__}"
-    )
+    return f"codat-connections/{_version.VERSION} python/{platform.python_version()} httpx/{httpx.__version__}"
 
 
 class _BaseClient:
@@ -257,9 +255,7 @@ class CodatConnections(_BaseClient):
         http_client: httpx.Client | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise TypeError(
-                "http_client must be an httpx.Client (use AsyncCodatConnections for httpx.AsyncClient)"
-            )
+            raise TypeError("http_client must be an httpx.Client (use AsyncCodatConnections for httpx.AsyncClient)")
         if timeout is NOT_GIVEN and http_client is None:
             timeout = DEFAULT_TIMEOUT
         super().__init__(
@@ -329,9 +325,7 @@ class AsyncCodatConnections(_BaseClient):
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError(
-                "http_client must be an httpx.AsyncClient (use CodatConnections for httpx.Client)"
-            )
+            raise TypeError("http_client must be an httpx.AsyncClient (use CodatConnections for httpx.Client)")
         if timeout is NOT_GIVEN and http_client is None:
             timeout = DEFAULT_TIMEOUT
         super().__init__(

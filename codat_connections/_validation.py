@@ -64,7 +64,5 @@ def authorization(value: object) -> dict[str, str]:
 
 def concurrency(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
-        raise ValueError(
-            f"concurrency must be an integer from 1 to 10 (Codat's per-company limit), got {value!r}"
-        )
+        raise ValueError(f"concurrency must be an integer from 1 to 10 (Codat's per-company limit), got {value!r}")
     return value

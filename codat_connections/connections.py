@@ -86,9 +86,7 @@ def _unlink_spec(company_id: str, connection_id: str, idempotency_key: str | Non
     return RequestSpec.from_generated(kwargs, idempotency_key=_idempotency_key(idempotency_key))
 
 
-def _update_authorization_spec(
-    company_id: str, connection_id: str, authorization: Mapping[str, str]
-) -> RequestSpec:
+def _update_authorization_spec(company_id: str, connection_id: str, authorization: Mapping[str, str]) -> RequestSpec:
     body = ConnectionAuthorization()
     body.additional_properties = check.authorization(authorization)
     kwargs = update_connection_authorization._get_kwargs(*_ids(company_id, connection_id), body=body)
@@ -118,9 +116,7 @@ def _decode_connection(spec: RequestSpec, response: httpx.Response) -> Connectio
         raise _unexpected(spec, response, exc) from exc
 
 
-def _decode_page(
-    spec: RequestSpec, response: httpx.Response
-) -> tuple[list[Connection], int | None, str | None]:
+def _decode_page(spec: RequestSpec, response: httpx.Response) -> tuple[list[Connection], int | None, str | None]:
     """Records, ``totalResults`` and the ``next`` href of a list response."""
     try:
         payload = json.loads(response.content)
@@ -225,9 +221,7 @@ class ConnectionsResource:
         """Delete the connection and the data pulled through it. Cannot be undone."""
         self._client.send(_delete_spec(company_id, connection_id))
 
-    def unlink(
-        self, company_id: str, connection_id: str, *, idempotency_key: str | None = None
-    ) -> Connection:
+    def unlink(self, company_id: str, connection_id: str, *, idempotency_key: str | None = None) -> Connection:
         """Set a ``Linked`` connection to ``Unlinked``; its data stays. Sent with an Idempotency-Key."""
         spec = _unlink_spec(company_id, connection_id, idempotency_key)
         return _decode_connection(spec, self._client.send(spec))
@@ -239,9 +233,7 @@ class ConnectionsResource:
         """
         return self.get(company_id, connection_id).link_url
 
-    def update_authorization(
-        self, company_id: str, connection_id: str, authorization: Mapping[str, str]
-    ) -> Connection:
+    def update_authorization(self, company_id: str, connection_id: str, authorization: Mapping[str, str]) -> Connection:
         """Replace the authorization details the connection uses to reach its platform."""
         spec = _update_authorization_spec(company_id, connection_id, authorization)
         return _decode_connection(spec, self._client.send(spec))
@@ -267,9 +259,7 @@ class AsyncConnectionsResource:
         results, total, next_link = _decode_page(spec, await self._client.send(spec))
 
         async def fetch(number: int) -> AsyncPage[Connection]:
-            return await self.list(
-                company_id, page=number, page_size=page_size, query=query, order_by=order_by
-            )
+            return await self.list(company_id, page=number, page_size=page_size, query=query, order_by=order_by)
 
         return AsyncPage(results, page, page_size, total, next_link, fetch)
 
@@ -323,9 +313,7 @@ class AsyncConnectionsResource:
 
             async def fetch(number: int) -> AsyncPage[Connection]:
                 async with gate:
-                    return await self.list(
-                        company_id, page=number, page_size=page_size, query=query, order_by=order_by
-                    )
+                    return await self.list(company_id, page=number, page_size=page_size, query=query, order_by=order_by)
 
             async with asyncio.TaskGroup() as group:
                 tasks = [group.create_task(fetch(number)) for number in range(2, last + 1)]
@@ -338,3 +326,33 @@ class AsyncConnectionsResource:
             page = await page.next_page()
             results.extend(page.results)
         return results
+
+    async def get(self, company_id: str, connection_id: str) -> Connection:
+        """One connection; ``NotFoundError`` if it (or the company) does not exist."""
+        spec = _get_spec(company_id, connection_id)
+        return _decode_connection(spec, await self._client.send(spec))
+
+    async def create(self, company_id: str, platform_key: str, *, idempotency_key: str | None = None) -> Connection:
+        """A new connection to a platform; it starts ``PendingAuth`` with a ``link_url``. Idempotency-keyed."""
+        spec = _create_spec(company_id, platform_key, idempotency_key)
+        return _decode_connection(spec, await self._client.send(spec))
+
+    async def delete(self, company_id: str, connection_id: str) -> None:
+        """Delete the connection and the data pulled through it. Cannot be undone."""
+        await self._client.send(_delete_spec(company_id, connection_id))
+
+    async def unlink(self, company_id: str, connection_id: str, *, idempotency_key: str | None = None) -> Connection:
+        """Set a ``Linked`` connection to ``Unlinked``; its data stays. Idempotency-keyed."""
+        spec = _unlink_spec(company_id, connection_id, idempotency_key)
+        return _decode_connection(spec, await self._client.send(spec))
+
+    async def get_authorization_url(self, company_id: str, connection_id: str) -> str:
+        """The URL where the end user (re-)authorizes this connection: its ``link_url``."""
+        return (await self.get(company_id, connection_id)).link_url
+
+    async def update_authorization(
+        self, company_id: str, connection_id: str, authorization: Mapping[str, str]
+    ) -> Connection:
+        """Replace the authorization details the connection uses to reach its platform."""
+        spec = _update_authorization_spec(company_id, connection_id, authorization)
+        return _decode_connection(spec, await self._client.send(spec))

@@ -88,9 +88,7 @@ class APIStatusError(CodatError):
         self.service: str | None = _str_or_none(payload.get("service"))
         self.can_be_retried: str | None = _str_or_none(payload.get("canBeRetried"))
         code = payload.get("detailedErrorCode")
-        self.detailed_error_code: int | None = (
-            code if isinstance(code, int) and not isinstance(code, bool) else None
-        )
+        self.detailed_error_code: int | None = code if isinstance(code, int) and not isinstance(code, bool) else None
         validation = payload.get("validation")
         self.validation: dict[str, Any] | None = validation if isinstance(validation, dict) else None
         super().__init__(self._describe())

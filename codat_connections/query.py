@@ -150,7 +150,5 @@ def _format_value(value: QueryValue) -> str:
         raise ValueError(f"query value must be non-empty without surrounding spaces: {text!r}")
     for unsafe in _UNSAFE_IN_VALUE:
         if unsafe in text:
-            raise ValueError(
-                f"query value {text!r} contains {unsafe!r}, which Codat's query language reserves"
-            )
+            raise ValueError(f"query value {text!r} contains {unsafe!r}, which Codat's query language reserves")
     return text

@@ -36,9 +36,7 @@ def needs_reauthorization(connection: Connection) -> bool:
     return connection.status == ConnectionStatus.DEAUTHORIZED
 
 
-def filter_by_status(
-    connections: Iterable[Connection], *statuses: ConnectionStatus | str
-) -> list[Connection]:
+def filter_by_status(connections: Iterable[Connection], *statuses: ConnectionStatus | str) -> list[Connection]:
     """The connections whose status is one of ``statuses`` (enum members or raw strings)."""
     if not statuses:
         raise ValueError("filter_by_status needs at least one status")

@@ -112,9 +112,7 @@ class Vendor:
         """Objects and enums become components; plain scalars are inlined where used."""
         if not isinstance(schema, dict):
             return False
-        return bool(
-            "enum" in schema or "properties" in schema or "allOf" in schema or schema.get("type") == "object"
-        )
+        return bool("enum" in schema or "properties" in schema or "allOf" in schema or schema.get("type") == "object")
 
     def hoist(self, pointer: str, schema: Json) -> Json:
         """Register ``schema`` as a component (once) and return a reference to it."""
@@ -157,8 +155,7 @@ class Vendor:
                 value = schema[key]
                 if key == "properties":
                     value = {
-                        prop: self._convert_property(sub, f"{pointer}/properties/{prop}")
-                        for prop, sub in value.items()
+                        prop: self._convert_property(sub, f"{pointer}/properties/{prop}") for prop, sub in value.items()
                     }
                 elif key == "items":
                     value = self.convert(value, f"{pointer}/items")
@@ -229,9 +226,7 @@ class Vendor:
                     found[operation["operationId"]] = (path, method, item, operation)
         missing = [op for op in OPERATIONS if op not in found]
         if missing:
-            raise VendorError(
-                "the upstream document lacks the connection operation(s): " + ", ".join(missing)
-            )
+            raise VendorError("the upstream document lacks the connection operation(s): " + ", ".join(missing))
         return found
 
     def parameter(self, param: Json) -> Json:
@@ -318,8 +313,7 @@ class Vendor:
         if "requestBody" in operation:
             out["requestBody"] = self.request_body(operation_id, operation["requestBody"])
         out["responses"] = {
-            str(status): self.response(str(status), response)
-            for status, response in operation["responses"].items()
+            str(status): self.response(str(status), response) for status, response in operation["responses"].items()
         }
         return out
 
@@ -403,9 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--overlay", type=Path, default=HERE / "overlay.yaml")
     parser.add_argument("--output", type=Path, default=HERE / "connections.yaml")
     parser.add_argument("--check", action="store_true", help="fail if --output differs instead of writing it")
-    parser.add_argument(
-        "--skip-missing", action="store_true", help="exit 0 with a message when --upstream is absent"
-    )
+    parser.add_argument("--skip-missing", action="store_true", help="exit 0 with a message when --upstream is absent")
     args = parser.parse_args(argv)
 
     if not args.upstream.is_file():
@@ -415,9 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: upstream document {args.upstream} not found; pass UPSTREAM=path", file=sys.stderr)
         return 2
     try:
-        text, notes = render(
-            args.upstream.read_text(encoding="utf-8"), yaml.safe_load(args.overlay.read_text())
-        )
+        text, notes = render(args.upstream.read_text(encoding="utf-8"), yaml.safe_load(args.overlay.read_text()))
     except VendorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -68,9 +68,7 @@ def synthetic_upstream() -> dict[str, Any]:
                     [company, {"$ref": "#/components/parameters/page"}],
                     {
                         "description": "OK",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Connections"}}
-                        },
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Connections"}}},
                     },
                 ),
                 "post": _op(
@@ -94,9 +92,7 @@ def synthetic_upstream() -> dict[str, Any]:
             "/companies/{companyId}/connections/{connectionId}": {
                 "get": _op("get-connection", [company, connection], {"description": "OK", **CONNECTION_REF}),
                 "delete": _op("delete-connection", [company, connection], {"description": "OK"}),
-                "patch": _op(
-                    "unlink-connection", [company, connection], {"description": "OK", **CONNECTION_REF}
-                ),
+                "patch": _op("unlink-connection", [company, connection], {"description": "OK", **CONNECTION_REF}),
             },
             "/companies/{companyId}/connections/{connectionId}/authorization": {
                 "parameters": [company, connection],
@@ -143,9 +139,7 @@ def synthetic_upstream() -> dict[str, Any]:
             "responses": {
                 "Err": {
                     "description": "Upstream prose.",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorMessage"}}
-                    },
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorMessage"}}},
                 }
             },
             "schemas": {
@@ -157,16 +151,12 @@ def synthetic_upstream() -> dict[str, Any]:
                     "required": ["id", "status"],
                     "properties": {
                         "id": {"$ref": "#/components/parameters/connectionId/schema"},
-                        "status": {
-                            "$ref": "#/components/schemas/Connection/definitions/dataConnectionStatus"
-                        },
+                        "status": {"$ref": "#/components/schemas/Connection/definitions/dataConnectionStatus"},
                         "lastSync": {"$ref": "#/components/schemas/DateTime", "nullable": True},
                         "dataConnectionErrors": {
                             "type": "array",
                             "nullable": True,
-                            "items": {
-                                "$ref": "#/components/schemas/Connection/definitions/dataConnectionError"
-                            },
+                            "items": {"$ref": "#/components/schemas/Connection/definitions/dataConnectionError"},
                         },
                     },
                     "definitions": {
@@ -265,13 +255,8 @@ def test_prose_comes_from_the_overlay_only() -> None:
     text, _ = vendor.render(yaml.safe_dump(synthetic_upstream()), OVERLAY)
     assert "Upstream prose" not in text
     doc = yaml.safe_load(text)
-    assert (
-        doc["components"]["schemas"]["Connection"]["description"]
-        == OVERLAY["schemas"]["Connection"]["description"]
-    )
-    assert "additionalProperties" not in doc["components"]["schemas"]["Connection"], (
-        "response models stay open"
-    )
+    assert doc["components"]["schemas"]["Connection"]["description"] == OVERLAY["schemas"]["Connection"]["description"]
+    assert "additionalProperties" not in doc["components"]["schemas"]["Connection"], "response models stay open"
     validate(doc)
 
 
@@ -287,9 +272,7 @@ def test_output_is_deterministic_and_free_of_yaml_anchors() -> None:
 def test_missing_operation_is_named(missing: str) -> None:
     upstream = synthetic_upstream()
     for item in upstream["paths"].values():
-        for method in [
-            m for m, op in item.items() if isinstance(op, dict) and op.get("operationId") == missing
-        ]:
+        for method in [m for m, op in item.items() if isinstance(op, dict) and op.get("operationId") == missing]:
             del item[method]
     with pytest.raises(vendor.VendorError, match=missing):
         vendor.render(yaml.safe_dump(upstream), OVERLAY)
@@ -303,15 +286,10 @@ def test_check_mode_reports_drift(tmp_path: Path) -> None:
     assert vendor.main(["--upstream", str(upstream), "--output", str(out), "--check"]) == 0
     out.write_text(out.read_text() + "# edited\n")
     assert vendor.main(["--upstream", str(upstream), "--output", str(out), "--check"]) == 1
-    assert (
-        vendor.main(["--upstream", str(tmp_path / "absent.yaml"), "--output", str(out), "--skip-missing"])
-        == 0
-    )
+    assert vendor.main(["--upstream", str(tmp_path / "absent.yaml"), "--output", str(out), "--skip-missing"]) == 0
 
 
-@pytest.mark.skipif(
-    not UPSTREAM_PATH.is_file(), reason="Codat's upstream document is not beside the checkout"
-)
+@pytest.mark.skipif(not UPSTREAM_PATH.is_file(), reason="Codat's upstream document is not beside the checkout")
 def test_real_upstream_yields_the_committed_document_with_six_operations() -> None:
     text, _ = vendor.render(UPSTREAM_PATH.read_text(encoding="utf-8"), OVERLAY)
     assert text == SPEC_PATH.read_text(encoding="utf-8")

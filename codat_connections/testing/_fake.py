@@ -231,9 +231,7 @@ class FakeCodat:
         with self._lock:
             record = self._connection(company_id, connection_id)
             if record["status"] != "Linked":
-                raise ValueError(
-                    f"only a Linked connection can be deauthorized, this one is {record['status']}"
-                )
+                raise ValueError(f"only a Linked connection can be deauthorized, this one is {record['status']}")
             record["status"] = "Deauthorized"
             record.setdefault("dataConnectionErrors", []).append(
                 {
@@ -262,9 +260,7 @@ class FakeCodat:
         path: str | None = None,
         after_processing: bool = False,
     ) -> Fault:
-        return self.inject(
-            Fault("status", times, method, path, status=status, after_processing=after_processing)
-        )
+        return self.inject(Fault("status", times, method, path, status=status, after_processing=after_processing))
 
     def rate_limit(
         self,
@@ -276,9 +272,7 @@ class FakeCodat:
     ) -> Fault:
         return self.inject(Fault("rate_limit", times, method, path, status=429, retry_after=retry_after))
 
-    def delay(
-        self, seconds: float, *, times: int = 1, method: str | None = None, path: str | None = None
-    ) -> Fault:
+    def delay(self, seconds: float, *, times: int = 1, method: str | None = None, path: str | None = None) -> Fault:
         return self.inject(Fault("delay", times, method, path, seconds=seconds))
 
     def non_json(
@@ -303,9 +297,7 @@ class FakeCodat:
     def requests_to(self, method: str, path: str | None = None) -> list[RecordedRequest]:
         """The recorded requests with this method (and path, when given)."""
         with self._lock:
-            return [
-                r for r in self.requests if r.method == method.upper() and (path is None or r.path == path)
-            ]
+            return [r for r in self.requests if r.method == method.upper() and (path is None or r.path == path)]
 
     # -- the API -----------------------------------------------------------------------------
     def handle(
@@ -377,9 +369,7 @@ class FakeCodat:
             return self._idempotent(key, method, path, query, body)
         return self._route(method, path, query, body)
 
-    def _idempotent(
-        self, key: str, method: str, path: str, query: Mapping[str, str], body: bytes
-    ) -> FakeResponse:
+    def _idempotent(self, key: str, method: str, path: str, query: Mapping[str, str], body: bytes) -> FakeResponse:
         """Codat's Idempotency-Key: the same key and body within 90 minutes replays the first answer."""
         now = self._clock()
         fingerprint = hashlib.sha256(f"{method} {path}\n".encode() + body).hexdigest()
@@ -406,9 +396,7 @@ class FakeCodat:
                 if method == "GET":
                     return self._ok(self._connection(company_id, connection_id))
                 if method == "DELETE":
-                    self._company(company_id).connections.pop(
-                        self._connection(company_id, connection_id)["id"]
-                    )
+                    self._company(company_id).connections.pop(self._connection(company_id, connection_id)["id"])
                     return FakeResponse(200)
                 if method == "PATCH":
                     return self._unlink(company_id, connection_id, body)
@@ -437,21 +425,15 @@ class FakeCodat:
             try:
                 predicate = parse_query(query["query"], CONNECTION_FIELDS)
             except UnknownFieldError as exc:
-                return self._error(
-                    400, f"Error parsing query - Could not resolve property {exc.name} on Connection"
-                )
+                return self._error(400, f"Error parsing query - Could not resolve property {exc.name} on Connection")
             except QueryError:
                 return self._error(400, "Error parsing query - Malformed query.")
             records = [r for r in records if predicate(r)]
         if order := query.get("orderBy"):
             name = order.lstrip("-")
             if name not in CONNECTION_FIELDS:
-                return self._error(
-                    400, f"Error parsing query - Could not resolve property {name} on Connection"
-                )
-            records.sort(
-                key=lambda r: (r.get(name) is None, str(r.get(name) or "")), reverse=order.startswith("-")
-            )
+                return self._error(400, f"Error parsing query - Could not resolve property {name} on Connection")
+            records.sort(key=lambda r: (r.get(name) is None, str(r.get(name) or "")), reverse=order.startswith("-"))
         total = len(records)
         start = (page - 1) * page_size
         results = records[start : start + page_size]
@@ -492,9 +474,7 @@ class FakeCodat:
         if payload is None or payload.get("status") != "Unlinked":
             return self._error(400, "Only a status of 'Unlinked' can be set.")
         if record["status"] != "Linked":
-            return self._error(
-                400, f"Only Linked connections can be unlinked; this one is {record['status']}."
-            )
+            return self._error(400, f"Only Linked connections can be unlinked; this one is {record['status']}.")
         record["status"] = "Unlinked"
         return self._ok(record)
 

@@ -1,0 +1,183 @@
+"""`make demo`: a walkthrough of every operation against the embedded fake Codat, over real sockets.
+
+Each step says what it does, does it through the public client, and checks that Codat's documented
+behaviour happened; any surprise ends the demo with a non-zero exit. `make demo-live` runs the
+read-only steps against the real API (CODAT_API_KEY and CODAT_COMPANY_ID must be set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import NoReturn
+
+from codat_connections import (
+    CodatConnections,
+    CodatError,
+    ConnectionStatus,
+    NotFoundError,
+    field,
+    is_linked,
+    last_sync_at,
+    needs_reauthorization,
+)
+from codat_connections.testing import FakeCodat
+
+API_KEY = "demo-api-key"
+
+
+class DemoFailure(Exception):
+    pass
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def expect(condition: bool, what: str) -> None:
+    if not condition:
+        raise DemoFailure(what)
+    say(f"   ok: {what}")
+
+
+class RetryLog(logging.Handler):
+    """Shows the client's retry decisions (DEBUG records of the 'codat_connections' logger)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.retries: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "retry" in message or "-> 429" in message:
+            self.retries.append(message)
+            say(f"   log: {message}")
+
+
+def run_fake_demo() -> None:
+    fake = FakeCodat(api_key=API_KEY)
+    company = fake.add_company("Acme Ltd")
+    retry_log = RetryLog()
+    logger = logging.getLogger("codat_connections")
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(retry_log)
+
+    with fake.serve() as base_url, CodatConnections(api_key=API_KEY, base_url=base_url) as codat:
+        say(f"Fake Codat serving on {base_url}; company {company} (Acme Ltd)\n")
+        connections = codat.connections
+
+        say("1. Create a Xero connection (platform key gbol)")
+        conn = connections.create(company, "gbol")
+        say(f"   {conn.platform_name} connection {conn.id}: status {conn.status}")
+        say(f"   link URL for the end user: {conn.link_url}")
+        expect(conn.status is ConnectionStatus.PENDINGAUTH, "a new connection starts PendingAuth")
+        expect(conn.link_url.endswith(f"/companies/{company}/connections/{conn.id}/start"), "link URL has Codat's form")
+
+        say("\n2. The end user completes the link in Xero")
+        fake.complete_link(company, conn.id)
+        conn = connections.get(company, conn.id)
+        say(f"   status {conn.status}, integration key {conn.integration_key}, last sync {last_sync_at(conn)}")
+        expect(is_linked(conn), "the connection is Linked")
+
+        say("\n3. More connections arrive: 250 Linked QuickBooks connections and one pending Plaid one")
+        fake.seed_connections(company, 250, platform_key="qhyg")
+        plaid = connections.create(company, "suuo")
+        linked_query = (field("status") == "Linked") & (field("integrationKey") == "qhyg")
+        say(f"   query builder: {linked_query}")
+        first_page = connections.list(company, query=linked_query, page_size=100)
+        say(f"   page 1: {len(first_page)} of {first_page.total_results}; another page: {first_page.has_next_page()}")
+        expect(first_page.total_results == 250, "the filter counts 250 Linked QuickBooks connections")
+
+        say("\n4. Iterate every connection across pages (page size 100)")
+        before = len(fake.requests)
+        every = list(connections.iterate(company, page_size=100))
+        pages = len(fake.requests) - before
+        say(f"   {len(every)} connections in {pages} page requests")
+        expect(len(every) == 252 and pages == 3, "252 connections arrive over 3 pages, each once")
+        pending = connections.list_all(company, query=field("status") == "PendingAuth")
+        expect([c.id for c in pending] == [plaid.id], "filtering PendingAuth finds the Plaid connection")
+
+        say("\n5. Xero withdraws access (the platform deauthorizes the connection)")
+        fake.deauthorize(company, conn.id, "The user revoked access in Xero")
+        conn = connections.get(company, conn.id)
+        errors = conn.data_connection_errors if isinstance(conn.data_connection_errors, list) else []
+        say(f"   status {conn.status}; platform error: {errors[0].error_message if errors else '-'}")
+        expect(needs_reauthorization(conn), "the connection needs re-authorization")
+        url = connections.get_authorization_url(company, conn.id)
+        say(f"   send the user to: {url}")
+        expect(url == conn.link_url, "re-link through the same connection's link URL (no new company)")
+
+        say("\n6. The user re-authorizes through that URL")
+        fake.complete_link(company, conn.id)
+        expect(
+            connections.get(company, conn.id).status is ConnectionStatus.LINKED, "the same connection is Linked again"
+        )
+
+        say("\n7. Codat rate-limits the next request (429, Retry-After: 1); the client waits and retries")
+        fake.rate_limit(retry_after="1", method="PATCH")
+        unlinked = connections.unlink(company, conn.id)
+        say(f"   unlink answered after a retry: status {unlinked.status}")
+        expect(unlinked.status is ConnectionStatus.UNLINKED, "unlink sets Unlinked (data kept)")
+        patches = fake.requests_to("PATCH")
+        expect([p.status for p in patches] == [429, 200], "the server saw a 429, then the retried unlink")
+        expect(len({p.headers["idempotency-key"] for p in patches}) == 1, "both attempts carried one Idempotency-Key")
+        expect(any("retry 1 of 2" in line for line in retry_log.retries), "the retry shows in the DEBUG log")
+
+        say("\n8. Delete the connection (it and its data are removed)")
+        connections.delete(company, conn.id)
+        try:
+            connections.get(company, conn.id)
+        except NotFoundError as exc:
+            say(f"   friendly error: {exc}")
+            expect(
+                exc.status_code == 404 and exc.correlation_id is not None, "a typed NotFoundError with a correlation id"
+            )
+        else:
+            raise DemoFailure("a deleted connection was still readable")
+    logger.removeHandler(retry_log)
+    say("\nDemo complete: every step behaved as Codat documents.")
+
+
+def run_live_demo() -> None:
+    company = os.environ.get("CODAT_COMPANY_ID")
+    if not os.environ.get("CODAT_API_KEY") or not company:
+        raise DemoFailure("set CODAT_API_KEY and CODAT_COMPANY_ID for the live demo")
+    with CodatConnections() as codat:
+        say(f"Codat at {codat.base_url}; company {company} (read-only)\n")
+        page = codat.connections.list(company, page_size=10)
+        say(f"1. First page: {len(page)} of {page.total_results} connections")
+        for conn in page.results:
+            say(f"   {conn.id} {conn.platform_name}: {conn.status}")
+        linked = codat.connections.list_all(company, query=field("status") == "Linked")
+        say(f"2. Linked connections: {len(linked)}")
+        for conn in codat.connections.iterate(company, page_size=100):
+            if needs_reauthorization(conn):
+                say(
+                    f"3. {conn.platform_name} needs re-authorization: {codat.connections.get_authorization_url(company, conn.id)}"
+                )
+                break
+        else:
+            say("3. No connection needs re-authorization")
+
+
+def fail(message: str) -> NoReturn:
+    print(f"\nDEMO FAILED: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--live", action="store_true", help="read-only steps against the real Codat API")
+    args = parser.parse_args()
+    try:
+        run_live_demo() if args.live else run_fake_demo()
+    except DemoFailure as exc:
+        fail(str(exc))
+    except CodatError as exc:
+        fail(f"unexpected {type(exc).__name__}: {exc}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""Paging: iteration over many pages, and every way a page says it is the last (never looping)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from codat_connections import AsyncCodatConnections, CodatConnections
+from codat_connections.testing import FakeCodat
+from tests.conftest import API_KEY, mock_async_client, mock_client, wire_connection
+
+COMPANY = "8a210b68-6988-11ed-a1eb-0242ac120002"
+
+
+def page_body(records: list[dict[str, Any]], *, page: int, size: int, total: Any, next_href: str | None) -> bytes:
+    links: dict[str, Any] = {"self": {"href": "/x"}, "current": {"href": f"/x?page={page}"}}
+    if next_href is not None:
+        links["next"] = {"href": next_href}
+    return json.dumps(
+        {"results": records, "pageNumber": page, "pageSize": size, "totalResults": total, "_links": links}
+    ).encode()
+
+
+def test_codats_published_example_page_terminates() -> None:
+    """Codat's own example: pageNumber 0, pageSize 0, totalResults 0 and a next link of "string"."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=page_body([wire_connection()], page=0, size=0, total=0, next_href="string"))
+
+    client = mock_client(handler)
+    assert len(client.connections.list_all(COMPANY)) == 1
+    assert len(list(client.connections.iterate(COMPANY, page_size=1))) == 1
+    assert len(seen) == 2
+
+
+@pytest.mark.parametrize(
+    ("records", "total", "next_href", "why"),
+    [
+        ([], 500, "/x?page=2", "empty page"),
+        ([wire_connection(1)], 500, "/x?page=2", "short page"),
+        ([wire_connection(1), wire_connection(2)], 500, None, "no next link"),
+        ([wire_connection(1), wire_connection(2)], 2, "/x?page=2", "totalResults reached"),
+    ],
+)
+def test_each_stop_signal_alone_ends_iteration(
+    records: list[dict[str, Any]], total: int, next_href: str | None, why: str
+) -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        return httpx.Response(200, content=page_body(records, page=1, size=2, total=total, next_href=next_href))
+
+    client = mock_client(handler)
+    page = client.connections.list(COMPANY, page_size=2)
+    assert not page.has_next_page(), why
+    assert len(client.connections.list_all(COMPANY, page_size=2)) == len(records)
+    assert calls == 2
+    with pytest.raises(LookupError):
+        page.next_page()
+
+
+def test_pages_are_requested_in_order_with_the_same_filters() -> None:
+    urls: list[httpx.URL] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        urls.append(request.url)
+        number = int(request.url.params["page"])
+        records = [wire_connection(number * 10 + i) for i in range(3 if number < 3 else 1)]
+        return httpx.Response(200, content=page_body(records, page=number, size=3, total=7, next_href="/x?next"))
+
+    client = mock_client(handler)
+    results = client.connections.list_all(COMPANY, page_size=3, query="status=Linked", order_by="-created")
+    assert len(results) == 7
+    assert [u.params["page"] for u in urls] == ["1", "2", "3"]
+    assert {u.params["query"] for u in urls} == {"status=Linked"}
+    assert {u.params["orderBy"] for u in urls} == {"-created"}
+    assert {u.params["pageSize"] for u in urls} == {"3"}
+
+
+def test_page_fields_and_repr() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=page_body([wire_connection(1)] * 2, page=1, size=2, total=9, next_href="/n"))
+
+    page = mock_client(handler).connections.list(COMPANY, page_size=2)
+    assert (page.page_number, page.page_size, page.total_results, page.next_link) == (1, 2, 9, "/n")
+    assert page.has_next_page()
+    assert len(page) == 2
+    assert repr(page) == "Page(page_number=1, page_size=2, total_results=9, results=<2 records>)"
+
+
+async def test_async_list_all_fetches_concurrently_and_keeps_page_order(fake: FakeCodat) -> None:
+    company = fake.add_company()
+    ids = fake.seed_connections(company, 100)
+    in_flight = 0
+    peak = 0
+    transport = fake.async_transport()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.01 if request.url.params.get("page") != "2" else 0.05)  # page 2 finishes last
+        in_flight -= 1
+        return await transport.handle_async_request(request)
+
+    client = AsyncCodatConnections(
+        api_key=API_KEY, http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    )
+    results = await client.connections.list_all(company, page_size=10, concurrency=4)
+    assert [c.id for c in results] == ids
+    assert peak == 4
+
+
+async def test_async_list_all_sequential_when_total_is_missing() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params["page"])
+        calls.append(str(number))
+        records = [wire_connection(i) for i in range(2 if number < 3 else 0)]
+        body = json.loads(page_body(records, page=number, size=2, total=None, next_href="/n"))
+        del body["totalResults"]
+        return httpx.Response(200, json=body)
+
+    client = mock_async_client(handler)
+    # totalResults is documented as required: a page without it is an unexpected response
+    from codat_connections import UnexpectedResponseError
+
+    with pytest.raises(UnexpectedResponseError):
+        await client.connections.list_all(COMPANY, page_size=2, concurrency=3)
+
+
+async def test_async_list_all_continues_when_more_records_than_promised() -> None:
+    """totalResults said 4, but page 2 is full and has a next link: the rest is fetched one by one."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params["page"])
+        count = 2 if number <= 3 else 0
+        records = [wire_connection(number * 10 + i) for i in range(count)]
+        return httpx.Response(
+            200,
+            content=page_body(
+                records, page=number, size=2, total=4 if number == 1 else 6, next_href="/n" if count else None
+            ),
+        )
+
+    client = mock_async_client(handler)
+    results = await client.connections.list_all(COMPANY, page_size=2, concurrency=4)
+    assert [c.id[-2:] for c in results] == ["10", "11", "20", "21", "30", "31"]
+
+
+def test_list_all_sync_equals_async(client: CodatConnections, fake: FakeCodat, company: str) -> None:
+    ids = fake.seed_connections(company, 42)
+    assert [c.id for c in client.connections.list_all(company, page_size=5)] == ids

@@ -1,0 +1,97 @@
+"""The query builder's wire form, and the status and date-time helpers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from codat_connections_api.models import Connection
+
+from codat_connections import (
+    ConnectionStatus,
+    created_at,
+    field,
+    filter_by_status,
+    is_linked,
+    last_sync_at,
+    needs_reauthorization,
+    parse_datetime,
+)
+from codat_connections.query import render_query
+from tests.conftest import wire_connection
+
+
+def test_operators_render_unquoted() -> None:
+    assert str(field("status") == "Linked") == "status=Linked"
+    assert str(field("status") != ConnectionStatus.UNLINKED) == "status!=Unlinked"
+    assert str(field("platformName").contains("Quick")) == "platformName~Quick"
+    assert str(field("created") > date(2024, 1, 1)) == "created>2024-01-01"
+    assert str(field("created") >= datetime(2024, 1, 1, 12, tzinfo=UTC)) == "created>=2024-01-01T12:00:00+00:00"
+    assert str(field("n") < 5) == "n<5"
+    assert str(field("n") <= 2.5) == "n<=2.5"
+    assert str(field("flag") == True) == "flag=true"  # noqa: E712 - builds a query, not a comparison
+
+
+def test_combinations_group_with_braces_only_when_mixed() -> None:
+    linked, banking, xero = (
+        field("status") == "Linked",
+        field("sourceType") == "Banking",
+        field("integrationKey") == "gbol",
+    )
+    assert str(linked & banking & xero) == "status=Linked&&sourceType=Banking&&integrationKey=gbol"
+    assert str(linked | banking) == "status=Linked||sourceType=Banking"
+    assert str(linked & (banking | xero)) == "status=Linked&&{sourceType=Banking||integrationKey=gbol}"
+    assert str((linked & banking) | xero) == "{status=Linked&&sourceType=Banking}||integrationKey=gbol"
+    assert render_query(linked) == "status=Linked"
+    assert render_query("status=Linked") == "status=Linked"
+
+
+def test_combining_with_non_query_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        (field("a") == "b") & "c=d"  # type: ignore[operator]
+
+
+def connection(**overrides: Any) -> Connection:
+    return Connection.from_dict(wire_connection(**overrides))
+
+
+def test_status_helpers() -> None:
+    linked, deauth, pending, odd = (connection(status=s) for s in ("Linked", "Deauthorized", "PendingAuth", "Paused"))
+    assert is_linked(linked)
+    assert not is_linked(deauth)
+    assert needs_reauthorization(deauth)
+    assert not needs_reauthorization(pending)
+    assert filter_by_status([linked, deauth, pending, odd], ConnectionStatus.LINKED, "Paused") == [linked, odd]
+    assert odd.status == "Paused"
+    with pytest.raises(ValueError, match="at least one status"):
+        filter_by_status([linked])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-11-15T06:00:00Z", datetime(2021, 11, 15, 6, tzinfo=UTC)),
+        ("2021-11-15T01:00:00-05:00", datetime(2021, 11, 15, 1, tzinfo=timezone(timedelta(hours=-5)))),
+        ("2021-11-15T01:00:00", datetime(2021, 11, 15, 1)),
+        ("2022-10-23", datetime(2022, 10, 23)),
+        ("2022-10-27T10:22:43.6464237Z", datetime(2022, 10, 27, 10, 22, 43, 646423, tzinfo=UTC)),
+    ],
+)
+def test_codat_datetime_forms(text: str, expected: datetime) -> None:
+    parsed = parse_datetime(text)
+    assert parsed == expected
+    assert (parsed.tzinfo is None) == (expected.tzinfo is None)
+
+
+@pytest.mark.parametrize("bad", ["", "yesterday", "2022-13-45"])
+def test_bad_datetime(bad: str) -> None:
+    with pytest.raises(ValueError, match="not a Codat date-time"):
+        parse_datetime(bad)
+
+
+def test_created_and_last_sync_helpers() -> None:
+    conn = connection(created="2022-10-27T09:53:29Z", lastSync=None)
+    assert created_at(conn) == datetime(2022, 10, 27, 9, 53, 29, tzinfo=UTC)
+    assert last_sync_at(conn) is None
+    assert last_sync_at(connection(lastSync="2023-01-01")) == datetime(2023, 1, 1)

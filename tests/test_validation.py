@@ -1,0 +1,137 @@
+"""Bad input is refused with a ValueError that says what is wrong, before any request is sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from codat_connections import CodatConnections, field
+from codat_connections.query import MAX_QUERY_LENGTH
+from tests.conftest import API_KEY
+
+GOOD = "8a210b68-6988-11ed-a1eb-0242ac120002"
+BAD_IDS = ["", "   ", ".", "..", "a/b", "a?b", "a#b", "a\\b", " padded", "tab\tin", "nul\x00"]
+
+
+@pytest.fixture
+def sent() -> list[httpx.Request]:
+    return []
+
+
+@pytest.fixture
+def codat(sent: list[httpx.Request]) -> CodatConnections:
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    return CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+
+
+def calls(codat: CodatConnections, company: str, connection: str) -> list[Callable[[], Any]]:
+    c = codat.connections
+    return [
+        lambda: c.list(company),
+        lambda: c.iterate(company),
+        lambda: c.list_all(company),
+        lambda: c.get(company, connection),
+        lambda: c.create(company, "gbol"),
+        lambda: c.delete(company, connection),
+        lambda: c.unlink(company, connection),
+        lambda: c.get_authorization_url(company, connection),
+        lambda: c.update_authorization(company, connection, {"a": "b"}),
+    ]
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_bad_company_id(codat: CodatConnections, sent: list[httpx.Request], bad: str) -> None:
+    for call in calls(codat, bad, GOOD):
+        with pytest.raises(ValueError, match="company_id"):
+            call()
+    assert sent == []
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_bad_connection_id(codat: CodatConnections, sent: list[httpx.Request], bad: str) -> None:
+    for index, call in enumerate(calls(codat, GOOD, bad)):
+        if index in (0, 1, 2, 4):  # list, iterate, list_all and create take no connection id
+            continue
+        with pytest.raises(ValueError, match="connection_id"):
+            call()
+    assert sent == []
+
+
+def test_non_string_id_is_a_type_error(codat: CodatConnections) -> None:
+    with pytest.raises(TypeError, match="company_id must be a str"):
+        codat.connections.get(123, GOOD)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("key", ["", "GBOL", "gbo", "gbolx", "gb1l", " gbo", "ǵbol"])
+def test_bad_platform_key(codat: CodatConnections, sent: list[httpx.Request], key: str) -> None:
+    with pytest.raises(ValueError, match="platform_key must be four lowercase letters"):
+        codat.connections.create(GOOD, key)
+    assert sent == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"page": 0}, "page must be an integer >= 1"),
+        ({"page": -1}, "page must be"),
+        ({"page": True}, "page must be"),
+        ({"page_size": 0}, "page_size must be an integer from 1 to 5000"),
+        ({"page_size": 5001}, "page_size must be"),
+        ({"query": "x" * MAX_QUERY_LENGTH}, "Codat accepts fewer than 2048"),
+        ({"query": "  "}, "query must not be empty"),
+        ({"order_by": " "}, "order_by must be"),
+    ],
+)
+def test_bad_list_arguments(
+    codat: CodatConnections, sent: list[httpx.Request], kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        codat.connections.list(GOOD, **kwargs)
+    iterate_kwargs = {k: v for k, v in kwargs.items() if k != "page"}
+    if iterate_kwargs:
+        with pytest.raises(ValueError, match=message):
+            codat.connections.iterate(GOOD, **iterate_kwargs)
+    assert sent == []
+
+
+def test_page_size_limits_are_inclusive(codat: CodatConnections, sent: list[httpx.Request]) -> None:
+    codat.retry_policy = codat.retry_policy.__class__(max_retries=0)
+    for size in (1, 5000):
+        with pytest.raises(Exception):
+            codat.connections.list(GOOD, page_size=size)
+    assert [r.url.params["pageSize"] for r in sent] == ["1", "5000"]
+
+
+def test_query_builder_value_checks() -> None:
+    with pytest.raises(ValueError, match="reserves"):
+        _ = field("platformName") == "A&&B"
+    with pytest.raises(ValueError, match="surrounding spaces"):
+        _ = field("platformName") == " Xero"
+    with pytest.raises(ValueError, match="field name"):
+        field("bad name")
+
+
+@pytest.mark.parametrize("authorization", [{}, {"a": 1}, "token"])
+def test_bad_authorization(codat: CodatConnections, sent: list[httpx.Request], authorization: Any) -> None:
+    with pytest.raises(ValueError, match="authorization"):
+        codat.connections.update_authorization(GOOD, GOOD, authorization)
+    assert sent == []
+
+
+def test_ids_are_single_percent_encoded_path_segments(sent: list[httpx.Request]) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(404)
+
+    codat = CodatConnections(
+        api_key=API_KEY, max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
+    with pytest.raises(Exception):
+        codat.connections.get("a b%2F", "ü&x=1")
+    assert sent[0].url.raw_path == b"/companies/a%20b%252F/connections/%C3%BC%26x%3D1"
