@@ -154,9 +154,8 @@ def run_live_demo() -> None:
         say(f"2. Linked connections: {len(linked)}")
         for conn in codat.connections.iterate(company, page_size=100):
             if needs_reauthorization(conn):
-                say(
-                    f"3. {conn.platform_name} needs re-authorization: {codat.connections.get_authorization_url(company, conn.id)}"
-                )
+                url = codat.connections.get_authorization_url(company, conn.id)
+                say(f"3. {conn.platform_name} needs re-authorization: {url}")
                 break
         else:
             say("3. No connection needs re-authorization")

@@ -9,6 +9,8 @@ checked against the document's ErrorMessage schema instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import httpx
@@ -98,7 +100,7 @@ def test_every_operation_and_error_path_matches_the_document(sleeps: list[float]
     c.unlink(company, conn.id)
     c.delete(company, conn.id)
 
-    failures: list[tuple[Any, ...]] = [
+    failures: list[Callable[[], object] | tuple[Callable[[], object], ...]] = [
         (lambda: c.get(company, conn.id)),  # 404 connection
         (lambda: c.list("0b1e4f3c-0000-4000-8000-000000000000")),  # 404 company
         (lambda: c.list(company, query="status=Linked&&")),  # 400 malformed
@@ -116,7 +118,7 @@ def test_every_operation_and_error_path_matches_the_document(sleeps: list[float]
         ),
     ]
     for status in (402, 403, 500, 503):
-        failures.append((lambda status=status: fake.fail_with_status(status), lambda: c.list(company)))
+        failures.append((partial(fake.fail_with_status, status), lambda: c.list(company)))
     failures.append((lambda: fake.rate_limit(retry_after="1"), lambda: c.list(company)))
     seen_statuses = set()
     for calls in failures:
