@@ -10,11 +10,13 @@ PIP_VERSION := 26.3
 UPSTREAM ?= ../shared/codat/Codat-Platform.yaml
 SPEC := openapi/connections.yaml
 GEN_PACKAGE := codat_connections_api
+PRISM_VERSION := 5.16.0
+PRISM := .prism/node_modules/.bin/prism
 GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate \
 	--path $(SPEC) --config generator-config.yaml --custom-template-path openapi/templates \
 	--meta none --overwrite --fail-on-warning
 
-.PHONY: help install vendor-spec generate check-generated check-spec lint typecheck pytest test demo demo-live bench clean
+.PHONY: prism help install vendor-spec generate check-generated check-spec lint typecheck pytest test demo demo-live bench clean
 
 help:
 	@echo "make test         lint, mypy --strict, drift checks and the whole test suite (creates .venv)"
@@ -35,6 +37,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 install: $(VENV)/.installed
+
+# Prism (npm) for the contract suite, in a project-local folder.
+$(PRISM):
+	@command -v npm > /dev/null || { echo "error: the contract tests need Node.js and npm (install Node 18+), then run make test again"; exit 1; }
+	npm install --prefix .prism --no-audit --no-fund --loglevel=error "@stoplight/prism-cli@$(PRISM_VERSION)"
+
+prism: $(PRISM)
 
 vendor-spec: install
 	$(BIN)/python openapi/vendor.py --upstream $(UPSTREAM) --output $(SPEC)
@@ -60,7 +69,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: install $(PRISM)
 	$(BIN)/pytest -q
 
 test: lint typecheck check-spec check-generated pytest

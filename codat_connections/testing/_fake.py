@@ -91,6 +91,8 @@ class FakeResponse:
     body: bytes = b""
     delay: float = 0.0
     drop: bool = False
+    truncate: bool = False
+    """Send the headers and half the body, then close (a connection reset mid-response)."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class RecordedRequest:
     """The status answered; None when the connection was dropped."""
 
 
-FaultKind = Literal["status", "rate_limit", "delay", "non_json", "drop"]
+FaultKind = Literal["status", "rate_limit", "delay", "non_json", "drop", "truncate"]
 
 
 @dataclass
@@ -208,6 +210,11 @@ class FakeCodat:
                 ids.append(record["id"])
             return ids
 
+    def connections_of(self, company_id: str) -> list[dict[str, Any]]:
+        """Copies of every stored connection of the company, in creation order."""
+        with self._lock:
+            return [dict(record) for record in self._company(company_id).connections.values()]
+
     def connection(self, company_id: str, connection_id: str) -> dict[str, Any]:
         """A copy of the stored connection, as the API would return it."""
         with self._lock:
@@ -290,6 +297,10 @@ class FakeCodat:
     ) -> Fault:
         return self.inject(Fault("drop", times, method, path, after_processing=after_processing))
 
+    def truncate_body(self, *, times: int = 1, method: str | None = None, path: str | None = None) -> Fault:
+        """Apply the request, then cut the connection halfway through the response body."""
+        return self.inject(Fault("truncate", times, method, path))
+
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
@@ -309,12 +320,14 @@ class FakeCodat:
         with self._lock:
             fault = self._take_fault(method, path)
             delay = fault.seconds if fault is not None and fault.kind == "delay" else 0.0
-            if fault is not None and fault.kind != "delay" and not fault.after_processing:
+            if fault is not None and fault.kind not in ("delay", "truncate") and not fault.after_processing:
                 response = self._fault_response(fault)
             else:
                 response = self._answer(method, path, query, headers, body)
                 if fault is not None and fault.kind in ("drop", "status") and fault.after_processing:
                     response = self._fault_response(fault)
+                elif fault is not None and fault.kind == "truncate":
+                    response.truncate = True
             response.delay = delay
             self.requests.append(
                 RecordedRequest(
@@ -323,7 +336,7 @@ class FakeCodat:
                     dict(query),
                     {k: v for k, v in headers.items() if k != "authorization"},
                     _json_or_text(body),
-                    None if response.drop else response.status,
+                    None if response.drop or response.truncate else response.status,
                 )
             )
             return response

@@ -26,6 +26,8 @@ def _call(fake: FakeCodat, request: httpx.Request) -> FakeResponse:
 def _to_httpx(answer: FakeResponse, request: httpx.Request) -> httpx.Response:
     if answer.drop:
         raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+    if answer.truncate:
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body", request=request)
     return httpx.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
 
 

@@ -1,0 +1,66 @@
+"""Query builder output, parsed by the fake's independent parser, selects exactly what the tree means."""
+
+from __future__ import annotations
+
+from functools import reduce
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from codat_connections.query import Query, field
+from codat_connections.testing._query import _compare, parse_query
+
+FIELDS = ["status", "platformName", "sourceType", "created", "n"]
+OPERATORS = ["=", "!=", "~", ">", "<", ">=", "<="]
+values = st.text(alphabet="abcXYZ019-:.", min_size=1, max_size=6).filter(lambda v: v == v.strip())
+
+Tree = tuple[Any, ...]
+
+
+def leaves() -> st.SearchStrategy[Tree]:
+    return st.tuples(st.just("leaf"), st.sampled_from(FIELDS), st.sampled_from(OPERATORS), values)
+
+
+trees = st.recursive(
+    leaves(),
+    lambda children: st.tuples(st.sampled_from(["and", "or"]), st.lists(children, min_size=2, max_size=3)),
+    max_leaves=8,
+)
+records = st.lists(
+    st.fixed_dictionaries({name: st.one_of(st.none(), values) for name in FIELDS}), min_size=1, max_size=8
+)
+
+
+def build(tree: Tree) -> Query:
+    if tree[0] == "leaf":
+        _, name, op, value = tree
+        f = field(name)
+        built: Query = {
+            "=": f.__eq__,
+            "!=": f.__ne__,
+            "~": f.contains,
+            ">": f.__gt__,
+            "<": f.__lt__,
+            ">=": f.__ge__,
+            "<=": f.__le__,
+        }[op](value)
+        return built
+    parts = [build(child) for child in tree[1]]
+    return reduce(lambda a, b: (a & b) if tree[0] == "and" else (a | b), parts)
+
+
+def meaning(tree: Tree, record: dict[str, Any]) -> bool:
+    if tree[0] == "leaf":
+        _, name, op, value = tree
+        return _compare(name, op, value)(record)
+    results = [meaning(child, record) for child in tree[1]]
+    return all(results) if tree[0] == "and" else any(results)
+
+
+@settings(max_examples=400, deadline=None)
+@given(tree=trees, rows=records)
+def test_rendered_query_means_the_same_filter(tree: Tree, rows: list[dict[str, Any]]) -> None:
+    text = str(build(tree))
+    predicate = parse_query(text, frozenset(FIELDS))
+    assert [predicate(r) for r in rows] == [meaning(tree, r) for r in rows], text
