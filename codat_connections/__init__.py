@@ -9,7 +9,7 @@ The low-level client generated from ``openapi/connections.yaml`` lives in the se
 ``codat_connections_api``; this package is the handwritten facade over it.
 """
 
-from codat_connections_api.models import Connection, DataConnectionError, SourceType
+from typing import TYPE_CHECKING, Any
 
 from codat_connections._client import DEFAULT_BASE_URL, AsyncCodatConnections, CodatConnections
 from codat_connections._version import VERSION as __version__
@@ -32,7 +32,6 @@ from codat_connections.errors import (
 from codat_connections.pagination import AsyncPage, Page
 from codat_connections.query import Query, field
 from codat_connections.status import (
-    ConnectionStatus,
     created_at,
     filter_by_status,
     is_linked,
@@ -40,6 +39,9 @@ from codat_connections.status import (
     needs_reauthorization,
     parse_datetime,
 )
+
+if TYPE_CHECKING:
+    from codat_connections_api.models import Connection, ConnectionStatus, DataConnectionError, SourceType
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -75,3 +77,15 @@ __all__ = [
     "needs_reauthorization",
     "parse_datetime",
 ]
+
+# The generated models (and attrs, which builds them) load on first use: a client loads them when it
+# is constructed, so `import codat_connections` costs little more than `import httpx`.
+_MODELS = {"Connection", "ConnectionStatus", "DataConnectionError", "SourceType"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODELS:
+        from codat_connections_api import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

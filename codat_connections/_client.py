@@ -7,14 +7,12 @@ retry, logging. Each keeps only a short loop that sends and sleeps in its own wa
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import ipaddress
 import logging
 import os
-import platform
+import sys
 import time
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
@@ -39,9 +37,16 @@ BASE_URL_ENV = "CODAT_BASE_URL"
 
 log = logging.getLogger("codat_connections")
 
+
+async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio  # only async users get here, and they have asyncio loaded already
+
+    await asyncio.sleep(seconds)
+
+
 # Looked up at call time so tests can replace them; never called on the happy path.
 _sleep = time.sleep
-_async_sleep = asyncio.sleep
+_async_sleep = _asyncio_sleep
 
 
 class _NotGiven:
@@ -69,16 +74,25 @@ class _Secret:
     __str__ = __repr__
 
 
-@dataclass(frozen=True)
 class RequestSpec:
     """One logical API call, built before the first attempt and reused by every retry."""
 
-    method: str
-    path: str
-    params: dict[str, Any] = field(default_factory=dict)
-    json: Any = None
-    idempotency_key: str | None = None
-    """Set on create and unlink: the same key on every attempt, so Codat applies the write once."""
+    __slots__ = ("idempotency_key", "json", "method", "params", "path")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.params = params or {}
+        self.json = json
+        self.idempotency_key = idempotency_key
+        """Set on create and unlink: the same key on every attempt, so Codat applies the write once."""
 
     @classmethod
     def from_generated(cls, kwargs: dict[str, Any], *, idempotency_key: str | None = None) -> RequestSpec:
@@ -132,7 +146,8 @@ def _is_loopback(host: str) -> bool:
 
 
 def _user_agent() -> str:
-    return f"codat-connections/{_version.VERSION} python/{platform.python_version()} httpx/{httpx.__version__}"
+    python = "{}.{}.{}".format(*sys.version_info[:3])
+    return f"codat-connections/{_version.VERSION} python/{python} httpx/{httpx.__version__}"
 
 
 class _BaseClient:

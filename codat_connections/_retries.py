@@ -13,7 +13,6 @@ import email.utils
 import math
 import random
 import time
-from dataclasses import dataclass
 
 from codat_connections.errors import APIConnectionError, APIStatusError, CodatError, RateLimitError
 
@@ -43,18 +42,28 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, seconds)
 
 
-@dataclass(frozen=True)
 class RetryPolicy:
-    """Retry budget and backoff: ``initial * 2**n`` capped at ``max_delay``, with jitter."""
+    """Retry budget and backoff: ``initial_delay * 2**n`` capped at ``max_delay``, with jitter."""
 
-    max_retries: int = 2
-    initial_delay: float = 0.5
-    max_delay: float = 8.0
-    max_retry_after: float = 60.0
+    __slots__ = ("initial_delay", "max_delay", "max_retries", "max_retry_after")
 
-    def __post_init__(self) -> None:
-        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) or self.max_retries < 0:
-            raise ValueError(f"max_retries must be an integer >= 0, got {self.max_retries!r}")
+    def __init__(
+        self,
+        max_retries: int = 2,
+        *,
+        initial_delay: float = 0.5,
+        max_delay: float = 8.0,
+        max_retry_after: float = 60.0,
+    ) -> None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+        self.max_retries = max_retries
+        self.initial_delay = initial_delay
+        self.max_delay = max_delay
+        self.max_retry_after = max_retry_after
+
+    def __repr__(self) -> str:
+        return f"RetryPolicy(max_retries={self.max_retries})"
 
     def delay(self, retries_done: int, error: CodatError, *, keyed_write: bool) -> float | None:
         """Seconds to wait before the next attempt, or None to raise ``error`` now."""

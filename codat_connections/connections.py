@@ -7,7 +7,6 @@ models. Sync and async resources share the building and decoding functions below
 
 from __future__ import annotations
 
-import asyncio
 import builtins
 import json
 import uuid
@@ -170,7 +169,7 @@ class ConnectionsResource:
         def fetch(number: int) -> Page[Connection]:
             return self.list(company_id, page=number, page_size=page_size, query=query, order_by=order_by)
 
-        return Page(results, page, page_size, total, next_link, fetch)
+        return Page(results, page, page_size, total, next_link=next_link, fetch=fetch)
 
     def iterate(
         self,
@@ -187,11 +186,14 @@ class ConnectionsResource:
     def _iterate(
         self, company_id: str, query: Query | str | None, order_by: str | None, page_size: int
     ) -> Iterator[Connection]:
-        page = self.list(company_id, page=1, page_size=page_size, query=query, order_by=order_by)
-        yield from page.results
-        while page.has_next_page():
-            page = page.next_page()
+        number = 1
+        while True:
+            page = self.list(company_id, page=number, page_size=page_size, query=query, order_by=order_by)
             yield from page.results
+            if not page.has_next_page():
+                return
+            number += 1
+            del page  # the consumed page is freed before the next is fetched: memory stays at one page
 
     def list_all(
         self,
@@ -261,7 +263,7 @@ class AsyncConnectionsResource:
         async def fetch(number: int) -> AsyncPage[Connection]:
             return await self.list(company_id, page=number, page_size=page_size, query=query, order_by=order_by)
 
-        return AsyncPage(results, page, page_size, total, next_link, fetch)
+        return AsyncPage(results, page, page_size, total, next_link=next_link, fetch=fetch)
 
     def iterate(
         self,
@@ -278,13 +280,15 @@ class AsyncConnectionsResource:
     async def _iterate(
         self, company_id: str, query: Query | str | None, order_by: str | None, page_size: int
     ) -> AsyncIterator[Connection]:
-        page = await self.list(company_id, page=1, page_size=page_size, query=query, order_by=order_by)
-        for item in page.results:
-            yield item
-        while page.has_next_page():
-            page = await page.next_page()
+        number = 1
+        while True:
+            page = await self.list(company_id, page=number, page_size=page_size, query=query, order_by=order_by)
             for item in page.results:
                 yield item
+            if not page.has_next_page():
+                return
+            number += 1
+            del page  # the consumed page is freed before the next is fetched
 
     async def list_all(
         self,
@@ -301,6 +305,8 @@ class AsyncConnectionsResource:
         time (Codat allows 10 concurrent requests per company). Cancelling the call cancels every
         page request still running.
         """
+        import asyncio  # loaded already in any program that awaits this
+
         check.concurrency(concurrency)
         first = await self.list(company_id, page=1, page_size=page_size, query=query, order_by=order_by)
         results = list(first.results)

@@ -10,7 +10,6 @@ or the pages so far cover ``totalResults``. Page numbers only ever go up, so ite
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 __all__ = ["AsyncPage", "Page"]
@@ -18,18 +17,27 @@ __all__ = ["AsyncPage", "Page"]
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, eq=False)
 class _PageBase(Generic[T]):
-    results: list[T]
-    """The records on this page."""
-    page_number: int
-    """The page asked for (1-based); the server's own ``pageNumber`` is not trusted."""
-    page_size: int
-    """The page size asked for."""
-    total_results: int | None
-    """``totalResults`` as the server reported it (None if absent)."""
-    next_link: str | None = None
-    """The relative href of the next page, as the server reported it."""
+    __slots__ = ("next_link", "page_number", "page_size", "results", "total_results")
+
+    def __init__(
+        self,
+        results: list[T],
+        page_number: int,
+        page_size: int,
+        total_results: int | None,
+        next_link: str | None = None,
+    ) -> None:
+        self.results = results
+        """The records on this page."""
+        self.page_number = page_number
+        """The page asked for (1-based); the server's own ``pageNumber`` is not trusted."""
+        self.page_size = page_size
+        """The page size asked for."""
+        self.total_results = total_results
+        """``totalResults`` as the server reported it (None if absent)."""
+        self.next_link = next_link
+        """The relative href of the next page, as the server reported it."""
 
     def has_next_page(self) -> bool:
         """True only while every signal says there is more: see the module docstring."""
@@ -50,11 +58,23 @@ class _PageBase(Generic[T]):
         )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Page(_PageBase[T]):
     """One page of a list call; ``next_page()`` fetches the following one."""
 
-    _fetch: Callable[[int], Page[T]] | None = field(default=None, compare=False)
+    __slots__ = ("_fetch",)
+
+    def __init__(
+        self,
+        results: list[T],
+        page_number: int,
+        page_size: int,
+        total_results: int | None,
+        *,
+        next_link: str | None = None,
+        fetch: Callable[[int], Page[T]] | None = None,
+    ) -> None:
+        super().__init__(results, page_number, page_size, total_results, next_link)
+        self._fetch = fetch
 
     def next_page(self) -> Page[T]:
         """Fetch the next page. Raises ``LookupError`` on the last page."""
@@ -63,11 +83,23 @@ class Page(_PageBase[T]):
         return self._fetch(self.page_number + 1)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class AsyncPage(_PageBase[T]):
     """One page of an async list call; ``await next_page()`` fetches the following one."""
 
-    _fetch: Callable[[int], Awaitable[AsyncPage[T]]] | None = field(default=None, compare=False)
+    __slots__ = ("_fetch",)
+
+    def __init__(
+        self,
+        results: list[T],
+        page_number: int,
+        page_size: int,
+        total_results: int | None,
+        *,
+        next_link: str | None = None,
+        fetch: Callable[[int], Awaitable[AsyncPage[T]]] | None = None,
+    ) -> None:
+        super().__init__(results, page_number, page_size, total_results, next_link)
+        self._fetch = fetch
 
     async def next_page(self) -> AsyncPage[T]:
         """Fetch the next page. Raises ``LookupError`` on the last page."""

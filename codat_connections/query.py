@@ -12,7 +12,6 @@ surprises. Values are written unquoted, as Codat expects; httpx URL-encodes the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
@@ -28,6 +27,8 @@ _UNSAFE_IN_VALUE = ("&&", "||", "{", "}")
 
 class Query:
     """A Codat query expression; ``str(query)`` is the wire form."""
+
+    __slots__ = ()
 
     def __and__(self, other: Query) -> Query:
         return _Combined("&&", (self, _check_query(other)))
@@ -47,20 +48,24 @@ class Query:
     __hash__ = object.__hash__
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class _Condition(Query):
-    name: str
-    operator: str
-    value: str
+    __slots__ = ("name", "operator", "value")
+
+    def __init__(self, name: str, operator: str, value: str) -> None:
+        self.name = name
+        self.operator = operator
+        self.value = value
 
     def render(self) -> str:
         return f"{self.name}{self.operator}{self.value}"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class _Combined(Query):
-    joiner: str
-    parts: tuple[Query, ...]
+    __slots__ = ("joiner", "parts")
+
+    def __init__(self, joiner: str, parts: tuple[Query, ...]) -> None:
+        self.joiner = joiner
+        self.parts = parts
 
     def render(self) -> str:
         rendered = []
@@ -72,9 +77,13 @@ class _Combined(Query):
         return self.joiner.join(rendered)
 
 
-@dataclass(frozen=True)
 class _Field:
-    name: str
+    """A field name waiting for an operator; comparing it builds a ``Query``."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     def _condition(self, operator: str, value: QueryValue) -> Query:
         return _Condition(self.name, operator, _format_value(value))

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from codat_connections_api.models.connection import Connection
-from codat_connections_api.models.connection_status import ConnectionStatus
-from dateutil.parser import isoparse
+if TYPE_CHECKING:
+    from codat_connections_api.models.connection import Connection
+    from codat_connections_api.models.connection_status import ConnectionStatus
 
 __all__ = [
     "ConnectionStatus",
@@ -28,12 +29,12 @@ __all__ = [
 
 def is_linked(connection: Connection) -> bool:
     """The end user has authorized the connection and data can be pulled."""
-    return connection.status == ConnectionStatus.LINKED
+    return connection.status == "Linked"
 
 
 def needs_reauthorization(connection: Connection) -> bool:
     """The platform withdrew access: send the user to ``connection.link_url`` to re-link."""
-    return connection.status == ConnectionStatus.DEAUTHORIZED
+    return connection.status == "Deauthorized"
 
 
 def filter_by_status(connections: Iterable[Connection], *statuses: ConnectionStatus | str) -> list[Connection]:
@@ -51,6 +52,8 @@ def parse_datetime(value: str) -> datetime:
     """
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"not a Codat date-time: {value!r}")
+    from dateutil.parser import isoparse  # ~10 ms to import: paid by callers of this helper only
+
     try:
         return isoparse(value.strip())
     except (ValueError, OverflowError) as exc:
@@ -66,3 +69,12 @@ def last_sync_at(connection: Connection) -> datetime | None:
     """When data was last pulled, or None if never (or not reported)."""
     value = connection.last_sync
     return parse_datetime(value) if isinstance(value, str) else None
+
+
+def __getattr__(name: str) -> Any:
+    # ConnectionStatus is the generated enum, loaded on first use (see codat_connections/__init__.py).
+    if name == "ConnectionStatus":
+        from codat_connections_api.models.connection_status import ConnectionStatus
+
+        return ConnectionStatus
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
