@@ -80,5 +80,13 @@ demo: install
 demo-live: install
 	$(BIN)/python scripts/demo.py --live
 
+# codat-platform (Codat's official SDK) is installed for the comparison only, never for users.
+$(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --group bench
+	@touch $@
+
+bench: install $(VENV)/.bench-installed
+	$(BIN)/python scripts/bench.py
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .prism

@@ -166,9 +166,12 @@ class _BaseClient:
         self._auth = _resolve_auth(api_key, auth_header)
         self.base_url = _resolve_base_url(base_url)
         self.retry_policy = RetryPolicy(max_retries=max_retries)
-        self._timeout = timeout
         self._owns_http_client = owns_http_client
-        self._headers = {"Accept": "application/json", "User-Agent": _user_agent()}
+        # Built once: httpx copies a Headers object cheaply, and re-encodes a dict on every request.
+        self._headers = httpx.Headers(
+            {"Accept": "application/json", "User-Agent": _user_agent(), "Authorization": self._auth.reveal()}
+        )
+        self._extensions = {} if timeout is NOT_GIVEN else {"timeout": httpx.Timeout(timeout).as_dict()}
 
     @property
     def max_retries(self) -> int:
@@ -178,17 +181,17 @@ class _BaseClient:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
 
     def _build_request(self, http: httpx.Client | httpx.AsyncClient, spec: RequestSpec) -> httpx.Request:
-        headers = {**self._headers, "Authorization": self._auth.reveal()}
+        headers = self._headers
         if spec.idempotency_key is not None:
+            headers = headers.copy()
             headers["Idempotency-Key"] = spec.idempotency_key
-        extensions = {} if self._timeout is NOT_GIVEN else {"timeout": httpx.Timeout(self._timeout).as_dict()}
         return http.build_request(
             spec.method,
             self.base_url + spec.path,
             params=spec.params or None,
             json=spec.json,
             headers=headers,
-            extensions=extensions,
+            extensions=self._extensions,
         )
 
     def _transport_error(self, spec: RequestSpec, exc: httpx.HTTPError, started: float) -> CodatError:
@@ -208,7 +211,6 @@ class _BaseClient:
         self, spec: RequestSpec, response: httpx.Response, started: float, retries_done: int
     ) -> httpx.Response | CodatError:
         elapsed = (time.monotonic() - started) * 1000
-        correlation = response.headers.get("x-correlation-id", "")
         if response.is_success:
             log.debug("%s %s -> %d in %.1f ms", spec.method, spec.path, response.status_code, elapsed)
             return response
@@ -219,7 +221,7 @@ class _BaseClient:
             spec.path,
             response.status_code,
             elapsed,
-            getattr(error, "correlation_id", None) or correlation or "-",
+            error.correlation_id or "-",
         )
         if spec.method == "DELETE" and retries_done > 0 and isinstance(error, NotFoundError):
             # An earlier attempt of this delete failed in transit; the server had applied it.
@@ -243,6 +245,19 @@ class _BaseClient:
             _short(error),
         )
         return delay
+
+
+_SPENT_STREAM = httpx.ByteStream(b"")
+
+
+def _detach_stream(response: httpx.Response) -> httpx.Response:
+    """Break httpx's Response <-> BoundStream reference cycle once the body has been read.
+
+    Without this a read response (and its body: megabytes for a 5000-record page) lives until the
+    cyclic garbage collector runs, so iterating many pages held several pages' bodies at once.
+    """
+    response.stream = _SPENT_STREAM
+    return response
 
 
 def _short(error: CodatError) -> str:
@@ -295,7 +310,7 @@ class CodatConnections(_BaseClient):
         while True:
             started = time.monotonic()
             try:
-                response = self._http.send(request)
+                response = _detach_stream(self._http.send(request))
             except httpx.HTTPError as exc:
                 error = self._transport_error(spec, exc, started)
             else:
@@ -365,7 +380,7 @@ class AsyncCodatConnections(_BaseClient):
         while True:
             started = time.monotonic()
             try:
-                response = await self._http.send(request)
+                response = _detach_stream(await self._http.send(request))
             except httpx.HTTPError as exc:
                 error = self._transport_error(spec, exc, started)
             else:

@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 
 _PLATFORM_KEY = re.compile(r"[a-z]{4}")
-_FORBIDDEN_IN_ID = ("/", "?", "#", "\\")
+# Path separators, query and fragment starts, backslashes and control characters.
+_FORBIDDEN_IN_ID = re.compile(r"[/?#\\\x00-\x1f\x7f]")
 MAX_PAGE_SIZE = 5000
 
 
@@ -18,11 +19,11 @@ def identifier(value: object, name: str) -> str:
         raise ValueError(f"{name} must not be empty or whitespace")
     if value in (".", ".."):
         raise ValueError(f"{name} must not be {value!r}")
-    for char in _FORBIDDEN_IN_ID:
-        if char in value:
-            raise ValueError(f"{name} must not contain {char!r}: {value!r}")
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
-        raise ValueError(f"{name} must not contain control characters: {value!r}")
+    forbidden = _FORBIDDEN_IN_ID.search(value)
+    if forbidden:
+        raise ValueError(
+            f"{name} must not contain {forbidden.group(0)!r} (path, query or control characters): {value!r}"
+        )
     if value != value.strip():
         raise ValueError(f"{name} must not start or end with whitespace: {value!r}")
     return value

@@ -133,13 +133,17 @@ class Connection:
 
         source_id = src_dict["sourceId"]
 
-        source_type = SourceType.from_value(src_dict["sourceType"])
+        source_type = SourceType._lookup(src_dict["sourceType"]) or SourceType(
+            src_dict["sourceType"]
+        )
 
         platform_name = src_dict["platformName"]
 
         link_url = src_dict["linkUrl"]
 
-        status = ConnectionStatus.from_value(src_dict["status"])
+        status = ConnectionStatus._lookup(src_dict["status"]) or ConnectionStatus(
+            src_dict["status"]
+        )
 
         created = src_dict["created"]
 
@@ -152,8 +156,10 @@ class Connection:
         if _data_connection_errors is None or _data_connection_errors is UNSET:
             data_connection_errors = _data_connection_errors
         else:
+            _decode_data_connection_errors_type_0 = DataConnectionError.from_dict
             data_connection_errors_type_0 = [
-                DataConnectionError.from_dict(item) for item in _data_connection_errors
+                _decode_data_connection_errors_type_0(item)
+                for item in _data_connection_errors
             ]
 
             data_connection_errors = data_connection_errors_type_0

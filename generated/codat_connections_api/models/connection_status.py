@@ -1,5 +1,6 @@
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class ConnectionStatus(StrEnum):
@@ -7,6 +8,9 @@ class ConnectionStatus(StrEnum):
     LINKED = "Linked"
     PENDINGAUTH = "PendingAuth"
     UNLINKED = "Unlinked"
+
+    _lookup: ClassVar[Callable[[str], "ConnectionStatus | None"]]
+    """Known members by wire value (a dict's get): decoding is ``_lookup(v) or Cls(v)``."""
 
     def __str__(self) -> str:
         return str(self.value)
@@ -32,3 +36,4 @@ class ConnectionStatus(StrEnum):
 _MEMBERS: dict[str, ConnectionStatus] = {
     member.value: member for member in ConnectionStatus
 }
+ConnectionStatus._lookup = _MEMBERS.get

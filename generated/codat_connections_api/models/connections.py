@@ -73,7 +73,8 @@ class Connections:
         if _results is UNSET:
             results = UNSET
         else:
-            results = [Connection.from_dict(item) for item in _results]
+            _decode_results = Connection.from_dict
+            results = [_decode_results(item) for item in _results]
 
         connections = cls(
             page_number,

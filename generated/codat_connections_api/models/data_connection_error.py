@@ -86,7 +86,9 @@ class DataConnectionError:
         if _status is None or _status is UNSET:
             status = _status
         else:
-            status_type_0 = DataConnectionErrorStatus.from_value(_status)
+            status_type_0 = DataConnectionErrorStatus._lookup(
+                _status
+            ) or DataConnectionErrorStatus(_status)
 
             status = status_type_0
 

@@ -1,10 +1,14 @@
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class DataConnectionErrorStatus(StrEnum):
     ACTIVE = "Active"
     RESOLVED = "Resolved"
+
+    _lookup: ClassVar[Callable[[str], "DataConnectionErrorStatus | None"]]
+    """Known members by wire value (a dict's get): decoding is ``_lookup(v) or Cls(v)``."""
 
     def __str__(self) -> str:
         return str(self.value)
@@ -30,3 +34,4 @@ class DataConnectionErrorStatus(StrEnum):
 _MEMBERS: dict[str, DataConnectionErrorStatus] = {
     member.value: member for member in DataConnectionErrorStatus
 }
+DataConnectionErrorStatus._lookup = _MEMBERS.get

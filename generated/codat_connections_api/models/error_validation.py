@@ -63,7 +63,8 @@ class ErrorValidation:
         if _errors is None or _errors is UNSET:
             errors = _errors
         else:
-            errors_type_0 = [ErrorValidationItem.from_dict(item) for item in _errors]
+            _decode_errors_type_0 = ErrorValidationItem.from_dict
+            errors_type_0 = [_decode_errors_type_0(item) for item in _errors]
 
             errors = errors_type_0
 
@@ -72,9 +73,8 @@ class ErrorValidation:
         if _warnings is None or _warnings is UNSET:
             warnings = _warnings
         else:
-            warnings_type_0 = [
-                ErrorValidationItem.from_dict(item) for item in _warnings
-            ]
+            _decode_warnings_type_0 = ErrorValidationItem.from_dict
+            warnings_type_0 = [_decode_warnings_type_0(item) for item in _warnings]
 
             warnings = warnings_type_0
 

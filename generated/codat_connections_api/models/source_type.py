@@ -1,5 +1,6 @@
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class SourceType(StrEnum):
@@ -10,6 +11,9 @@ class SourceType(StrEnum):
     EXPENSE = "Expense"
     OTHER = "Other"
     UNKNOWN = "Unknown"
+
+    _lookup: ClassVar[Callable[[str], "SourceType | None"]]
+    """Known members by wire value (a dict's get): decoding is ``_lookup(v) or Cls(v)``."""
 
     def __str__(self) -> str:
         return str(self.value)
@@ -33,3 +37,4 @@ class SourceType(StrEnum):
 
 
 _MEMBERS: dict[str, SourceType] = {member.value: member for member in SourceType}
+SourceType._lookup = _MEMBERS.get

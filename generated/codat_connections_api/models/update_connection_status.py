@@ -44,7 +44,9 @@ class UpdateConnectionStatus:
         if _status is None or _status is UNSET:
             status = _status
         else:
-            status_type_0 = ConnectionStatus.from_value(_status)
+            status_type_0 = ConnectionStatus._lookup(_status) or ConnectionStatus(
+                _status
+            )
 
             status = status_type_0
 
