@@ -10,6 +10,7 @@ from codat_connections import (
     CodatConnections,
     ConnectionStatus,
     NotFoundError,
+    UnprocessableEntityError,
     field,
     filter_by_status,
     is_linked,
@@ -136,3 +137,12 @@ async def test_async_iteration_and_list_all(aclient: AsyncCodatConnections, fake
     assert not last.has_next_page()
     with pytest.raises(LookupError):
         await last.next_page()
+
+
+def test_idempotency_key_replays_and_refuses_a_different_body(client: CodatConnections, company: str) -> None:
+    first = client.connections.create(company, "gbol", idempotency_key="onboarding-42")
+    again = client.connections.create(company, "gbol", idempotency_key="onboarding-42")
+    assert again.id == first.id
+    assert len(client.connections.list_all(company)) == 1
+    with pytest.raises(UnprocessableEntityError):
+        client.connections.create(company, "qhyg", idempotency_key="onboarding-42")

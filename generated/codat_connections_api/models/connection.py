@@ -133,7 +133,7 @@ class Connection:
 
         source_id = src_dict["sourceId"]
 
-        source_type = SourceType._lookup(src_dict["sourceType"]) or SourceType(
+        source_type = _lookup_SourceType(src_dict["sourceType"]) or SourceType(
             src_dict["sourceType"]
         )
 
@@ -141,7 +141,7 @@ class Connection:
 
         link_url = src_dict["linkUrl"]
 
-        status = ConnectionStatus._lookup(src_dict["status"]) or ConnectionStatus(
+        status = _lookup_ConnectionStatus(src_dict["status"]) or ConnectionStatus(
             src_dict["status"]
         )
 
@@ -219,6 +219,8 @@ class Connection:
         return key in self.additional_properties
 
 
+_lookup_ConnectionStatus = ConnectionStatus._lookup
+_lookup_SourceType = SourceType._lookup
 _KNOWN_KEYS: frozenset[str] = frozenset(
     (
         "id",

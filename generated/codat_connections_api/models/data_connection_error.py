@@ -86,7 +86,7 @@ class DataConnectionError:
         if _status is None or _status is UNSET:
             status = _status
         else:
-            status_type_0 = DataConnectionErrorStatus._lookup(
+            status_type_0 = _lookup_DataConnectionErrorStatus(
                 _status
             ) or DataConnectionErrorStatus(_status)
 
@@ -136,6 +136,7 @@ class DataConnectionError:
         return key in self.additional_properties
 
 
+_lookup_DataConnectionErrorStatus = DataConnectionErrorStatus._lookup
 _KNOWN_KEYS: frozenset[str] = frozenset(
     (
         "statusCode",

@@ -44,7 +44,7 @@ class UpdateConnectionStatus:
         if _status is None or _status is UNSET:
             status = _status
         else:
-            status_type_0 = ConnectionStatus._lookup(_status) or ConnectionStatus(
+            status_type_0 = _lookup_ConnectionStatus(_status) or ConnectionStatus(
                 _status
             )
 
@@ -79,4 +79,5 @@ class UpdateConnectionStatus:
         return key in self.additional_properties
 
 
+_lookup_ConnectionStatus = ConnectionStatus._lookup
 _KNOWN_KEYS: frozenset[str] = frozenset(("status",))
