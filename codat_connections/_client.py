@@ -163,6 +163,8 @@ class _BaseClient:
         max_retries: int,
         owns_http_client: bool,
     ) -> None:
+        if timeout is NOT_GIVEN and owns_http_client:
+            timeout = DEFAULT_TIMEOUT  # a caller's own httpx client keeps its own timeout unless one is given
         self._auth = _resolve_auth(api_key, auth_header)
         self.base_url = _resolve_base_url(base_url)
         self.retry_policy = RetryPolicy(max_retries=max_retries)
@@ -286,8 +288,6 @@ class CodatConnections(_BaseClient):
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError("http_client must be an httpx.Client (use AsyncCodatConnections for httpx.AsyncClient)")
-        if timeout is NOT_GIVEN and http_client is None:
-            timeout = DEFAULT_TIMEOUT
         super().__init__(
             api_key,
             auth_header=auth_header,
@@ -356,8 +356,6 @@ class AsyncCodatConnections(_BaseClient):
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError("http_client must be an httpx.AsyncClient (use CodatConnections for httpx.Client)")
-        if timeout is NOT_GIVEN and http_client is None:
-            timeout = DEFAULT_TIMEOUT
         super().__init__(
             api_key,
             auth_header=auth_header,

@@ -10,7 +10,7 @@ or the pages so far cover ``totalResults``. Page numbers only ever go up, so ite
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 __all__ = ["AsyncPage", "Page"]
 
@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 
 class _PageBase(Generic[T]):
-    __slots__ = ("next_link", "page_number", "page_size", "results", "total_results")
+    __slots__ = ("_fetch", "next_link", "page_number", "page_size", "results", "total_results")
 
     def __init__(
         self,
@@ -26,7 +26,9 @@ class _PageBase(Generic[T]):
         page_number: int,
         page_size: int,
         total_results: int | None,
+        *,
         next_link: str | None = None,
+        fetch: Callable[[int], Any] | None = None,
     ) -> None:
         self.results = results
         """The records on this page."""
@@ -38,12 +40,18 @@ class _PageBase(Generic[T]):
         """``totalResults`` as the server reported it (None if absent)."""
         self.next_link = next_link
         """The relative href of the next page, as the server reported it."""
+        self._fetch = fetch
 
     def has_next_page(self) -> bool:
         """True only while every signal says there is more: see the module docstring."""
         if not self.results or len(self.results) < self.page_size or self.next_link is None:
             return False
         return self.total_results is None or self.page_number * self.page_size < self.total_results
+
+    def _next_number(self) -> int:
+        if not self.has_next_page() or self._fetch is None:
+            raise LookupError("this is the last page; check has_next_page() first")
+        return self.page_number + 1
 
     def __len__(self) -> int:
         return len(self.results)
@@ -61,51 +69,27 @@ class _PageBase(Generic[T]):
 class Page(_PageBase[T]):
     """One page of a list call; ``next_page()`` fetches the following one."""
 
-    __slots__ = ("_fetch",)
-
-    def __init__(
-        self,
-        results: list[T],
-        page_number: int,
-        page_size: int,
-        total_results: int | None,
-        *,
-        next_link: str | None = None,
-        fetch: Callable[[int], Page[T]] | None = None,
-    ) -> None:
-        super().__init__(results, page_number, page_size, total_results, next_link)
-        self._fetch = fetch
+    __slots__ = ()
+    _fetch: Callable[[int], Page[T]] | None
 
     def next_page(self) -> Page[T]:
         """Fetch the next page. Raises ``LookupError`` on the last page."""
-        if not self.has_next_page() or self._fetch is None:
-            raise LookupError("this is the last page; check has_next_page() first")
-        return self._fetch(self.page_number + 1)
+        number = self._next_number()
+        assert self._fetch is not None
+        return self._fetch(number)
 
 
 class AsyncPage(_PageBase[T]):
     """One page of an async list call; ``await next_page()`` fetches the following one."""
 
-    __slots__ = ("_fetch",)
-
-    def __init__(
-        self,
-        results: list[T],
-        page_number: int,
-        page_size: int,
-        total_results: int | None,
-        *,
-        next_link: str | None = None,
-        fetch: Callable[[int], Awaitable[AsyncPage[T]]] | None = None,
-    ) -> None:
-        super().__init__(results, page_number, page_size, total_results, next_link)
-        self._fetch = fetch
+    __slots__ = ()
+    _fetch: Callable[[int], Awaitable[AsyncPage[T]]] | None
 
     async def next_page(self) -> AsyncPage[T]:
         """Fetch the next page. Raises ``LookupError`` on the last page."""
-        if not self.has_next_page() or self._fetch is None:
-            raise LookupError("this is the last page; check has_next_page() first")
-        return await self._fetch(self.page_number + 1)
+        number = self._next_number()
+        assert self._fetch is not None
+        return await self._fetch(number)
 
 
 def last_page_number(total_results: int | None, page_size: int) -> int | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from codat_connections_api.api.connections import create_connection, list_connections, unlink_connection
 from codat_connections_api.models import (
@@ -19,22 +17,7 @@ from codat_connections_api.models import (
 )
 from codat_connections_api.types import UNSET
 
-
-def wire_connection(**overrides: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "id": "ee2eb431-c0fa-4dc9-93fa-d29781c12bcd",
-        "integrationId": "bf083d72-62c7-493e-aec9-81b4dbba7e2c",
-        "integrationKey": "gbol",
-        "sourceId": "bdd831ce-eebd-4896-89a7-20e5ee8989ee",
-        "platformName": "Xero",
-        "linkUrl": "https://link-api.codat.io/companies/c/connections/ee2eb431/start",
-        "status": "Linked",
-        "lastSync": "2022-10-27T10:22:43.6464237Z",
-        "created": "2022-10-27T09:53:29Z",
-        "sourceType": "Accounting",
-    }
-    record.update(overrides)
-    return record
+from tests.conftest import wire_connection
 
 
 def test_documented_record_round_trips() -> None:
