@@ -298,6 +298,8 @@ class CodatConnections(_BaseClient):
         )
         self._http = http_client or httpx.Client(timeout=DEFAULT_TIMEOUT, follow_redirects=False)
 
+        # Imported here, not at the top: it loads the generated models (and attrs), which
+        # `import codat_connections` does not pay for.
         from codat_connections.connections import ConnectionsResource
 
         self.connections = ConnectionsResource(self)
@@ -366,7 +368,7 @@ class AsyncCodatConnections(_BaseClient):
         )
         self._http = http_client or httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, follow_redirects=False)
 
-        from codat_connections.connections import AsyncConnectionsResource
+        from codat_connections.connections import AsyncConnectionsResource  # see CodatConnections
 
         self.connections = AsyncConnectionsResource(self)
         """The six connection operations, plus iteration over all pages."""

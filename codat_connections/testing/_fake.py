@@ -15,7 +15,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -152,13 +152,13 @@ class FakeCodat:
     ``api_key`` is the key clients must send (as ``Basic <base64>``); ``clock`` returns "now".
     """
 
-    def __init__(self, api_key: str = "fake-codat-api-key", *, clock: Any = None) -> None:
+    def __init__(self, api_key: str = "fake-codat-api-key", *, clock: Callable[[], datetime] | None = None) -> None:
         self._expected_auth = "Basic " + base64.b64encode(api_key.encode()).decode()
         self._lock = threading.RLock()
         self._companies: dict[str, _Company] = {}
         self._faults: list[Fault] = []
         self._idempotency: dict[str, _CachedResponse] = {}
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._created_tick = 0
         self.requests: list[RecordedRequest] = []
         """Every request seen, in order."""
