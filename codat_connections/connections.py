@@ -11,7 +11,7 @@ import builtins
 import json
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from codat_connections_api.api.connections import (
@@ -105,23 +105,24 @@ def _idempotency_key(given: str | None) -> str:
 
 
 # -- responses ------------------------------------------------------------------------------
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    payload = json.loads(response.content)
+    if not isinstance(payload, dict):
+        raise TypeError(f"expected a JSON object, got {type(payload).__name__}")
+    return payload
+
+
 def _decode_connection(spec: RequestSpec, response: httpx.Response) -> Connection:
     try:
-        payload = json.loads(response.content)
-        if not isinstance(payload, dict):
-            raise TypeError(f"expected a JSON object, got {type(payload).__name__}")
-        return Connection.from_dict(payload)
+        return Connection.from_dict(_json_object(response))
     except _DECODE_ERRORS as exc:
         raise _unexpected(spec, response, exc) from exc
 
 
-def _decode_page(spec: RequestSpec, response: httpx.Response) -> tuple[list[Connection], int | None, str | None]:
+def _decode_page(spec: RequestSpec, response: httpx.Response) -> tuple[list[Connection], int, str | None]:
     """Records, ``totalResults`` and the ``next`` href of a list response."""
     try:
-        payload = json.loads(response.content)
-        if not isinstance(payload, dict):
-            raise TypeError(f"expected a JSON object, got {type(payload).__name__}")
-        envelope = Connections.from_dict(payload)
+        envelope = Connections.from_dict(_json_object(response))
         results = envelope.results if isinstance(envelope.results, list) else []
         total = envelope.total_results
         if isinstance(total, bool) or not isinstance(total, int):

@@ -85,14 +85,14 @@ class _Field:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def _condition(self, operator: str, value: QueryValue) -> Query:
+    def _condition(self, operator: str, value: object) -> Query:
         return _Condition(self.name, operator, _format_value(value))
 
     def __eq__(self, value: object) -> Query:  # type: ignore[override]
-        return self._condition("=", _check_value(value))
+        return self._condition("=", value)
 
     def __ne__(self, value: object) -> Query:  # type: ignore[override]
-        return self._condition("!=", _check_value(value))
+        return self._condition("!=", value)
 
     def __gt__(self, value: QueryValue) -> Query:
         return self._condition(">", value)
@@ -138,13 +138,7 @@ def _check_query(value: object) -> Query:
     return value
 
 
-def _check_value(value: object) -> QueryValue:
-    if not isinstance(value, str | int | float | bool | date | datetime | Enum):
-        raise TypeError(f"unsupported query value type: {type(value).__name__}")
-    return value
-
-
-def _format_value(value: QueryValue) -> str:
+def _format_value(value: object) -> str:
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, bool):

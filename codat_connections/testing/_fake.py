@@ -215,11 +215,6 @@ class FakeCodat:
         with self._lock:
             return [dict(record) for record in self._company(company_id).connections.values()]
 
-    def connection(self, company_id: str, connection_id: str) -> dict[str, Any]:
-        """A copy of the stored connection, as the API would return it."""
-        with self._lock:
-            return json.loads(json.dumps(self._connection(company_id, connection_id)))  # type: ignore[no-any-return]
-
     def complete_link(self, company_id: str, connection_id: str) -> None:
         """The end user finished the link flow: PendingAuth, Deauthorized or Unlinked → Linked."""
         with self._lock:

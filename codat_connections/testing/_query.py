@@ -15,7 +15,7 @@ through both checks one against the other.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,22 +53,22 @@ class _Parser:
         return predicate
 
     def _expr(self) -> Predicate:
-        terms = [self._term()]
-        while self.text.startswith("||", self.pos):
-            self.pos += 2
-            terms.append(self._term())
-        if len(terms) == 1:
-            return terms[0]
-        return lambda record: any(term(record) for term in terms)
+        return self._joined("||", self._term, any)
 
     def _term(self) -> Predicate:
-        factors = [self._factor()]
-        while self.text.startswith("&&", self.pos):
-            self.pos += 2
-            factors.append(self._factor())
-        if len(factors) == 1:
-            return factors[0]
-        return lambda record: all(factor(record) for factor in factors)
+        return self._joined("&&", self._factor, all)
+
+    def _joined(
+        self, joiner: str, part: Callable[[], Predicate], combine: Callable[[Iterator[bool]], bool]
+    ) -> Predicate:
+        """``part (joiner part)*``, true when ``combine`` (any/all) of the parts is."""
+        parts = [part()]
+        while self.text.startswith(joiner, self.pos):
+            self.pos += len(joiner)
+            parts.append(part())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda record: combine(p(record) for p in parts)
 
     def _factor(self) -> Predicate:
         if self.text.startswith("{", self.pos):
