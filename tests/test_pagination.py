@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from codat_connections import AsyncCodatConnections, CodatConnections
+from codat_connections import AsyncCodatConnections, CodatConnections, UnexpectedResponseError
 from codat_connections.testing import FakeCodat
 from tests.conftest import API_KEY, mock_async_client, mock_client, wire_connection
 
@@ -119,23 +119,16 @@ async def test_async_list_all_fetches_concurrently_and_keeps_page_order(fake: Fa
     assert peak == 4
 
 
-async def test_async_list_all_sequential_when_total_is_missing() -> None:
-    calls: list[str] = []
+async def test_page_without_total_results_is_an_unexpected_response() -> None:
+    """totalResults is documented as required: list_all cannot plan its pages without it."""
 
     def handler(request: httpx.Request) -> httpx.Response:
-        number = int(request.url.params["page"])
-        calls.append(str(number))
-        records = [wire_connection(i) for i in range(2 if number < 3 else 0)]
-        body = json.loads(page_body(records, page=number, size=2, total=None, next_href="/n"))
+        body = json.loads(page_body([wire_connection(1), wire_connection(2)], page=1, size=2, total=0, next_href="/n"))
         del body["totalResults"]
         return httpx.Response(200, json=body)
 
-    client = mock_async_client(handler)
-    # totalResults is documented as required: a page without it is an unexpected response
-    from codat_connections import UnexpectedResponseError
-
     with pytest.raises(UnexpectedResponseError):
-        await client.connections.list_all(COMPANY, page_size=2, concurrency=3)
+        await mock_async_client(handler).connections.list_all(COMPANY, page_size=2, concurrency=3)
 
 
 async def test_async_list_all_continues_when_more_records_than_promised() -> None:

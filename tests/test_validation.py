@@ -27,7 +27,8 @@ def codat(sent: list[httpx.Request]) -> CodatConnections:
         sent.append(request)
         return httpx.Response(500)
 
-    return CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    return CodatConnections(api_key=API_KEY, max_retries=0, http_client=http)
 
 
 def calls(codat: CodatConnections, company: str, connection: str) -> list[Callable[[], Any]]:
@@ -101,7 +102,6 @@ def test_bad_list_arguments(
 
 
 def test_page_size_limits_are_inclusive(codat: CodatConnections, sent: list[httpx.Request]) -> None:
-    codat.retry_policy = codat.retry_policy.__class__(max_retries=0)
     for size in (1, 5000):
         with pytest.raises(Exception):
             codat.connections.list(GOOD, page_size=size)
