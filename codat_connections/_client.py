@@ -19,6 +19,7 @@ from typing import Any, Self
 import httpx
 
 from codat_connections import _version
+from codat_connections._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from codat_connections._retries import RetryPolicy
 from codat_connections.errors import (
     APIConnectionError,
@@ -30,10 +31,7 @@ from codat_connections.errors import (
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncCodatConnections", "CodatConnections"]
 
-DEFAULT_BASE_URL = "https://api.codat.io"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-API_KEY_ENV = "CODAT_API_KEY"
-BASE_URL_ENV = "CODAT_BASE_URL"
 
 log = logging.getLogger("codat_connections")
 

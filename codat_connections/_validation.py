@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from codat_connections._constants import MAX_PAGE_SIZE
+
 _PLATFORM_KEY = re.compile(r"[a-z]{4}")
 # Path separators, query and fragment starts, backslashes and control characters.
 _FORBIDDEN_IN_ID = re.compile(r"[/?#\\\x00-\x1f\x7f]")
-MAX_PAGE_SIZE = 5000
 
 
 def identifier(value: object, name: str) -> str:

@@ -8,10 +8,9 @@ models. Sync and async resources share the building and decoding functions below
 from __future__ import annotations
 
 import builtins
-import json
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 from codat_connections_api.api.connections import (
@@ -35,6 +34,8 @@ from codat_connections_api.types import UNSET
 
 from codat_connections import _validation as check
 from codat_connections._client import RequestSpec
+from codat_connections._constants import DEFAULT_PAGE_SIZE
+from codat_connections._json import loads_object
 from codat_connections.errors import UnexpectedResponseError
 from codat_connections.pagination import AsyncPage, Page, last_page_number
 from codat_connections.query import Query, render_query
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncConnectionsResource", "ConnectionsResource"]
 
-DEFAULT_PAGE_SIZE = 100
 DEFAULT_CONCURRENCY = 4
 # What a model decoder raises on a body of the wrong shape (missing key, wrong type, bad JSON).
 _DECODE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
@@ -105,16 +105,9 @@ def _idempotency_key(given: str | None) -> str:
 
 
 # -- responses ------------------------------------------------------------------------------
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    payload = json.loads(response.content)
-    if not isinstance(payload, dict):
-        raise TypeError(f"expected a JSON object, got {type(payload).__name__}")
-    return payload
-
-
 def _decode_connection(spec: RequestSpec, response: httpx.Response) -> Connection:
     try:
-        return Connection.from_dict(_json_object(response))
+        return Connection.from_dict(loads_object(response.content))
     except _DECODE_ERRORS as exc:
         raise _unexpected(spec, response, exc) from exc
 
@@ -122,7 +115,7 @@ def _decode_connection(spec: RequestSpec, response: httpx.Response) -> Connectio
 def _decode_page(spec: RequestSpec, response: httpx.Response) -> tuple[list[Connection], int, str | None]:
     """Records, ``totalResults`` and the ``next`` href of a list response."""
     try:
-        envelope = Connections.from_dict(_json_object(response))
+        envelope = Connections.from_dict(loads_object(response.content))
         results = envelope.results if isinstance(envelope.results, list) else []
         total = envelope.total_results
         if isinstance(total, bool) or not isinstance(total, int):

@@ -8,12 +8,13 @@ correlation id to quote to Codat support, and never the API key.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
 import httpx
+
+from codat_connections._json import NotAJSONObject, loads_object
 
 __all__ = [
     "APIConnectionError",
@@ -80,7 +81,10 @@ class APIStatusError(CodatError):
         self.path = path
         self.body = body
         self.headers = dict(headers)
-        payload = _json_object(body)
+        try:
+            payload = loads_object(body)
+        except NotAJSONObject:
+            payload = {}
         self.error: str | None = _str_or_none(payload.get("error"))
         self.correlation_id: str | None = _str_or_none(payload.get("correlationId")) or _str_or_none(
             self.headers.get("x-correlation-id") or self.headers.get("correlation-id")
@@ -182,14 +186,6 @@ def status_error(response: httpx.Response, *, method: str, path: str) -> APIStat
 
         return RateLimitError(retry_after=parse_retry_after(headers.get("retry-after")), **common)
     return cls(**common)
-
-
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        payload = json.loads(body)
-    except (ValueError, RecursionError):
-        return {}
-    return payload if isinstance(payload, dict) else {}
 
 
 def _str_or_none(value: object) -> str | None:

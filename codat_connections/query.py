@@ -15,9 +15,10 @@ import re
 from datetime import date, datetime
 from enum import Enum
 
+from codat_connections._constants import MAX_QUERY_LENGTH
+
 __all__ = ["MAX_QUERY_LENGTH", "Query", "QueryValue", "field", "render_query"]
 
-MAX_QUERY_LENGTH = 2048
 QueryValue = str | int | float | bool | date | datetime | Enum
 
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from codat_connections import CodatConnections, field
-from codat_connections.query import MAX_QUERY_LENGTH
+from codat_connections._constants import MAX_QUERY_LENGTH
 from tests.conftest import API_KEY
 
 GOOD = "8a210b68-6988-11ed-a1eb-0242ac120002"

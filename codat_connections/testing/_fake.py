@@ -21,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
+from codat_connections._constants import IDEMPOTENCY_WINDOW_SECONDS, MAX_PAGE_SIZE
+from codat_connections._json import NotAJSONObject, loads_object
 from codat_connections.testing._query import QueryError, UnknownFieldError, parse_query
 
 if TYPE_CHECKING:
@@ -31,8 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["PLATFORMS", "FakeCodat", "FakeResponse", "Fault", "Platform", "RecordedRequest"]
 
 LINK_URL = "https://link-api.codat.io/companies/{company_id}/connections/{connection_id}/start"
-IDEMPOTENCY_WINDOW = timedelta(minutes=90)
-MAX_PAGE_SIZE = 5000
+IDEMPOTENCY_WINDOW = timedelta(seconds=IDEMPOTENCY_WINDOW_SECONDS)
 CONNECTION_FIELDS = frozenset(
     {
         "id",
@@ -553,10 +554,9 @@ class _NotFound(Exception):
 
 def _json_object(body: bytes) -> dict[str, Any] | None:
     try:
-        payload = json.loads(body) if body else None
-    except ValueError:
+        return loads_object(body)
+    except NotAJSONObject:
         return None
-    return payload if isinstance(payload, dict) else None
 
 
 def _json_or_text(body: bytes) -> Any:

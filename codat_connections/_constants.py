@@ -1,0 +1,39 @@
+"""Codat's documented limits and the client's defaults: each defined once, here.
+
+The facade, the argument checks and the fake all read these, so the client and the fake can never
+disagree about, say, the largest page.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_PAGE_SIZE",
+    "IDEMPOTENCY_WINDOW_SECONDS",
+    "MAX_CONCURRENT_REQUESTS_PER_COMPANY",
+    "MAX_IDEMPOTENCY_KEY_LENGTH",
+    "MAX_ID_LENGTH",
+    "MAX_PAGE_SIZE",
+    "MAX_QUERY_LENGTH",
+    "WEBHOOK_SECRET_ENV",
+]
+
+DEFAULT_BASE_URL = "https://api.codat.io"
+API_KEY_ENV = "CODAT_API_KEY"
+BASE_URL_ENV = "CODAT_BASE_URL"
+WEBHOOK_SECRET_ENV = "CODAT_WEBHOOK_SECRET"  # noqa: S105 (the variable's name, not a secret)
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 5000
+"""Codat's largest ``pageSize`` (its paging guide and the parameter's own maximum)."""
+MAX_QUERY_LENGTH = 2048
+"""Codat rejects a ``query`` of this many characters or more."""
+MAX_ID_LENGTH = 256
+"""Longest company or connection id (or ``order_by``) the client sends; Codat's ids are 36-character UUIDs."""
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+IDEMPOTENCY_WINDOW_SECONDS = 90 * 60
+"""How long Codat replays the first answer to a repeated Idempotency-Key."""
+MAX_CONCURRENT_REQUESTS_PER_COMPANY = 10
+"""Codat's limit on requests in flight for one company."""
