@@ -6,19 +6,25 @@
             print(connection.platform_name, connection.status)
 
 The low-level client generated from ``openapi/connections.yaml`` lives in the separate package
-``codat_connections_api``; this package is the handwritten facade over it.
+``codat_connections_api``; this package is the handwritten facade over it, and everything a user
+needs (the models included) is importable from here.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from codat_connections._client import DEFAULT_BASE_URL, AsyncCodatConnections, CodatConnections
+from codat_connections._client import AsyncCodatConnections, CodatConnections
+from codat_connections._constants import DEFAULT_BASE_URL
+from codat_connections._headers import RateLimitInfo
+from codat_connections._response import APIResponse
 from codat_connections._version import VERSION as __version__
 from codat_connections.errors import (
     APIConnectionError,
+    APIError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     CodatError,
     ConflictError,
     InternalServerError,
@@ -36,6 +42,7 @@ from codat_connections.status import (
     filter_by_status,
     is_linked,
     last_sync_at,
+    needs_attention,
     needs_reauthorization,
     parse_datetime,
 )
@@ -43,17 +50,23 @@ from codat_connections.status import (
 if TYPE_CHECKING:
     from codat_connections_api.models import Connection, ConnectionStatus, DataConnectionError, SourceType
 
+    from codat_connections._sweep import CompanyConnections
+
 __all__ = [
     "DEFAULT_BASE_URL",
     "APIConnectionError",
+    "APIError",
+    "APIResponse",
     "APIStatusError",
     "APITimeoutError",
     "AsyncCodatConnections",
     "AsyncPage",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "CodatConnections",
     "CodatError",
+    "CompanyConnections",
     "ConflictError",
     "Connection",
     "ConnectionStatus",
@@ -65,6 +78,7 @@ __all__ = [
     "PermissionDeniedError",
     "Query",
     "RateLimitError",
+    "RateLimitInfo",
     "SourceType",
     "UnexpectedResponseError",
     "UnprocessableEntityError",
@@ -74,12 +88,14 @@ __all__ = [
     "filter_by_status",
     "is_linked",
     "last_sync_at",
+    "needs_attention",
     "needs_reauthorization",
     "parse_datetime",
 ]
 
-# The generated models (and attrs, which builds them) load on first use: a client loads them when it
-# is constructed, so `import codat_connections` costs little more than `import httpx`.
+# The generated models (and attrs, which builds them) and the thread pool of fleet sweeps load on
+# first use: a client loads them when it is constructed, so `import codat_connections` costs
+# little more than `import httpx`.
 _MODELS = {"Connection", "ConnectionStatus", "DataConnectionError", "SourceType"}
 
 
@@ -88,4 +104,8 @@ def __getattr__(name: str) -> Any:
         from codat_connections_api import models
 
         return getattr(models, name)
+    if name == "CompanyConnections":
+        from codat_connections._sweep import CompanyConnections
+
+        return CompanyConnections
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,45 +1,40 @@
-"""When to retry a failed attempt, and how long to wait first.
+"""When to retry a failed attempt, how long to wait first, and when a retried delete is already done.
 
 One policy serves every operation. Reads (and PUT/DELETE, idempotent by definition) are retried
 on connection errors, timeouts, 408, 429 and 500/502/503/504. Writes that carry an
 Idempotency-Key (create, unlink) are retried only on connection errors, timeouts, 409 and 429:
 Codat caches a 5xx against the key and would replay it, so retrying one gains nothing and a
-retry under a *new* key could apply the write twice.
+retry under a *new* key could apply the write twice. A ``Retry-After`` on any retryable answer is
+honoured up to ``max_retry_after`` seconds; a longer one is raised at once so the caller decides.
 """
 
 from __future__ import annotations
 
-import email.utils
-import math
 import random
-import time
 
-from codat_connections.errors import APIConnectionError, APIStatusError, CodatError, RateLimitError
+import httpx
 
-__all__ = ["RetryPolicy", "parse_retry_after"]
+from codat_connections._headers import parse_retry_after
+from codat_connections.errors import APIConnectionError, APIStatusError, CodatError, NotFoundError
+
+__all__ = ["KEYED_WRITE_RETRY_STATUSES", "READ_RETRY_STATUSES", "RetryPolicy", "may_have_been_applied"]
 
 READ_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 KEYED_WRITE_RETRY_STATUSES = frozenset({409, 429})
+# Transport failures that happen before the request leaves: the server cannot have applied it.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date; None if unusable."""
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
-    if math.isnan(seconds) or math.isinf(seconds):
-        return None
-    return max(0.0, seconds)
+def may_have_been_applied(error: CodatError) -> bool:
+    """Whether the attempt that ended in ``error`` may have changed state on the server.
+
+    A 5xx, or a connection that failed after the request was sent (a read timeout, a reset), leaves
+    the outcome unknown. A 408 or 429 says the request was not processed; a refused connection
+    never sent it.
+    """
+    if isinstance(error, APIConnectionError):
+        return not isinstance(error.__cause__, _NEVER_SENT)
+    return isinstance(error, APIStatusError) and error.status_code >= 500
 
 
 class RetryPolicy:
@@ -65,22 +60,51 @@ class RetryPolicy:
     def __repr__(self) -> str:
         return f"RetryPolicy(max_retries={self.max_retries})"
 
-    def delay(self, retries_done: int, error: CodatError, *, keyed_write: bool) -> float | None:
-        """Seconds to wait before the next attempt, or None to raise ``error`` now."""
-        if retries_done >= self.max_retries or not self._retryable(error, keyed_write=keyed_write):
-            return None
-        if isinstance(error, RateLimitError) and error.retry_after is not None:
-            if error.retry_after > self.max_retry_after:
-                return None  # raise at once; the caller sees retry_after and decides
-            return error.retry_after
+    def decide(self, error: CodatError, *, retries_done: int, keyed_write: bool) -> tuple[float | None, str | None]:
+        """``(seconds, None)`` to retry after waiting, or ``(None, why)`` to raise ``error`` now.
+
+        ``why`` is the reason retrying stopped, for the error's message (None when the error is not
+        one that is ever retried, such as a 404).
+        """
+        if not self.retryable(error, keyed_write=keyed_write):
+            if keyed_write and isinstance(error, APIStatusError) and error.status_code in READ_RETRY_STATUSES:
+                return None, "not retried: Codat replays this answer for the same Idempotency-Key"
+            return None, None
+        if retries_done >= self.max_retries:
+            if self.max_retries == 0:
+                return None, "not retried (max_retries=0)"
+            return None, f"gave up after {retries_done + 1} attempts"
+        retry_after = _retry_after(error)
+        if retry_after is not None:
+            if retry_after > self.max_retry_after:
+                return None, (
+                    f"Codat asked to wait {retry_after:g} s (more than the {self.max_retry_after:g} s this client "
+                    "waits); not retried"
+                )
+            return retry_after, None
         backoff = min(self.initial_delay * 2.0**retries_done, self.max_delay)
-        return backoff * (1 - 0.25 * random.random())
+        return backoff * (1 - 0.25 * random.random()), None
 
     @staticmethod
-    def _retryable(error: CodatError, *, keyed_write: bool) -> bool:
+    def retryable(error: CodatError, *, keyed_write: bool) -> bool:
+        """Whether the error is one this kind of request is retried on (budget aside)."""
         if isinstance(error, APIConnectionError):
             return True
         if isinstance(error, APIStatusError):
             statuses = KEYED_WRITE_RETRY_STATUSES if keyed_write else READ_RETRY_STATUSES
             return error.status_code in statuses
         return False
+
+    @staticmethod
+    def delete_already_done(method: str, error: CodatError, *, earlier_may_have_applied: bool) -> bool:
+        """A DELETE answered 404 after an earlier attempt whose outcome is unknown: that attempt deleted it.
+
+        Only then: a 404 after a 429 or 408 (which say nothing was done) is a real 404.
+        """
+        return method == "DELETE" and earlier_may_have_applied and isinstance(error, NotFoundError)
+
+
+def _retry_after(error: CodatError) -> float | None:
+    if not isinstance(error, APIStatusError):
+        return None
+    return parse_retry_after(error.headers.get("retry-after"))

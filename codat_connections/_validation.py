@@ -1,15 +1,60 @@
-"""Checks on arguments, made before any request is sent, each failing with a ValueError that says why."""
+"""Checks on arguments, made before any request is sent.
+
+A value of the wrong type raises ``TypeError``; a value of the right type that Codat (or HTTP)
+would refuse raises ``ValueError``. Each message says what is wrong and what to pass instead, and
+never repeats a credential.
+"""
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping
 
-from codat_connections._constants import MAX_PAGE_SIZE
+from codat_connections._constants import MAX_ID_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_PAGE_SIZE
+
+__all__ = [
+    "authorization",
+    "concurrency",
+    "header_value",
+    "idempotency_key",
+    "identifier",
+    "order_by",
+    "page",
+    "page_size",
+    "platform_key",
+]
 
 _PLATFORM_KEY = re.compile(r"[a-z]{4}")
 # Path separators, query and fragment starts, backslashes and control characters.
 _FORBIDDEN_IN_ID = re.compile(r"[/?#\\\x00-\x1f\x7f]")
+_CONTROL_NAMES = {"\r": "CR", "\n": "LF", "\t": "TAB", "\x00": "NUL"}
+
+
+def header_value(value: object, name: str, *, allow_spaces: bool = True) -> str:
+    """A credential or key bound for an HTTP header: printable ASCII, surrounding whitespace removed.
+
+    The message names the offending character's kind and position, never the value.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    text = value.strip()
+    if not text:
+        raise ValueError(f"{name} must not be empty or whitespace")
+    for position, char in enumerate(text):
+        if " " < char <= "~" or (char == " " and allow_spaces):
+            continue
+        if char == " ":
+            what = "a space"
+        elif char > "\x7f":
+            what = f"a non-ASCII character (U+{ord(char):04X})"
+        else:
+            what = f"a control character ({_CONTROL_NAMES.get(char, f'U+{ord(char):04X}')})"
+        raise ValueError(
+            f"{name} contains {what} at position {position}; it must be printable ASCII "
+            "(check for a character pasted from a web page or a line break)"
+        )
+    return text
 
 
 def identifier(value: object, name: str) -> str:
@@ -18,6 +63,8 @@ def identifier(value: object, name: str) -> str:
         raise TypeError(f"{name} must be a str, got {type(value).__name__}")
     if not value.strip():
         raise ValueError(f"{name} must not be empty or whitespace")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"{name} is {len(value)} characters; Codat ids are UUIDs, at most {MAX_ID_LENGTH} accepted")
     if value in (".", ".."):
         raise ValueError(f"{name} must not be {value!r}")
     forbidden = _FORBIDDEN_IN_ID.search(value)
@@ -52,6 +99,11 @@ def page_size(value: object) -> int:
 def order_by(value: object) -> str:
     if not isinstance(value, str) or not value.strip() or value != value.strip():
         raise ValueError(f"order_by must be a field name such as 'created' or '-created', got {value!r}")
+    if len(value) > MAX_ID_LENGTH or _FORBIDDEN_IN_ID.search(value):
+        raise ValueError(
+            f"order_by must be a field name such as 'created' or '-created' (at most {MAX_ID_LENGTH} characters, "
+            "no control characters)"
+        )
     return value
 
 
@@ -64,7 +116,20 @@ def authorization(value: object) -> dict[str, str]:
     return dict(value)
 
 
-def concurrency(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
-        raise ValueError(f"concurrency must be an integer from 1 to 10 (Codat's per-company limit), got {value!r}")
+def idempotency_key(value: str | None) -> str:
+    """Yours, checked (printable ASCII, 1-255 characters, no surrounding whitespace), or a fresh UUID."""
+    if value is None:
+        return str(uuid.uuid4())
+    if not isinstance(value, str):
+        raise TypeError(f"idempotency_key must be a str, got {type(value).__name__}")
+    if value != value.strip() or not value:
+        raise ValueError("idempotency_key must be non-empty, without leading or trailing whitespace")
+    if len(value) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise ValueError(f"idempotency_key is {len(value)} characters; at most {MAX_IDEMPOTENCY_KEY_LENGTH} allowed")
+    return header_value(value, "idempotency_key")
+
+
+def concurrency(value: object, *, maximum: int, why: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
+        raise ValueError(f"concurrency must be an integer from 1 to {maximum} ({why}), got {value!r}")
     return value

@@ -1,4 +1,4 @@
-"""Pages of results and the rule for when there is another one.
+"""Pages of results, the rule for when there is another one, and fetching many pages at once.
 
 Codat pages are 1-based and carry ``totalResults`` and relative ``_links``; ``next`` is absent on
 the last page. Real and documented responses are not always consistent (Codat's own example says
@@ -9,10 +9,14 @@ or the pages so far cover ``totalResults``. Page numbers only ever go up, so ite
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-__all__ = ["AsyncPage", "Page"]
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["AsyncPage", "Page", "fetch_pages_concurrently"]
 
 T = TypeVar("T")
 
@@ -25,7 +29,7 @@ class _PageBase(Generic[T]):
         results: list[T],
         page_number: int,
         page_size: int,
-        total_results: int | None,
+        total_results: int,
         *,
         next_link: str | None = None,
         fetch: Callable[[int], Any] | None = None,
@@ -37,16 +41,16 @@ class _PageBase(Generic[T]):
         self.page_size = page_size
         """The page size asked for."""
         self.total_results = total_results
-        """``totalResults`` as the server reported it (None if absent)."""
+        """``totalResults`` as the server reported it for this page's query."""
         self.next_link = next_link
-        """The relative href of the next page, as the server reported it."""
+        """The relative href of the next page, as the server reported it (None on the last page)."""
         self._fetch = fetch
 
     def has_next_page(self) -> bool:
         """True only while every signal says there is more: see the module docstring."""
         if not self.results or len(self.results) < self.page_size or self.next_link is None:
             return False
-        return self.total_results is None or self.page_number * self.page_size < self.total_results
+        return self.page_number * self.page_size < self.total_results
 
     def _next_number(self) -> int:
         if not self.has_next_page() or self._fetch is None:
@@ -92,8 +96,66 @@ class AsyncPage(_PageBase[T]):
         return await self._fetch(number)
 
 
-def last_page_number(total_results: int | None, page_size: int) -> int | None:
-    """How many pages ``totalResults`` implies, or None when it is absent."""
-    if total_results is None:
-        return None
-    return max(1, -(-total_results // page_size))
+def _pages_for(total_results: int, page_size: int) -> int:
+    return max(1, math.ceil(total_results / page_size))
+
+
+async def fetch_pages_concurrently(
+    first: AsyncPage[T], fetch: Callable[[int], Awaitable[AsyncPage[T]]], concurrency: int
+) -> list[T]:
+    """Every record from ``first`` on, fetching up to ``concurrency`` pages at a time, in page order.
+
+    The result is exactly what reading page after page would give. Pages are requested lazily (a
+    new one only when one finishes), never beyond what ``totalResults`` promises (raised when a later
+    page reports more), and never beyond the first page known to be the last, so at most
+    ``concurrency`` requests are ever wasted. The first failure of a page that is needed is raised
+    as it is (a ``CodatError``), after every other request has been cancelled and awaited.
+    """
+    import asyncio  # the caller is a coroutine: asyncio is loaded
+
+    if not first.has_next_page():
+        return list(first.results)
+    pages: dict[int, AsyncPage[T]] = {1: first}
+    running: dict[asyncio.Task[AsyncPage[T]], int] = {}
+    abandoned: list[asyncio.Task[AsyncPage[T]]] = []
+    promised = _pages_for(first.total_results, first.page_size)
+    next_number = 2
+    last: int | None = None  # the lowest page known to be the last
+    failed: tuple[int, BaseException] | None = None  # the lowest page that failed
+    try:
+        while True:
+            bound = min(promised, last or promised, failed[0] - 1 if failed else promised)
+            while len(running) < concurrency and next_number <= bound:
+                running[asyncio.ensure_future(fetch(next_number))] = next_number
+                next_number += 1
+            if not running:
+                break
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                number = running.pop(task)
+                error = task.exception()
+                if error is not None:
+                    if failed is None or number < failed[0]:
+                        failed = (number, error)
+                    continue
+                page = pages[number] = task.result()
+                if not page.has_next_page():
+                    last = number if last is None else min(last, number)
+                else:
+                    promised = max(promised, _pages_for(page.total_results, page.page_size))
+            needed = min(last or next_number, failed[0] if failed else next_number)
+            for task, number in list(running.items()):
+                if number > needed:
+                    task.cancel()
+                    del running[task]
+                    abandoned.append(task)
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, *abandoned, return_exceptions=True)
+    if failed is not None and (last is None or failed[0] <= last):
+        raise failed[1]
+    results: list[T] = []
+    for number in range(1, (last or max(pages)) + 1):
+        results.extend(pages[number].results)
+    return results

@@ -22,6 +22,7 @@ __all__ = [
     "filter_by_status",
     "is_linked",
     "last_sync_at",
+    "needs_attention",
     "needs_reauthorization",
     "parse_datetime",
 ]
@@ -35,6 +36,17 @@ def is_linked(connection: Connection) -> bool:
 def needs_reauthorization(connection: Connection) -> bool:
     """The platform withdrew access: send the user to ``connection.link_url`` to re-link."""
     return connection.status == "Deauthorized"
+
+
+def needs_attention(connection: Connection) -> bool:
+    """The end user must act: the connection is ``Deauthorized`` or carries an active data connection error.
+
+    This is the morning sweep's question; send the user to ``connection.link_url``.
+    """
+    if connection.status == "Deauthorized":
+        return True
+    errors = connection.data_connection_errors
+    return isinstance(errors, list) and any(error.status == "Active" for error in errors)
 
 
 def filter_by_status(connections: Iterable[Connection], *statuses: ConnectionStatus | str) -> list[Connection]:

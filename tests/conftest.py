@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-import codat_connections._client as client_module
-from codat_connections import AsyncCodatConnections, CodatConnections
+from codat_connections import AsyncCodatConnections, CodatConnections, _clock
 from codat_connections.testing import FakeCodat
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,20 +22,34 @@ API_KEY = "sk-test-TOPSECRET-7f3a9c1e"
 CODAT_BASE = "https://api.codat.io"
 
 
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Retry waits are recorded instead of slept."""
+@contextmanager
+def virtual_time() -> Iterator[list[float]]:
+    """The client's waits (retries, pauses) are recorded instead of slept; its clock moves on by each."""
     recorded: list[float] = []
+    real = (_clock.sleep, _clock.async_sleep, _clock.monotonic)
+    real_monotonic = _clock.monotonic
+    skipped = [0.0]
 
     def fake_sleep(seconds: float) -> None:
         recorded.append(seconds)
+        skipped[0] += seconds
 
     async def fake_async_sleep(seconds: float) -> None:
-        recorded.append(seconds)
+        fake_sleep(seconds)
 
-    monkeypatch.setattr(client_module, "_sleep", fake_sleep)
-    monkeypatch.setattr(client_module, "_async_sleep", fake_async_sleep)
-    return recorded
+    _clock.sleep, _clock.async_sleep = fake_sleep, fake_async_sleep
+    _clock.monotonic = lambda: real_monotonic() + skipped[0]
+    try:
+        yield recorded
+    finally:
+        _clock.sleep, _clock.async_sleep, _clock.monotonic = real
+
+
+@pytest.fixture
+def sleeps() -> Iterator[list[float]]:
+    """The client's waits, recorded instead of slept (see ``virtual_time``)."""
+    with virtual_time() as recorded:
+        yield recorded
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import base64
 import httpx
 import pytest
 
-from codat_connections import DEFAULT_BASE_URL, AsyncCodatConnections, CodatConnections, CodatError
+from codat_connections import DEFAULT_BASE_URL, AsyncCodatConnections, ClientClosedError, CodatConnections, CodatError
 from tests.conftest import API_KEY, wire_connection
 
 COMPANY = "8a210b68-6988-11ed-a1eb-0242ac120002"
@@ -65,12 +65,36 @@ def test_plain_http_is_allowed_to_loopback(url: str) -> None:
     CodatConnections(api_key=API_KEY, base_url=url).close()
 
 
-def test_default_timeout_is_always_set() -> None:
+def test_timeout_given_is_sent_and_a_callers_client_otherwise_keeps_its_own() -> None:
     http, seen = capture()
     CodatConnections(api_key=API_KEY, http_client=http, timeout=3.5).connections.get(COMPANY, COMPANY)
     assert seen[0].extensions["timeout"]["read"] == 3.5
+    own_timeout = httpx.Client(
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, json=wire_connection())), timeout=7.0
+    )
+    sent: list[httpx.Request] = []
+    original = own_timeout.send
+
+    def record(request: httpx.Request, **kwargs: object) -> httpx.Response:
+        sent.append(request)
+        return original(request)
+
+    own_timeout.send = record  # type: ignore[method-assign]
+    CodatConnections(api_key=API_KEY, http_client=own_timeout).connections.get(COMPANY, COMPANY)
+    assert sent[0].extensions["timeout"]["read"] == 7.0
+
+
+def test_our_own_http_client_has_the_default_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[httpx.Request] = []
+
+    def record(self: httpx.Client, request: httpx.Request, **kwargs: object) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=wire_connection(), request=request)
+
+    monkeypatch.setattr(httpx.Client, "send", record)
     with CodatConnections(api_key=API_KEY) as own:
-        assert own._http.timeout.read == 60.0
+        own.connections.get(COMPANY, COMPANY)
+    assert sent[0].extensions["timeout"] == {"connect": 10.0, "read": 60.0, "write": 60.0, "pool": 60.0}
 
 
 def test_callers_http_client_is_not_closed_but_ours_is() -> None:
@@ -80,7 +104,8 @@ def test_callers_http_client_is_not_closed_but_ours_is() -> None:
     assert not http.is_closed
     client = CodatConnections(api_key=API_KEY)
     client.close()
-    assert client._http.is_closed
+    with pytest.raises(ClientClosedError, match="client is closed"):
+        client.connections.get(COMPANY, COMPANY)
 
 
 async def test_async_client_ownership() -> None:
@@ -91,7 +116,8 @@ async def test_async_client_ownership() -> None:
     await http.aclose()
     async with AsyncCodatConnections(api_key=API_KEY) as own:
         pass
-    assert own._http.is_closed
+    with pytest.raises(ClientClosedError, match="client is closed"):
+        await own.connections.get(COMPANY, COMPANY)
 
 
 def test_wrong_http_client_kind_is_refused() -> None:

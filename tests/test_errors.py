@@ -18,6 +18,7 @@ from codat_connections import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
+    RateLimitInfo,
     UnexpectedResponseError,
     UnprocessableEntityError,
 )
@@ -111,7 +112,8 @@ def test_rate_limit_error_carries_retry_after_and_rate_headers(sleeps: list[floa
     with pytest.raises(RateLimitError) as caught:
         client.connections.list(COMPANY)
     assert caught.value.retry_after == 120
-    assert caught.value.rate_limit == {"x-rate-limit-limit": "1000", "x-rate-limit-remaining": "0"}
+    assert caught.value.rate_limit == RateLimitInfo(limit=1000, remaining=0, reset=None)
+    assert str(caught.value).endswith("Codat asked to wait 120 s (more than the 60 s this client waits); not retried")
     assert sleeps == [], "a Retry-After over 60 s is raised at once, not slept"
 
 

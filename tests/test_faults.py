@@ -143,7 +143,7 @@ async def test_cancelled_list_all_leaves_no_task_and_no_busy_connection(fake: Fa
         with pytest.raises(asyncio.CancelledError):
             await task
         assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
-        pool = codat._http._transport._pool  # type: ignore[attr-defined]
+        pool = codat._requester._http._transport._pool  # type: ignore[attr-defined]
         assert all(conn.is_idle() or conn.is_closed() for conn in pool.connections)
         seen = len(fake.requests)
         await asyncio.sleep(0.6)

@@ -18,7 +18,8 @@ from codat_connections import (
     InternalServerError,
     RateLimitError,
 )
-from codat_connections._retries import RetryPolicy, parse_retry_after
+from codat_connections._headers import parse_retry_after
+from codat_connections._retries import RetryPolicy
 from codat_connections.testing import FakeCodat
 from tests.conftest import API_KEY, codat_error, mock_client, wire_connection
 
@@ -91,10 +92,11 @@ def test_connection_errors_and_timeouts_are_retried_then_typed(sleeps: list[floa
 
 def test_backoff_doubles_with_jitter_and_is_capped() -> None:
     policy = RetryPolicy(max_retries=10)
-    error = InternalServerError(status_code=500, method="GET", path="/", body=b"", headers={})
+    error = InternalServerError(status_code=500, method="GET", path="/", url="https://x/", body=b"", headers={})
     for attempt, nominal in enumerate([0.5, 1, 2, 4, 8, 8, 8]):
-        delay = policy.delay(attempt, error, keyed_write=False)
+        delay, why = policy.decide(error, retries_done=attempt, keyed_write=False)
         assert delay is not None
+        assert why is None
         assert 0.75 * nominal <= delay <= nominal
 
 

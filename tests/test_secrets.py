@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import pickle
 import traceback
 
 import httpx
@@ -62,9 +63,11 @@ def test_key_stays_out_of_logs_reprs_errors_and_locals(
     for error in errors:
         assert_clean(str(error))
         assert_clean(repr(error))
+        assert_clean(repr(error.args))
+        assert_clean(pickle.dumps(error).decode("latin-1"))
         assert_clean("".join(traceback.TracebackException.from_exception(error, capture_locals=True).format()))
     page = client.connections.list(company)
-    for thing in (client, client.connections, fake, page, *page.results, client._auth):
+    for thing in (client, client.connections, client._requester, fake, page, *page.results):
         assert_clean(repr(thing))
         assert_clean(str(thing))
     for request in fake.requests:

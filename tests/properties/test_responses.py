@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from unittest import mock
 
 import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import codat_connections._client as client_module
-from codat_connections import CodatConnections, CodatError, Connection, Page
-from tests.conftest import API_KEY, wire_connection
+from codat_connections import CodatConnections, CodatError, Connection, Page, UnexpectedResponseError
+from tests.conftest import API_KEY, virtual_time, wire_connection
 
 COMPANY = "8a210b68-6988-11ed-a1eb-0242ac120002"
 EXAMPLES = 400
@@ -71,8 +69,7 @@ def test_any_response_is_a_model_or_a_codat_error(
         return httpx.Response(status, content=body, headers=response_headers)
 
     client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
-    waits: list[float] = []
-    with mock.patch.object(client_module, "_sleep", waits.append):
+    with virtual_time() as waits:
         try:
             if operation == "get":
                 result: object = client.connections.get(COMPANY, COMPANY)
@@ -83,7 +80,8 @@ def test_any_response_is_a_model_or_a_codat_error(
         except CodatError as exc:
             assert str(exc)
             if 200 <= status < 300:
-                assert getattr(exc, "status_code", status) == status
+                assert isinstance(exc, UnexpectedResponseError)
+                assert exc.status_code == status
         else:
             assert 200 <= status < 300
             assert isinstance(result, Connection | list | Page)

@@ -44,7 +44,7 @@ def sync_usage(codat: CodatConnections, company_id: str, connection_id: str) -> 
     assert_type(page.has_next_page(), bool)
     assert_type(page.next_page(), Page[Connection])
     assert_type(page.results, list[Connection])
-    assert_type(page.total_results, int | None)
+    assert_type(page.total_results, int)
     conn = c.get(company_id, connection_id)
     assert_type(conn.status, ConnectionStatus)
     assert_type(conn.link_url, str)

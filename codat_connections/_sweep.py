@@ -1,0 +1,143 @@
+"""Fleet sweeps: every connection of many companies, yielded company by company as each completes.
+
+``company_ids`` is consumed lazily (a generator over millions of ids is never materialized); at
+most ``concurrency`` companies are in progress and nothing else is kept, so memory stays flat in
+the number of companies. A failure that belongs to one company (it was deleted, the key may not
+see it, retries ran out) is reported in that company's ``error`` and the sweep goes on; a failure
+that dooms every call (``FATAL_ERRORS``) stops the sweep and is raised. Leaving the loop early
+cancels the work not yet started and stops each company in progress before its next page.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Generator, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING, NamedTuple
+
+from codat_connections import _validation as check
+from codat_connections.errors import AuthenticationError, ClientClosedError, CodatError, PaymentRequiredError
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from codat_connections_api.models import Connection
+
+__all__ = ["FATAL_ERRORS", "MAX_SWEEP_CONCURRENCY", "CompanyConnections", "async_sweep", "sweep"]
+
+FATAL_ERRORS: tuple[type[CodatError], ...] = (AuthenticationError, PaymentRequiredError, ClientClosedError)
+"""Errors that would repeat for every company: the sweep stops and raises them."""
+MAX_SWEEP_CONCURRENCY = 100
+_END = object()
+
+
+class CompanyConnections(NamedTuple):
+    """One company's result in a sweep: its connections, or the error that stopped its listing.
+
+    ``connections`` is empty when ``error`` is set (a partial listing is never passed off as whole).
+    """
+
+    company_id: str
+    connections: list[Connection]
+    error: CodatError | None = None
+
+
+def check_concurrency(value: object) -> int:
+    return check.concurrency(value, maximum=MAX_SWEEP_CONCURRENCY, why="companies listed at once")
+
+
+def _company_id(value: object) -> str:
+    return check.identifier(value, "company id in company_ids")
+
+
+def sweep(
+    company_ids: Iterable[str],
+    list_company: Callable[[str, threading.Event], list[Connection]],
+    concurrency: int,
+) -> Generator[CompanyConnections, None, None]:
+    """Run ``list_company`` for each id on a pool of ``concurrency`` threads; yield as each completes."""
+    ids = iter(company_ids)
+    stop = threading.Event()
+
+    def work(company_id: str) -> CompanyConnections:
+        try:
+            return CompanyConnections(company_id, list_company(company_id, stop))
+        except FATAL_ERRORS:
+            raise
+        except CodatError as error:
+            return CompanyConnections(company_id, [], error)
+
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="codat-sweep")
+    running: set[Future[CompanyConnections]] = set()
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(running) < concurrency:
+                company_id = next(ids, _END)
+                if company_id is _END:
+                    exhausted = True
+                else:
+                    running.add(pool.submit(work, _company_id(company_id)))
+            if not running:
+                return
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+    finally:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+async def async_sweep(
+    company_ids: Iterable[str] | AsyncIterable[str],
+    list_company: Callable[[str], Awaitable[list[Connection]]],
+    concurrency: int,
+) -> AsyncGenerator[CompanyConnections, None]:
+    """The async ``sweep``: up to ``concurrency`` companies as tasks; cancelled when the loop is left."""
+    import asyncio  # the caller is a coroutine: asyncio is loaded
+
+    async def work(company_id: str) -> CompanyConnections:
+        try:
+            return CompanyConnections(company_id, await list_company(company_id))
+        except FATAL_ERRORS:
+            raise
+        except CodatError as error:
+            return CompanyConnections(company_id, [], error)
+
+    next_id = _id_reader(company_ids)
+    running: set[asyncio.Task[CompanyConnections]] = set()
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(running) < concurrency:
+                company_id = await next_id()
+                if company_id is _END:
+                    exhausted = True
+                else:
+                    running.add(asyncio.ensure_future(work(_company_id(company_id))))
+            if not running:
+                return
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                yield task.result()
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+
+def _id_reader(company_ids: Iterable[str] | AsyncIterable[str]) -> Callable[[], Awaitable[object]]:
+    """The next id, or ``_END``; from a plain or an async iterable."""
+    if isinstance(company_ids, AsyncIterable):
+        async_ids = aiter(company_ids)
+
+        async def next_async() -> object:
+            return await anext(async_ids, _END)
+
+        return next_async
+    ids = iter(company_ids)
+
+    async def next_sync() -> object:
+        return next(ids, _END)
+
+    return next_sync
