@@ -76,9 +76,9 @@ def resolve_auth(api_key: str | None, auth_header: str | None) -> Secret:
             f"no Codat API key: pass api_key= (or auth_header=) to the client, or set the {API_KEY_ENV} "
             "environment variable"
         )
-    key = header_value(api_key, source, allow_spaces=False)
-    if key[:6].lower() == "basic ":
+    if isinstance(api_key, str) and api_key.strip()[:6].lower() == "basic ":
         raise ValueError(f"{source} already starts with 'Basic ': pass that ready header value as auth_header=")
+    key = header_value(api_key, source, allow_spaces=False)
     encoded = base64.b64encode(key.encode("ascii")).decode("ascii")
     return Secret(f"Basic {encoded}")
 

@@ -20,6 +20,9 @@ UPSTREAM_PATH = ROOT.parent / "shared" / "codat" / "Codat-Platform.yaml"
 API_KEY = "sk-test-TOPSECRET-7f3a9c1e"
 """A distinctive fake key: tests assert it never shows up where it must not."""
 CODAT_BASE = "https://api.codat.io"
+COMPANY = "8a210b68-6988-11ed-a1eb-0242ac120002"
+"""A company id for tests that talk to a mock transport (the fake makes its own)."""
+CONNECTION = "2e9d2c44-f675-40ba-8049-353bfcb5e171"
 
 
 @contextmanager

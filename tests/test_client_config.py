@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import base64
+import pickle
 
 import httpx
 import pytest
 
 from codat_connections import DEFAULT_BASE_URL, AsyncCodatConnections, ClientClosedError, CodatConnections, CodatError
-from tests.conftest import API_KEY, wire_connection
-
-COMPANY = "8a210b68-6988-11ed-a1eb-0242ac120002"
+from tests.conftest import API_KEY, COMPANY, wire_connection
 
 
 def capture() -> tuple[httpx.Client, list[httpx.Request]]:
@@ -125,3 +124,120 @@ def test_wrong_http_client_kind_is_refused() -> None:
         CodatConnections(api_key=API_KEY, http_client=httpx.AsyncClient())  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_retries"):
         CodatConnections(api_key=API_KEY, max_retries=-1)
+
+
+SECRET_PART = "TOPSECRET"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"api_key": f"sk-{SECRET_PART}\u00a0x"}, r"api_key contains a non-ASCII character \(U\+00A0\) at position 12"),
+        ({"api_key": f"sk-{SECRET_PART}\r\nX: y"}, r"api_key contains a control character \(CR\) at position 12"),
+        ({"api_key": f"sk {SECRET_PART}"}, r"api_key contains a space at position 2"),
+        (
+            {"auth_header": f"Basic {SECRET_PART}\n=="},
+            r"auth_header contains a control character \(LF\) at position 15",
+        ),
+        ({"auth_header": f"Basic {SECRET_PART}\u2028x"}, r"auth_header contains a non-ASCII character \(U\+2028\)"),
+        ({"auth_header": f"Basic\x00{SECRET_PART}"}, r"auth_header contains a control character \(NUL\) at position 5"),
+        (
+            {"api_key": f"Basic {SECRET_PART}"},
+            r"api_key already starts with 'Basic ': pass that ready header value as auth_header=",
+        ),
+        ({"api_key": f"basic {SECRET_PART}"}, r"already starts with 'Basic '"),
+        ({"auth_header": SECRET_PART}, r"auth_header must be the whole header value, scheme included.*use api_key="),
+        ({"auth_header": "Basic   "}, r"auth_header must be the whole header value"),
+    ],
+)
+def test_bad_credentials_are_refused_at_construction_without_echoing_them(kwargs: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message) as caught:
+        CodatConnections(**kwargs)
+    for text in (str(caught.value), repr(caught.value), repr(caught.value.args)):
+        assert SECRET_PART not in text
+
+
+def test_a_bad_key_from_the_environment_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CODAT_API_KEY", f"{SECRET_PART}\u00a0{SECRET_PART}")
+    with pytest.raises(ValueError, match=r"the CODAT_API_KEY environment variable contains a non-ASCII") as caught:
+        CodatConnections()
+    assert SECRET_PART not in str(caught.value)
+
+
+def test_surrounding_whitespace_of_a_key_is_dropped() -> None:
+    """A key read from a file ends in a newline; one copied from a web page may end in a no-break space."""
+    http, seen = capture()
+    CodatConnections(api_key=f"  {API_KEY}\n\u00a0", http_client=http).connections.get(COMPANY, COMPANY)
+    assert seen[0].headers["authorization"] == "Basic " + base64.b64encode(API_KEY.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (f"https://user:{SECRET_PART}@api.codat.io", "must not contain a user name or password"),
+        (f"https://{SECRET_PART}@api.codat.io", "must not contain a user name or password"),
+        ("https://api.codat.io/?x=1", "must not have a query or fragment"),
+        ("https://api.codat.io/?", "must not have a query or fragment"),
+        ("https://api.codat.io#top", "must not have a query or fragment"),
+        ("https://", "must be an http"),
+    ],
+)
+def test_base_url_with_credentials_query_or_fragment_is_refused(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as caught:
+        CodatConnections(api_key=API_KEY, base_url=url)
+    assert SECRET_PART not in str(caught.value)
+
+
+def test_base_url_may_have_a_path_prefix() -> None:
+    http, seen = capture()
+    CodatConnections(api_key=API_KEY, base_url="https://proxy.example/codat/", http_client=http).connections.get(
+        COMPANY, COMPANY
+    )
+    assert str(seen[0].url).startswith("https://proxy.example/codat/companies/")
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [
+        0,
+        -1,
+        0.0,
+        float("nan"),
+        float("inf"),
+        httpx.Timeout(5, read=0),
+        httpx.Timeout(5, connect=float("nan")),
+        httpx.Timeout(-2),
+    ],
+)
+def test_bad_timeout_is_refused(timeout: float | httpx.Timeout) -> None:
+    with pytest.raises(ValueError, match="timeout.* must be a finite number of seconds greater than 0"):
+        CodatConnections(api_key=API_KEY, timeout=timeout)
+    with pytest.raises(ValueError, match="must be a finite number of seconds greater than 0"):
+        CodatConnections(api_key=API_KEY).with_options(timeout=timeout)
+
+
+def test_timeout_of_the_wrong_type_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="timeout must be seconds"):
+        CodatConnections(api_key=API_KEY, timeout="5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="timeout must be seconds"):
+        CodatConnections(api_key=API_KEY, timeout=True)
+
+
+def test_no_timeout_is_allowed_explicitly() -> None:
+    http, seen = capture()
+    CodatConnections(api_key=API_KEY, http_client=http, timeout=None).connections.get(COMPANY, COMPANY)
+    assert seen[0].extensions["timeout"] == {"connect": None, "read": None, "write": None, "pool": None}
+
+
+def test_a_closed_callers_http_client_is_a_client_closed_error() -> None:
+    http, seen = capture()
+    codat = CodatConnections(api_key=API_KEY, http_client=http)
+    http.close()
+    with pytest.raises(ClientClosedError, match="client is closed"):
+        codat.connections.get(COMPANY, COMPANY)
+    assert seen == []
+
+
+def test_clients_refuse_to_be_pickled() -> None:
+    with pytest.raises(TypeError, match="not picklable"):
+        pickle.dumps(CodatConnections(api_key=API_KEY))

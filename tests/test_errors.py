@@ -22,10 +22,7 @@ from codat_connections import (
     UnexpectedResponseError,
     UnprocessableEntityError,
 )
-from tests.conftest import codat_error, mock_client, wire_connection
-
-COMPANY = "8a210b68-6988-11ed-a1eb-0242ac120002"
-CONNECTION = "2e9d2c44-f675-40ba-8049-353bfcb5e171"
+from tests.conftest import COMPANY, CONNECTION, codat_error, mock_client, wire_connection
 
 
 def respond(status: int, content: bytes, headers: dict[str, str] | None = None) -> httpx.MockTransport:

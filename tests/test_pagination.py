@@ -11,9 +11,7 @@ import pytest
 
 from codat_connections import AsyncCodatConnections, CodatConnections, UnexpectedResponseError
 from codat_connections.testing import FakeCodat
-from tests.conftest import API_KEY, mock_async_client, mock_client, wire_connection
-
-COMPANY = "8a210b68-6988-11ed-a1eb-0242ac120002"
+from tests.conftest import API_KEY, COMPANY, mock_async_client, mock_client, wire_connection
 
 
 def page_body(records: list[dict[str, Any]], *, page: int, size: int, total: Any, next_href: str | None) -> bytes:

@@ -11,20 +11,34 @@ import pytest
 
 from codat_connections import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     AsyncCodatConnections,
+    AuthenticationError,
+    BadRequestError,
     CodatConnections,
     ConflictError,
     InternalServerError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
     RateLimitError,
+    UnprocessableEntityError,
 )
 from codat_connections._headers import parse_retry_after
 from codat_connections._retries import RetryPolicy
 from codat_connections.testing import FakeCodat
-from tests.conftest import API_KEY, codat_error, mock_client, wire_connection
+from tests.conftest import API_KEY, COMPANY, CONNECTION, codat_error, mock_client, wire_connection
 
-COMPANY = "8a210b68-6988-11ed-a1eb-0242ac120002"
-CONNECTION = "2e9d2c44-f675-40ba-8049-353bfcb5e171"
+ERROR_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: PaymentRequiredError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+}
 
 
 def scripted(*answers: int | Exception) -> tuple[httpx.MockTransport, list[httpx.Request]]:
@@ -59,8 +73,10 @@ def test_reads_are_retried_on_transient_statuses(status: int, sleeps: list[float
 @pytest.mark.parametrize("status", [400, 401, 402, 403, 404, 409, 422, 501])
 def test_reads_are_not_retried_on_other_statuses(status: int, sleeps: list[float]) -> None:
     transport, seen = scripted(status, 200)
-    with pytest.raises(Exception):
+    with pytest.raises(APIStatusError) as caught:
         make(transport).connections.get(COMPANY, CONNECTION)
+    assert caught.value.status_code == status
+    assert type(caught.value) is (ERROR_BY_STATUS.get(status) or InternalServerError)
     assert len(seen) == 1
     assert sleeps == []
 
@@ -165,12 +181,14 @@ def test_create_sends_one_key_on_every_attempt(sleeps: list[float]) -> None:
 @pytest.mark.parametrize("status", [500, 502, 503, 504, 408])
 def test_create_and_unlink_are_not_retried_on_5xx(status: int, sleeps: list[float]) -> None:
     transport, seen = scripted(status, 200)
-    with pytest.raises(Exception):
+    with pytest.raises(APIStatusError, match="not retried: Codat replays this answer") as caught:
         make(transport).connections.create(COMPANY, "gbol")
+    assert caught.value.status_code == status
     assert len(seen) == 1
     transport, seen = scripted(status, 200)
-    with pytest.raises(Exception):
+    with pytest.raises(APIStatusError, match="not retried: Codat replays this answer") as caught:
         make(transport).connections.unlink(COMPANY, CONNECTION)
+    assert caught.value.status_code == status
     assert len(seen) == 1
 
 
@@ -260,3 +278,73 @@ async def test_async_reads_retry_5xx(
     fake.fail_with_status(503, times=2)
     assert (await aclient.connections.list(company)).results == []
     assert len(sleeps) == 2
+
+
+@pytest.mark.parametrize("first", [429, 408])
+def test_delete_404_after_a_429_or_408_is_a_real_404(first: int, sleeps: list[float]) -> None:
+    """429 and 408 say the first attempt was not applied, so a 404 after them means it never existed."""
+    transport, seen = scripted(first, 404)
+    with pytest.raises(NotFoundError):
+        make(transport).connections.delete(COMPANY, CONNECTION)
+    assert len(seen) == 2
+
+
+@pytest.mark.parametrize("first", [500, 503, httpx.ReadTimeout("lost"), httpx.RemoteProtocolError("reset")])
+def test_delete_404_after_an_unknown_outcome_means_done(first: int | Exception, sleeps: list[float]) -> None:
+    transport, seen = scripted(first, 404)
+    make(transport).connections.delete(COMPANY, CONNECTION)
+    assert len(seen) == 2
+
+
+@pytest.mark.parametrize("first", [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow")])
+def test_delete_404_after_a_request_that_never_left_is_a_real_404(first: Exception, sleeps: list[float]) -> None:
+    transport, seen = scripted(first, 404)
+    with pytest.raises(NotFoundError):
+        make(transport).connections.delete(COMPANY, CONNECTION)
+    assert len(seen) == 2
+
+
+def test_delete_404_after_an_unknown_outcome_then_a_429_still_means_done(sleeps: list[float]) -> None:
+    transport, seen = scripted(502, 429, 404)
+    make(transport).connections.delete(COMPANY, CONNECTION)
+    assert len(seen) == 3
+
+
+def test_a_first_attempt_404_on_delete_is_raised(sleeps: list[float]) -> None:
+    transport, seen = scripted(404)
+    with pytest.raises(NotFoundError):
+        make(transport).connections.delete(COMPANY, CONNECTION)
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize("status", [503, 502, 500, 408])
+def test_retry_after_is_honoured_on_every_retryable_status(status: int, sleeps: list[float]) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if len(sleeps) == 0:
+            return httpx.Response(status, json=codat_error(status, "busy"), headers={"Retry-After": "30"})
+        return httpx.Response(200, json=wire_connection())
+
+    assert mock_client(handler).connections.get(COMPANY, CONNECTION).id
+    assert sleeps == [30.0]
+
+
+def test_a_retry_after_beyond_the_cap_on_a_503_is_raised_at_once_saying_why(sleeps: list[float]) -> None:
+    client = mock_client(
+        lambda r: httpx.Response(503, json=codat_error(503, "maintenance"), headers={"Retry-After": "120"})
+    )
+    with pytest.raises(InternalServerError) as caught:
+        client.connections.get(COMPANY, CONNECTION)
+    assert str(caught.value).endswith("Codat asked to wait 120 s (more than the 60 s this client waits); not retried")
+    assert sleeps == []
+
+
+def test_running_out_of_retries_says_so(sleeps: list[float]) -> None:
+    transport, seen = scripted(502, 502, 502)
+    with pytest.raises(InternalServerError) as caught:
+        make(transport).connections.get(COMPANY, CONNECTION)
+    assert "502 Bad Gateway from GET" in str(caught.value)
+    assert str(caught.value).endswith("; gave up after 3 attempts")
+    assert len(seen) == 3
+    transport, _ = scripted(httpx.ReadError("reset"))
+    with pytest.raises(APIConnectionError, match=r"not retried \(max_retries=0\)$"):
+        make(transport, max_retries=0).connections.get(COMPANY, CONNECTION)

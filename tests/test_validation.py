@@ -8,12 +8,12 @@ from typing import Any
 import httpx
 import pytest
 
-from codat_connections import CodatConnections, field
+from codat_connections import CodatConnections, InternalServerError, NotFoundError, field
 from codat_connections._constants import MAX_QUERY_LENGTH
-from tests.conftest import API_KEY
+from tests.conftest import API_KEY, COMPANY
 
-GOOD = "8a210b68-6988-11ed-a1eb-0242ac120002"
-BAD_IDS = ["", "   ", ".", "..", "a/b", "a?b", "a#b", "a\\b", " padded", "tab\tin", "nul\x00"]
+GOOD = COMPANY
+BAD_IDS = ["", "   ", ".", "..", "a/b", "a?b", "a#b", "a\\b", " padded", "tab\tin", "nul\x00", "x" * 257, "y" * 70_000]
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_bad_list_arguments(
 
 def test_page_size_limits_are_inclusive(codat: CodatConnections, sent: list[httpx.Request]) -> None:
     for size in (1, 5000):
-        with pytest.raises(Exception):
+        with pytest.raises(InternalServerError):  # sent: the mock answers 500
             codat.connections.list(GOOD, page_size=size)
     assert [r.url.params["pageSize"] for r in sent] == ["1", "5000"]
 
@@ -132,6 +132,50 @@ def test_ids_are_single_percent_encoded_path_segments(sent: list[httpx.Request])
     codat = CodatConnections(
         api_key=API_KEY, max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(handler))
     )
-    with pytest.raises(Exception):
+    with pytest.raises(NotFoundError):
         codat.connections.get("a b%2F", "ü&x=1")
     assert sent[0].url.raw_path == b"/companies/a%20b%252F/connections/%C3%BC%26x%3D1"
+
+
+def test_longest_accepted_id_is_sent(codat: CodatConnections, sent: list[httpx.Request]) -> None:
+    with pytest.raises(InternalServerError):
+        codat.connections.get("c" * 256, "d" * 256)
+    assert len(sent) == 1
+
+
+@pytest.mark.parametrize("order_by", ["x" * 70_000, "created\r\n", "-created\x00"])
+def test_order_by_that_would_break_the_url_is_refused(
+    codat: CodatConnections, sent: list[httpx.Request], order_by: str
+) -> None:
+    with pytest.raises(ValueError, match="order_by must be a field name"):
+        codat.connections.list(GOOD, order_by=order_by)
+    assert sent == []
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("", "idempotency_key must be non-empty"),
+        (" k", "without leading or trailing whitespace"),
+        ("k\n", "without leading or trailing whitespace"),
+        ("a\r\nX-Injected: 1", r"control character \(CR\) at position 1"),
+        ("nul\x00", r"control character \(NUL\) at position 3"),
+        ("caf\u00e9", r"non-ASCII character \(U\+00E9\) at position 3"),
+        ("k" * 256, "256 characters; at most 255"),
+    ],
+)
+def test_bad_idempotency_key_is_refused_before_sending(
+    codat: CodatConnections, sent: list[httpx.Request], key: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        codat.connections.create(GOOD, "gbol", idempotency_key=key)
+    with pytest.raises(ValueError, match=message):
+        codat.connections.unlink(GOOD, GOOD, idempotency_key=key)
+    assert sent == []
+
+
+def test_idempotency_key_limits_are_inclusive(codat: CodatConnections, sent: list[httpx.Request]) -> None:
+    for key in ("k", "k" * 255, "order 42 / attempt"):
+        with pytest.raises(InternalServerError):
+            codat.connections.create(GOOD, "gbol", idempotency_key=key)
+    assert [r.headers["idempotency-key"] for r in sent] == ["k", "k" * 255, "order 42 / attempt"]
