@@ -152,7 +152,7 @@ SECRET_PART = "TOPSECRET"
 )
 def test_bad_credentials_are_refused_at_construction_without_echoing_them(kwargs: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message) as caught:
-        CodatConnections(**kwargs)
+        CodatConnections(**kwargs)  # type: ignore[arg-type]
     for text in (str(caught.value), repr(caught.value), repr(caught.value.args)):
         assert SECRET_PART not in text
 
