@@ -29,12 +29,15 @@ class PagedServer:
         self.delays: dict[int, float] = {}
         self.started: list[int] = []
         self.cancelled: list[int] = []
+        self.progress: asyncio.Event | None = None
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests += 1
         number = int(request.url.params["page"])
         size = int(request.url.params["pageSize"])
         self.started.append(number)
+        if self.progress is not None:
+            self.progress.set()
         try:
             await asyncio.sleep(self.delays.get(number, 0))
         except asyncio.CancelledError:
@@ -162,8 +165,10 @@ async def test_caller_cancellation_cancels_every_page_request() -> None:
     server = PagedServer(100)
     server.delays = {page: 5.0 for page in range(2, 11)}
     task = asyncio.ensure_future(server.client().connections.list_all(COMPANY, page_size=10, concurrency=4))
+    server.progress = asyncio.Event()
     while len(server.started) < 5:
-        await asyncio.sleep(0.01)
+        await server.progress.wait()
+        server.progress.clear()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
