@@ -134,7 +134,7 @@ def parse_event(payload: bytes | str, *, message_id: str | None = None) -> Webho
     Raises ``WebhookPayloadError`` when the body is not a JSON object with a string ``eventType``, or a
     known event type's body lacks what that type always carries.
     """
-    if not isinstance(payload, str | bytes | bytearray):
+    if not isinstance(payload, str | bytes):
         raise TypeError(f"payload must be the raw body as bytes or str, got {type(payload).__name__}")
     try:
         body = loads_object(payload)

@@ -97,10 +97,10 @@ def _check_tolerance(tolerance: float) -> None:
 def _required_header(lowered: Mapping[str, str], names: tuple[str, str], message_id: str | None) -> str:
     for name in names:
         value = lowered.get(name)
-        if value:
+        if value and not value.isspace():
             return value
     raise WebhookVerificationError(
-        f"missing {names[0]} header (or {names[1]})",
+        f"missing or empty {names[0]} header (or {names[1]})",
         reason="missing_header",
         header=names[0],
         message_id=message_id,
@@ -138,10 +138,10 @@ def _checked_timestamp(text: str, tolerance: float, message_id: str) -> datetime
 def _body_text(payload: bytes | str, message_id: str) -> str:
     if isinstance(payload, str):
         return payload
-    if not isinstance(payload, bytes | bytearray | memoryview):
+    if not isinstance(payload, bytes):
         raise TypeError(f"payload must be the raw body as bytes or str, got {type(payload).__name__}")
     try:
-        return bytes(payload).decode("utf-8")
+        return payload.decode("utf-8")
     except UnicodeDecodeError:
         raise _no_match(message_id, "the body is not valid UTF-8") from None
 
