@@ -12,9 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
+from codat_connections_api.models.client_rate_limit_webhook import ClientRateLimitWebhook
+from codat_connections_api.models.client_rate_limit_webhook_payload import ClientRateLimitWebhookPayload
+from codat_connections_api.models.company_reference import CompanyReference as GeneratedCompanyReference
+from codat_connections_api.models.company_tags import CompanyTags
 from codat_connections_api.models.connection import Connection
+from codat_connections_api.models.connection_webhook import ConnectionWebhook
+from codat_connections_api.models.connection_webhook_payload import ConnectionWebhookPayload
 
 from codat_connections._json import NotAJSONObject, loads_object
 from codat_connections.webhooks._errors import WebhookPayloadError
@@ -30,7 +36,12 @@ __all__ = [
     "parse_event",
 ]
 
+_T = TypeVar("_T")
 _DECODE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
+
+
+class _Mismatch(ValueError):
+    """A field of a known event type is absent or of the wrong kind; the message names the field."""
 
 
 class _TolerantEnum(StrEnum):
@@ -61,7 +72,11 @@ class RateLimitEventType(_TolerantEnum):
     RESET = "client.rateLimit.reset"
 
 
-@dataclass(frozen=True, slots=True)
+_CONNECTION_TYPES = {member.value: member for member in ConnectionEventType}
+_RATE_LIMIT_TYPES = {member.value: member for member in RateLimitEventType}
+
+
+@dataclass(slots=True)
 class CompanyReference:
     """The company a connection belongs to, as a connection event names it."""
 
@@ -71,7 +86,7 @@ class CompanyReference:
     tags: dict[str, str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ConnectionEvent:
     """A connection was created, linked, failed to link, was disconnected, reconnected or deleted.
 
@@ -99,7 +114,7 @@ class ConnectionEvent:
         return self.connection.link_url if self.needs_reauthorization else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RateLimitEvent:
     """Your client's daily request quota was reached, or was reset."""
 
@@ -114,7 +129,7 @@ class RateLimitEvent:
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UnknownEvent:
     """An event type this library does not model (Codat adds types without notice): verified, kept as JSON."""
 
@@ -166,38 +181,39 @@ def parse_event(payload: bytes | str, *, message_id: str | None = None) -> Webho
 
 
 def _decode_connection_event(body: dict[str, Any], message_id: str | None) -> ConnectionEvent:
-    payload = body["payload"]
-    company = payload["referenceCompany"]
-    tags = company.get("tags")
+    model = ConnectionWebhook.from_dict(body)
+    payload = _required(model.payload, ConnectionWebhookPayload, "payload")
+    company = _required(payload.reference_company, GeneratedCompanyReference, "payload.referenceCompany")
+    tags = company.tags
     return ConnectionEvent(
-        id=_string(body, "id"),
-        event_type=ConnectionEventType(body["eventType"]),
-        generated_date=_aware_datetime(body["generatedDate"]),
+        id=_required(model.id, str, "id"),
+        event_type=_CONNECTION_TYPES.get(body["eventType"]) or ConnectionEventType(body["eventType"]),
+        generated_date=_aware_datetime(model.generated_date, "generatedDate"),
         company=CompanyReference(
-            id=_string(company, "id"),
-            name=_string(company, "name"),
-            description=_optional_string(company, "description"),
-            tags=tags if isinstance(tags, dict) else {},
+            id=_required(company.id, str, "payload.referenceCompany.id"),
+            name=_required(company.name, str, "payload.referenceCompany.name"),
+            description=company.description if isinstance(company.description, str) else None,
+            tags=tags.additional_properties if isinstance(tags, CompanyTags) else {},
         ),
-        connection=Connection.from_dict(payload["connection"]),
+        connection=_required(payload.connection, Connection, "payload.connection"),
         message_id=message_id,
         raw=body,
     )
 
 
 def _decode_rate_limit_event(body: dict[str, Any], message_id: str | None) -> RateLimitEvent:
-    payload = body["payload"]
-    expiry = payload.get("expiryDate")
+    model = ClientRateLimitWebhook.from_dict(body)
+    payload = _required(model.payload, ClientRateLimitWebhookPayload, "payload")
     try:
-        expiry_date = _aware_datetime(expiry) if expiry is not None else None
-    except ValueError:  # Codat's own example carries "23:59:99"; the raw text stays in ``raw``
+        expiry_date: datetime | None = _aware_datetime(payload.expiry_date, "payload.expiryDate")
+    except _Mismatch:  # absent, or Codat's own example's "23:59:99": the raw text stays in ``raw``
         expiry_date = None
     return RateLimitEvent(
-        id=_string(body, "id"),
-        event_type=RateLimitEventType(body["eventType"]),
-        generated_date=_aware_datetime(body["generatedDate"]),
-        daily_quota=_integer(payload, "dailyQuota"),
-        quota_remaining=_integer(payload, "quotaRemaining"),
+        id=_required(model.id, str, "id"),
+        event_type=_RATE_LIMIT_TYPES.get(body["eventType"]) or RateLimitEventType(body["eventType"]),
+        generated_date=_aware_datetime(model.generated_date, "generatedDate"),
+        daily_quota=_integer(payload.daily_quota, "payload.dailyQuota"),
+        quota_remaining=_integer(payload.quota_remaining, "payload.quotaRemaining"),
         expiry_date=expiry_date,
         message_id=message_id,
         raw=body,
@@ -235,36 +251,33 @@ def _unknown(body: dict[str, Any], event_type: str, message_id: str | None) -> U
     )
 
 
-def _aware_datetime(value: object) -> datetime:
+def _aware_datetime(value: object, name: str = "date-time") -> datetime:
     """A Codat date-time; naive values are UTC, as Codat documents ``generatedDate`` and ``expiryDate``."""
     if not isinstance(value, str):
-        raise TypeError(f"expected an ISO 8601 date-time string, got {type(value).__name__}")
-    parsed = datetime.fromisoformat(value)
+        raise _Mismatch(f"{name} is missing or not a string")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _Mismatch(f"{name} is not an ISO 8601 date-time: {value[:40]!r}") from None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def _string(data: dict[str, Any], key: str) -> str:
-    value = data[key]
-    if not isinstance(value, str):
-        raise TypeError(f"{key} is not a string: {type(value).__name__}")
+def _required(value: object, kind: type[_T], name: str) -> _T:
+    """``value`` when it is a ``kind``; absent (``None`` or the generator's unset marker) or mistyped raises."""
+    if not isinstance(value, kind):
+        raise _Mismatch(f"{name} is missing or not a {'string' if kind is str else 'JSON object'}")
     return value
 
 
-def _optional_string(data: dict[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{key} is not a string: {type(value).__name__}")
-    return value
-
-
-def _integer(data: dict[str, Any], key: str) -> int:
-    value = data[key]
+def _integer(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{key} is not an integer: {type(value).__name__}")
+        raise _Mismatch(f"{name} is missing or not an integer")
     return value
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, _Mismatch):
+        return str(exc)
     if isinstance(exc, KeyError):
         return f"missing key {exc}"
     detail = f"{type(exc).__name__}: {exc}"

@@ -17,6 +17,7 @@ space-separated header passes, which is how a sender signs during a secret rotat
 from __future__ import annotations
 
 import binascii
+import functools
 import hmac
 import math
 import os
@@ -35,9 +36,11 @@ DEFAULT_TOLERANCE_SECONDS = 300
 """How far a delivery's timestamp may be from this machine's clock, either way (Standard Webhooks' 5 minutes)."""
 
 _SECRET_PREFIX = "whsec_"  # noqa: S105 (the prefix of every secret, not a secret)
-_ID_HEADERS = ("webhook-id", "svix-id")
-_TIMESTAMP_HEADERS = ("webhook-timestamp", "svix-timestamp")
-_SIGNATURE_HEADERS = ("webhook-signature", "svix-signature")
+_HEADER_NAMES = (
+    ("webhook-id", "svix-id"),
+    ("webhook-timestamp", "svix-timestamp"),
+    ("webhook-signature", "svix-signature"),
+)
 _MAX_TIMESTAMP_DIGITS = 12  # beyond year 9999: not a time any sender means
 
 
@@ -48,12 +51,9 @@ def verified_text(
 
     Checks run in the order of the Standard Webhooks scheme: secret, headers, timestamp, signature.
     """
-    signer = Webhook(_signing_key(secret))
+    signer = _signer(secret)
     _check_tolerance(tolerance)
-    lowered = {name.lower(): value for name, value in headers.items()}
-    message_id = _required_header(lowered, _ID_HEADERS, None)
-    timestamp_text = _required_header(lowered, _TIMESTAMP_HEADERS, message_id)
-    signature_header = _required_header(lowered, _SIGNATURE_HEADERS, message_id)
+    message_id, timestamp_text, signature_header = _find_headers(headers)
     sent_at = _checked_timestamp(timestamp_text, tolerance, message_id)
     text = _body_text(payload, message_id)
     try:
@@ -64,15 +64,25 @@ def verified_text(
     return message_id, text
 
 
+def _signer(secret: str | None) -> Webhook:
+    if secret is None:
+        secret = os.environ.get(WEBHOOK_SECRET_ENV) or None
+    return _signer_for(secret)
+
+
+@functools.lru_cache(maxsize=8)
+def _signer_for(secret: str | None) -> Webhook:
+    """The reference signer for a secret, decoded once: a receiver checks every delivery with the same one."""
+    return Webhook(_signing_key(secret))
+
+
 def _signing_key(secret: str | None) -> bytes:
     """The key bytes of a ``whsec_<base64>`` secret (the prefix is optional), from the environment by default."""
     if secret is None:
-        secret = os.environ.get(WEBHOOK_SECRET_ENV) or None
-        if secret is None:
-            raise WebhookVerificationError(
-                f"no webhook secret: pass secret= or set {WEBHOOK_SECRET_ENV}", reason="missing_secret"
-            )
-    elif not isinstance(secret, str):
+        raise WebhookVerificationError(
+            f"no webhook secret: pass secret= or set {WEBHOOK_SECRET_ENV}", reason="missing_secret"
+        )
+    if not isinstance(secret, str):
         raise TypeError(f"secret must be a str ('whsec_...'), got {type(secret).__name__}")
     encoded = secret.strip().removeprefix(_SECRET_PREFIX)
     try:
@@ -94,15 +104,28 @@ def _check_tolerance(tolerance: float) -> None:
         raise ValueError(f"tolerance must be a finite number of seconds >= 0, got {tolerance!r}")
 
 
-def _required_header(lowered: Mapping[str, str], names: tuple[str, str], message_id: str | None) -> str:
-    for name in names:
-        value = lowered.get(name)
-        if value and not value.isspace():
-            return value
+def _find_headers(headers: Mapping[str, str]) -> tuple[str, str, str]:
+    """The id, timestamp and signature header values, whatever the case of their names.
+
+    Exact lowercase names are tried first (ASGI servers deliver them so, and case-insensitive header
+    objects answer any case); only when one is not found are all names lowercased.
+    """
+    found = [headers.get(primary) or headers.get(alternative) for primary, alternative in _HEADER_NAMES]
+    if not all(found):
+        lowered = {name.lower(): value for name, value in headers.items()}
+        found = [lowered.get(primary) or lowered.get(alternative) for primary, alternative in _HEADER_NAMES]
+    message_id = _present(found[0], 0, None)
+    return message_id, _present(found[1], 1, message_id), _present(found[2], 2, message_id)
+
+
+def _present(value: str | None, index: int, message_id: str | None) -> str:
+    if value and not value.isspace():
+        return value
+    primary, alternative = _HEADER_NAMES[index]
     raise WebhookVerificationError(
-        f"missing or empty {names[0]} header (or {names[1]})",
+        f"missing or empty {primary} header (or {alternative})",
         reason="missing_header",
-        header=names[0],
+        header=primary,
         message_id=message_id,
     )
 

@@ -134,12 +134,16 @@ def test_payload_error_survives_pickle_and_deepcopy() -> None:
         parse_event(encode(body), message_id="msg_1")
     error = info.value
     assert isinstance(error, CodatError)
-    assert str(error) == "connection.connected body does not decode: missing key 'connection'"
+    assert str(error) == "connection.connected body does not decode: payload.connection is missing or not a JSON object"
     for clone in roundtrips(error):
         assert type(clone) is WebhookPayloadError
         assert str(clone) == str(error)
         assert (
             vars(clone)
             == vars(error)
-            == {"reason": "missing key 'connection'", "event_type": "connection.connected", "message_id": "msg_1"}
+            == {
+                "reason": "payload.connection is missing or not a JSON object",
+                "event_type": "connection.connected",
+                "message_id": "msg_1",
+            }
         )

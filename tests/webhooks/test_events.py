@@ -267,7 +267,10 @@ def test_body_that_is_not_an_event_is_a_payload_error(body: bytes, why: str) -> 
 def test_rate_limit_event_without_its_counts_is_a_payload_error(field: str) -> None:
     body = rate_limit_event()
     body["payload"][field] = "many"
-    with pytest.raises(WebhookPayloadError, match=f"{field} is not an integer"):
+    with pytest.raises(
+        WebhookPayloadError,
+        match=f"^client.rateLimit.reached body does not decode: payload.{field} is missing or not an integer$",
+    ):
         parse_event(json.dumps(body))
 
 

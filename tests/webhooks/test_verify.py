@@ -123,6 +123,9 @@ def test_svix_header_family_verifies_and_mixed_case_names_are_found() -> None:
     verify(BODY, svix, secret=SECRET)
     verify(BODY, {name.upper(): value for name, value in svix.items()}, secret=SECRET)
     verify(BODY, {name.title(): value for name, value in signed_headers(BODY).items()}, secret=SECRET)
+    mixed = signed_headers(BODY)
+    mixed["Webhook-Timestamp"] = mixed.pop("webhook-timestamp")  # some names exact, some not
+    verify(BODY, mixed, secret=SECRET)
     del svix["svix-timestamp"]
     with pytest.raises(
         WebhookVerificationError, match=r"missing or empty webhook-timestamp header \(or svix-timestamp\)"
