@@ -65,6 +65,7 @@ def verified_text(
 
 
 def _signer(secret: str | None) -> Webhook:
+    """The signer for ``secret``, or for ``CODAT_WEBHOOK_SECRET`` (read on every call: a new value applies at once)."""
     if secret is None:
         secret = os.environ.get(WEBHOOK_SECRET_ENV) or None
     return _signer_for(secret)
@@ -77,7 +78,7 @@ def _signer_for(secret: str | None) -> Webhook:
 
 
 def _signing_key(secret: str | None) -> bytes:
-    """The key bytes of a ``whsec_<base64>`` secret (the prefix is optional), from the environment by default."""
+    """The key bytes of a ``whsec_<base64>`` secret (the prefix is optional, as the reference allows)."""
     if secret is None:
         raise WebhookVerificationError(
             f"no webhook secret: pass secret= or set {WEBHOOK_SECRET_ENV}", reason="missing_secret"
