@@ -423,7 +423,7 @@ def bench_webhook_import(runs: int) -> list[Row]:
             "paid by receivers only",
         ),
         Row(
-            "import codat_connections: webhook modules loaded",
+            "import codat_connections: webhook modules loaded (count)",
             loaded,
             0,
             "",
