@@ -160,6 +160,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Codat's JSON error body instead of Python's HTML page; the connection is then closed."""
         status = HTTPStatus(code)
         answer = codat_error(code, message or status.phrase)
+        self.request_version = "HTTP/1.1"  # a malformed request line leaves 0.9, which would drop the status line
         self.close_connection = True
         self.send_response(code)
         self.send_header("content-type", "application/json")
