@@ -35,6 +35,19 @@ OPERATIONS = (
     "update-connection-authorization",
 )
 
+# Webhooks whose bodies the client decodes: the connection lifecycle and the daily quota.
+# An upstream document without a `webhooks` section (older ones) still vendors, without them.
+WEBHOOK_EVENTS = (
+    "connection.created",
+    "connection.connected",
+    "connection.failed",
+    "connection.disconnected",
+    "connection.reconnected",
+    "connection.deleted",
+    "client.rateLimit.reached",
+    "client.rateLimit.reset",
+)
+
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 # Schema keywords that carry facts; everything else (prose, titles, vendor extensions,
@@ -317,6 +330,37 @@ class Vendor:
         }
         return out
 
+    def webhooks(self) -> dict[str, Json]:
+        """The webhooks of ``WEBHOOK_EVENTS`` that the upstream document describes, in document form."""
+        upstream = self.upstream.get("webhooks")
+        if not isinstance(upstream, dict):
+            return {}
+        words = self.overlay.get("webhooks", {})
+        out: dict[str, Json] = {}
+        for event in WEBHOOK_EVENTS:
+            item = upstream.get(event)
+            if not isinstance(item, dict):
+                self.notes.append(f"note: the upstream document has no webhook {event}")
+                continue
+            converted: dict[str, Json] = {}
+            for method, operation in item.items():
+                if not isinstance(operation, dict) or "requestBody" not in operation:
+                    continue
+                hook: dict[str, Any] = {}
+                if words.get(event):
+                    hook["description"] = words[event]
+                else:
+                    self.notes.append(f"note: overlay.yaml has no description for webhook {event}")
+                hook["requestBody"] = self.request_body(event, operation["requestBody"])
+                hook["responses"] = {
+                    str(status): self.response(str(status), response)
+                    for status, response in operation.get("responses", {"200": {}}).items()
+                }
+                converted[method] = hook
+            if converted:
+                out[event] = converted
+        return out
+
     # -- prose ------------------------------------------------------------------------
     def describe(self) -> None:
         words = self.overlay.get("schemas", {})
@@ -341,6 +385,7 @@ class Vendor:
         for operation_id in OPERATIONS:
             path, method, item, operation = operations[operation_id]
             paths.setdefault(path, {})[method] = self.operation(operation_id, item, operation)
+        webhooks = self.webhooks()
         self.describe()
         info = self.overlay["info"]
         schemes = self.upstream.get("components", {}).get("securitySchemes", {})
@@ -359,6 +404,7 @@ class Vendor:
             "servers": [{"url": s["url"]} for s in self.upstream.get("servers", [])],
             "security": self.upstream.get("security", []),
             "paths": paths,
+            **({"webhooks": webhooks} if webhooks else {}),
             "components": {
                 "schemas": dict(sorted(self.schemas.items())),
                 "parameters": dict(sorted(self.parameters.items())),

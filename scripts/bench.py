@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from standardwebhooks import Webhook
 
 from codat_connections import AsyncCodatConnections, CodatConnections
 from codat_connections.testing import FakeCodat
@@ -319,6 +320,120 @@ def bench_concurrency(pages: int = 50, latency: float = 0.02) -> list[Row]:
     ]
 
 
+WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"bench-webhook-signing-key-32-by!").decode()
+
+
+def webhook_delivery() -> tuple[bytes, dict[str, str]]:
+    """A signed ``connection.disconnected`` delivery: the connection as the fake serves it, headers as ASGI has them."""
+    fake = FakeCodat(api_key=API_KEY)
+    company = fake.add_company("Acme Ltd")
+    connection_id = fake.seed_connections(company, 1)[0]
+    fake.deauthorize(company, connection_id)  # carries dataConnectionErrors, as a real deauthorization does
+    auth = {"authorization": "Basic " + base64.b64encode(API_KEY.encode()).decode()}
+    connection = json.loads(fake.handle("GET", f"/companies/{company}/connections/{connection_id}", {}, auth, b"").body)
+    event = {
+        "id": "ba29118f-5406-4e59-b05c-ba307ca38d01",
+        "eventType": "connection.disconnected",
+        "generatedDate": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "payload": {
+            "referenceCompany": {
+                "id": company,
+                "name": "Acme Ltd",
+                "description": "customer 4411",
+                "links": {"portal": f"https://app.codat.io/companies/{company}/summary"},
+                "tags": {"region": "uk", "uid": "4411"},
+            },
+            "connection": connection,
+        },
+    }
+    body = json.dumps(event).encode()
+    message_id, sent = "msg_2pQyT7bZk9LhA3sVw0cXeFmN4uD", datetime.now(UTC)
+    headers = {
+        "host": "hooks.example.com",
+        "user-agent": "Svix-Webhooks/1.80.0",
+        "content-length": str(len(body)),
+        "accept": "*/*",
+        "accept-encoding": "gzip",
+        "content-type": "application/json",
+        "x-forwarded-for": "52.215.16.239",
+        "x-forwarded-proto": "https",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(sent.timestamp())),
+        "webhook-signature": Webhook(WEBHOOK_SECRET).sign(message_id, sent, body.decode()),
+    }
+    return body, headers
+
+
+def bench_webhooks(repeat: int) -> list[Row]:
+    from codat_connections.webhooks import ConnectionEvent, unwrap
+
+    body, headers = webhook_delivery()
+    reference = Webhook(WEBHOOK_SECRET)
+    event = unwrap(body, headers, secret=WEBHOOK_SECRET)
+    assert isinstance(event, ConnectionEvent) and event.needs_reauthorization
+    assert reference.verify(body, headers) == event.raw
+    calls = 500
+
+    def loop(fn: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            for _ in range(calls):
+                fn()
+
+        return run
+
+    times = median_times(
+        {
+            "reference": loop(lambda: reference.verify(body, headers)),
+            "ours": loop(lambda: unwrap(body, headers, secret=WEBHOOK_SECRET)),
+        },
+        repeat,
+    )
+    t_ref, t_ours = times["reference"] / calls, times["ours"] / calls
+    return [
+        Row(
+            "webhook: verify+parse to ConnectionEvent vs standardwebhooks+json",
+            t_ours * 1e6,
+            t_ref * 1e6,
+            "us",
+            t_ours / t_ref,
+            "<= 1.5x",
+            t_ours / t_ref <= 1.5,
+            f"{len(body)} B connection.disconnected",
+        ),
+    ]
+
+
+def bench_webhook_import(runs: int) -> list[Row]:
+    probe = (
+        "import sys, codat_connections; "
+        "print(sum(m.startswith(('standardwebhooks', 'codat_connections.webhooks')) for m in sys.modules))"
+    )
+    loaded = int(subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout)
+    t_base = import_time("import codat_connections", runs)
+    t_hooks = import_time("import codat_connections.webhooks", runs)
+    return [
+        Row(
+            "import: codat_connections.webhooks vs codat_connections",
+            t_hooks * 1e3,
+            t_base * 1e3,
+            "ms",
+            t_hooks / t_base,
+            "(reported)",
+            None,
+            "paid by receivers only",
+        ),
+        Row(
+            "import codat_connections: webhook modules loaded (count)",
+            loaded,
+            0,
+            "",
+            0.0,
+            "none",
+            loaded == 0,
+        ),
+    ]
+
+
 def print_table(rows: list[Row]) -> None:
     print(
         f"\ncodat-connections benchmarks - {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
@@ -347,6 +462,8 @@ def main() -> int:
         lambda: bench_import(5 if args.quick else 15),
         bench_memory,
         bench_concurrency,
+        lambda: bench_webhooks(repeat),
+        lambda: bench_webhook_import(5 if args.quick else 15),
     ]
     rows = [row for step in steps for row in step()]
     print_table(rows)

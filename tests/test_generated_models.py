@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+import yaml
 from codat_connections_api.api.connections import create_connection, list_connections, unlink_connection
 from codat_connections_api.models import (
+    ClientRateLimitWebhook,
+    ClientRateLimitWebhookPayload,
+    CompanyReference,
     Connection,
     ConnectionInfo,
     Connections,
     ConnectionStatus,
+    ConnectionWebhook,
+    ConnectionWebhookPayload,
     CreateConnectionRequest,
     DataConnectionErrorStatus,
     ErrorMessage,
@@ -17,7 +25,23 @@ from codat_connections_api.models import (
 )
 from codat_connections_api.types import UNSET
 
-from tests.conftest import wire_connection
+from tests.conftest import SPEC_PATH, wire_connection
+
+SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+WEBHOOK_MODELS: dict[str, type[ConnectionWebhook] | type[ClientRateLimitWebhook]] = {
+    "ConnectionWebhook": ConnectionWebhook,
+    "ClientRateLimitWebhook": ClientRateLimitWebhook,
+}
+
+
+def webhook_examples() -> list[tuple[str, str, dict[str, Any]]]:
+    """(event type, body schema name, example body) for every webhook example in the vendored document."""
+    found = []
+    for event, item in SPEC.get("webhooks", {}).items():
+        media = item["post"]["requestBody"]["content"]["application/json"]
+        schema = media["schema"]["$ref"].rsplit("/", 1)[-1]
+        found += [(event, schema, example["value"]) for example in media["examples"].values()]
+    return found
 
 
 def test_documented_record_round_trips() -> None:
@@ -155,3 +179,45 @@ def test_request_builders_encode_path_segments_and_bodies() -> None:
     create = create_connection._get_kwargs("c", body=CreateConnectionRequest(platform_key="gbol"))
     assert create["json"] == {"platformKey": "gbol"}
     assert unlink_connection._get_kwargs("c", "k")["method"] == "patch"
+
+
+def test_every_webhook_event_we_decode_is_in_the_document() -> None:
+    events = {event for event, _, _ in webhook_examples()}
+    connection_events = {"created", "connected", "failed", "disconnected", "reconnected", "deleted"}
+    assert events == {f"connection.{name}" for name in connection_events} | {
+        "client.rateLimit.reached",
+        "client.rateLimit.reset",
+    }
+
+
+@pytest.mark.parametrize(("event", "schema", "body"), webhook_examples(), ids=lambda v: v if isinstance(v, str) else "")
+def test_webhook_examples_decode_into_typed_models(event: str, schema: str, body: dict[str, Any]) -> None:
+    model = WEBHOOK_MODELS[schema].from_dict(body)
+    assert model.event_type == event
+    assert model.to_dict() == body
+    if isinstance(model, ConnectionWebhook):
+        assert isinstance(model.payload, ConnectionWebhookPayload)
+        connection = model.payload.connection
+        assert isinstance(connection, Connection), "the payload reuses the REST API's Connection"
+        assert isinstance(connection.status, ConnectionStatus)
+        assert isinstance(model.payload.reference_company, CompanyReference)
+    else:
+        assert isinstance(model.payload, ClientRateLimitWebhookPayload)
+        assert isinstance(model.payload.daily_quota, int)
+
+
+def test_webhook_bodies_keep_unknown_fields_and_unknown_statuses() -> None:
+    body = {
+        "id": "ba29118f-5406-4e59-b05c-ba307ca38d01",
+        "eventType": "connection.suspended",
+        "generatedDate": "2024-08-08T17:10:34.015Z",
+        "payload": {"connection": wire_connection(status="Suspended"), "newThing": [1]},
+        "version": 2,
+    }
+    event = ConnectionWebhook.from_dict(body)
+    assert event.event_type == "connection.suspended"
+    assert event.additional_properties == {"version": 2}
+    assert isinstance(event.payload, ConnectionWebhookPayload)
+    assert isinstance(event.payload.connection, Connection)
+    assert event.payload.connection.status == "Suspended"
+    assert event.to_dict() == body

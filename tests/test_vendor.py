@@ -202,6 +202,94 @@ def synthetic_upstream() -> dict[str, Any]:
     }
 
 
+def with_webhooks(upstream: dict[str, Any]) -> dict[str, Any]:
+    """``upstream`` plus a webhooks section shaped like Codat's (bodies as refs into components)."""
+    body = {"$ref": "#/components/schemas/ConnectionWebhook"}
+    upstream["webhooks"] = {
+        "connection.connected": {
+            "post": {
+                "description": "Upstream prose.",
+                "requestBody": {"content": {"application/json": {"schema": body}}},
+                "responses": {"200": {"description": "Upstream prose."}},
+            }
+        },
+        "client.rateLimit.reached": {
+            "post": {
+                "requestBody": {
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientRateLimitWebhook"}}}
+                },
+                "responses": {"200": {"description": "Upstream prose."}},
+            }
+        },
+        "company.created": {"post": {"requestBody": {"content": {"application/json": {"schema": {}}}}}},
+    }
+    event_fields = {
+        "id": {"type": "string", "format": "uuid"},
+        "eventType": {"type": "string"},
+        "generatedDate": {"$ref": "#/components/schemas/DateTime"},
+    }
+    upstream["components"]["schemas"].update(
+        {
+            "ConnectionWebhook": {
+                "type": "object",
+                "title": "Upstream prose.",
+                "properties": {
+                    **event_fields,
+                    "payload": {"$ref": "#/components/schemas/ConnectionWebhook/definitions/connectionWebhookPayload"},
+                },
+                "definitions": {
+                    "connectionWebhookPayload": {
+                        "type": "object",
+                        "properties": {
+                            "referenceCompany": {"$ref": "#/components/schemas/Company/definitions/companyReference"},
+                            "connection": {"$ref": "#/components/schemas/Connection"},
+                        },
+                    }
+                },
+            },
+            "ClientRateLimitWebhook": {
+                "type": "object",
+                "properties": {
+                    **event_fields,
+                    "payload": {
+                        "$ref": "#/components/schemas/ClientRateLimitWebhook/definitions/clientRateLimitWebhookPayload"
+                    },
+                },
+                "definitions": {
+                    "clientRateLimitWebhookPayload": {
+                        "type": "object",
+                        "properties": {"dailyQuota": {"type": "integer"}, "quotaRemaining": {"type": "integer"}},
+                    }
+                },
+            },
+            "Company": {
+                "type": "object",
+                "definitions": {
+                    "companyDetails": {
+                        "type": "object",
+                        "properties": {
+                            "tags": {"type": "object", "additionalProperties": {"type": "string"}},
+                            "description": {"type": "string", "nullable": True},
+                        },
+                    },
+                    "companyReference": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"$ref": "#/components/parameters/connectionId/schema"},
+                            "description": {
+                                "$ref": "#/components/schemas/Company/definitions/companyDetails/properties/description"
+                            },
+                            "links": {"type": "object", "properties": {"portal": {"type": "string"}}},
+                            "tags": {"$ref": "#/components/schemas/Company/definitions/companyDetails/properties/tags"},
+                        },
+                    },
+                },
+            },
+        }
+    )
+    return upstream
+
+
 def _render(upstream: dict[str, Any]) -> dict[str, Any]:
     text, _notes = vendor.render(yaml.safe_dump(upstream), OVERLAY)
     document: dict[str, Any] = yaml.safe_load(text)
@@ -266,6 +354,38 @@ def test_output_is_deterministic_and_free_of_yaml_anchors() -> None:
     second, _ = vendor.render(upstream_text, copy.deepcopy(OVERLAY))
     assert first == second
     assert "&id" not in first and "*id" not in first
+
+
+def test_webhook_bodies_are_vendored_reusing_the_connection_schema() -> None:
+    text, notes = vendor.render(yaml.safe_dump(with_webhooks(synthetic_upstream())), OVERLAY)
+    assert "Upstream prose" not in text
+    doc = yaml.safe_load(text)
+    validate(doc)
+    assert list(doc["webhooks"]) == ["connection.connected", "client.rateLimit.reached"], "only the events we decode"
+    body = doc["webhooks"]["connection.connected"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/ConnectionWebhook"}
+    assert doc["webhooks"]["connection.connected"]["post"]["description"] == OVERLAY["webhooks"]["connection.connected"]
+    schemas = doc["components"]["schemas"]
+    payload = schemas["ConnectionWebhookPayload"]["properties"]
+    assert payload["connection"]["$ref"] == "#/components/schemas/Connection"
+    assert payload["referenceCompany"]["$ref"] == "#/components/schemas/CompanyReference"
+    company = schemas["CompanyReference"]["properties"]
+    assert company["links"]["$ref"] == "#/components/schemas/CompanyReferenceLinks"
+    assert company["tags"]["$ref"] == "#/components/schemas/CompanyTags"
+    assert company["description"]["type"] == ["string", "null"]
+    assert company["id"]["pattern"] == vendor.UUID_PATTERN
+    rate = schemas["ClientRateLimitWebhook"]["properties"]["payload"]
+    assert rate["$ref"] == "#/components/schemas/ClientRateLimitWebhookPayload"
+    assert "note: the upstream document has no webhook connection.deleted" in notes
+
+
+def test_a_document_without_webhooks_still_vendors() -> None:
+    text, notes = vendor.render(yaml.safe_dump(synthetic_upstream()), OVERLAY)
+    doc = yaml.safe_load(text)
+    assert "webhooks" not in doc
+    assert "ConnectionWebhook" not in doc["components"]["schemas"]
+    assert not [note for note in notes if "webhook" in note], "an older document is not a problem"
+    validate(doc)
 
 
 @pytest.mark.parametrize("missing", ["unlink-connection", "update-connection-authorization"])

@@ -5,20 +5,27 @@
 
     fake = FakeCodat(api_key="test-key")
     company_id = fake.add_company("Acme Ltd")
-    client = CodatConnections(api_key="test-key", base_url="https://api.codat.io",
-                              http_client=httpx.Client(transport=fake.transport()))
+    client = CodatConnections(api_key="test-key", http_client=httpx.Client(transport=fake.transport()))
 
 Or over real sockets: ``with fake.serve() as base_url: ...``; or from a shell:
 ``python -m codat_connections.testing --port 8765``.
 """
 
-from codat_connections.testing._fake import (
-    PLATFORMS,
-    FakeCodat,
-    FakeResponse,
-    Fault,
-    Platform,
-    RecordedRequest,
-)
+from codat_connections.testing._fake import FakeCodat
+from codat_connections.testing._faults import Fault
+from codat_connections.testing._recording import RecordedRequest
+from codat_connections.testing._responses import FakeResponse
+from codat_connections.testing._store import PLATFORMS, Platform
+from codat_connections.testing._webhooks import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
-__all__ = ["PLATFORMS", "FakeCodat", "FakeResponse", "Fault", "Platform", "RecordedRequest"]
+__all__ = [
+    "PLATFORMS",
+    "WEBHOOK_EVENT_TYPES",
+    "FakeCodat",
+    "FakeResponse",
+    "Fault",
+    "Platform",
+    "RecordedRequest",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]

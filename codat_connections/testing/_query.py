@@ -9,7 +9,8 @@ Grammar (``&&`` binds tighter than ``||``; ``{}`` groups)::
     VALUE     := text up to "&&", "||", "}" or the end (unquoted, non-empty)
 
 Written independently of ``codat_connections.query`` (the client's builder) so that a round trip
-through both checks one against the other.
+through both checks one against the other. Grouping deeper than ``MAX_NESTING`` is refused as
+malformed: the parser recurses per ``{``, and a test server must answer 400, never overflow the stack.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Predicate", "QueryError", "UnknownFieldError", "parse_query"]
+__all__ = ["MAX_NESTING", "Predicate", "QueryError", "UnknownFieldError", "parse_query"]
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _OPERATORS = ("!=", ">=", "<=", "=", "~", ">", "<")
 _VALUE_END = re.compile(r"&&|\|\||\}")
+MAX_NESTING = 32
+"""Deepest ``{}`` grouping accepted; real queries (under 2048 characters) need a handful."""
 
 
 class QueryError(ValueError):
@@ -45,6 +48,7 @@ class _Parser:
     text: str
     fields: frozenset[str]
     pos: int = 0
+    depth: int = 0
 
     def parse(self) -> Predicate:
         predicate = self._expr()
@@ -72,11 +76,15 @@ class _Parser:
 
     def _factor(self) -> Predicate:
         if self.text.startswith("{", self.pos):
+            if self.depth == MAX_NESTING:
+                raise QueryError(f"groups nested more than {MAX_NESTING} deep")
             self.pos += 1
+            self.depth += 1
             inner = self._expr()
             if not self.text.startswith("}", self.pos):
                 raise QueryError("unclosed '{'")
             self.pos += 1
+            self.depth -= 1
             return inner
         return self._condition()
 

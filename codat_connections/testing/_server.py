@@ -1,4 +1,11 @@
-"""FakeCodat over real HTTP on loopback: a threaded server with clean start and shutdown."""
+"""FakeCodat over real HTTP on loopback: a threaded server that holds up under abuse.
+
+Every method reaches the fake, so an unrouted one (OPTIONS, HEAD, ...) gets Codat's JSON 405 and a
+malformed request Codat's JSON 400, never Python's HTML error page. The body is read against a
+checked ``Content-Length`` (or chunked encoding) with an idle timeout, so a bad or lying length is a
+400 rather than a handler blocked forever. The listen backlog is 128: many clients connecting at
+once are all accepted. An answer waits for its delay and latency in the connection's thread.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +14,33 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-if TYPE_CHECKING:
-    from codat_connections.testing._fake import FakeCodat
+from codat_connections.testing._pipeline import OpenExchange
+from codat_connections.testing._responses import FakeResponse, codat_error
+
+__all__ = ["BODY_IDLE_TIMEOUT", "LISTEN_BACKLOG", "MAX_BODY_BYTES", "serve"]
+
+LISTEN_BACKLOG = 128
+BODY_IDLE_TIMEOUT = 1.0
+"""Seconds the server waits for more of a request body before answering 400 (clients send it at once)."""
+MAX_BODY_BYTES = 8 * 1024 * 1024
+_MAX_LINE = 65536
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
-    fake: FakeCodat
+    request_queue_size = LISTEN_BACKLOG
+    open_exchange: OpenExchange
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -28,19 +50,48 @@ class _Handler(BaseHTTPRequestHandler):
     wbufsize = 1 << 16
     server: _Server
 
-    def _handle(self) -> None:
-        length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length) if length else b""
+    def handle_one_request(self) -> None:
+        """One request, whatever its method: the fake decides what is routed."""
+        try:
+            self.raw_requestline = self.rfile.readline(_MAX_LINE + 1)
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if len(self.raw_requestline) > _MAX_LINE:
+                self.requestline, self.request_version, self.command = "", "HTTP/1.1", ""
+                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                return
+            if not self.parse_request():
+                return
+            self._answer()
+            self.wfile.flush()
+        except OSError:  # the client went away (reset, broken pipe, timed-out read): nothing to answer
+            self.close_connection = True
+
+    def _answer(self) -> None:
+        try:
+            body = self._read_body()
+        except _BadRequest as bad:
+            self.send_error(bad.status, str(bad))
+            return
         parts = urlsplit(self.path)
-        answer = self.server.fake.handle(
+        exchange = self.server.open_exchange(
             self.command,
             unquote(parts.path),
             dict(parse_qsl(parts.query, keep_blank_values=True)),
             dict(self.headers.items()),
             body,
         )
-        if answer.delay:
-            time.sleep(answer.delay)
+        answered_at = time.monotonic() + exchange.wait
+        try:
+            if exchange.wait:
+                time.sleep(exchange.wait)
+            exchange.finish()
+            self._send(exchange.response)
+        finally:
+            exchange.finish(answered_at)
+
+    def _send(self, answer: FakeResponse) -> None:
         if answer.drop:
             self.close_connection = True
             self.connection.close()
@@ -58,17 +109,76 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.wfile.write(answer.body)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+    def _read_body(self) -> bytes:
+        """The request body per its framing; ``_BadRequest`` when the framing is wrong or the body short."""
+        self.connection.settimeout(BODY_IDLE_TIMEOUT)
+        try:
+            if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
+                return self._read_chunked()
+            declared = {value.strip() for value in self.headers.get_all("content-length") or ()}
+            if not declared:
+                return b""
+            if len(declared) > 1:
+                raise _BadRequest(400, "The request has conflicting Content-Length headers.")
+            text = declared.pop()
+            if not (text.isascii() and text.isdigit()):
+                raise _BadRequest(400, f"Content-Length must be a whole number of bytes, got {text[:40]!r}.")
+            return self._read_exactly(int(text))
+        except TimeoutError:
+            raise _BadRequest(400, "The request body is shorter than its Content-Length.") from None
+        finally:
+            self.connection.settimeout(None)
+
+    def _read_exactly(self, length: int) -> bytes:
+        if length > MAX_BODY_BYTES:
+            raise _BadRequest(413, f"The request body is larger than the fake accepts ({MAX_BODY_BYTES} bytes).")
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            raise _BadRequest(400, "The request body is shorter than its Content-Length.")
+        return body
+
+    def _read_chunked(self) -> bytes:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(_MAX_LINE)
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise _BadRequest(400, "The request has a malformed chunk size.") from None
+            if size < 0:
+                raise _BadRequest(400, "The request has a malformed chunk size.")
+            if size == 0:
+                while self.rfile.readline(_MAX_LINE).strip():  # trailers, up to the blank line
+                    pass
+                return b"".join(chunks)
+            total += size
+            chunks.append(self._read_exactly(size if total <= MAX_BODY_BYTES else MAX_BODY_BYTES + 1))
+            self.rfile.readline(_MAX_LINE)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Codat's JSON error body instead of Python's HTML page; the connection is then closed."""
+        status = HTTPStatus(code)
+        answer = codat_error(code, message or status.phrase)
+        self.request_version = "HTTP/1.1"  # a malformed request line leaves 0.9, which would drop the status line
+        self.close_connection = True
+        self.send_response(code)
+        self.send_header("content-type", "application/json")
+        self.send_header("connection", "close")
+        self.send_header("content-length", str(len(answer.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(answer.body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Silent: the fake keeps its own request log."""
 
 
 @contextmanager
-def serve(fake: FakeCodat, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Run the fake on ``host:port`` (0: the OS picks) and yield its base URL; stop on exit."""
+def serve(open_exchange: OpenExchange, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve ``open_exchange`` on ``host:port`` (0: the OS picks) and yield the base URL; stop on exit."""
     server = _Server((host, port), _Handler)
-    server.fake = fake
+    server.open_exchange = open_exchange
     thread = threading.Thread(target=server.serve_forever, name="fake-codat", daemon=True)
     thread.start()
     try:

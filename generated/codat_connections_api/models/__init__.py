@@ -1,9 +1,16 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .client_rate_limit_webhook import ClientRateLimitWebhook
+from .client_rate_limit_webhook_payload import ClientRateLimitWebhookPayload
+from .company_reference import CompanyReference
+from .company_reference_links import CompanyReferenceLinks
+from .company_tags import CompanyTags
 from .connection import Connection
 from .connection_authorization import ConnectionAuthorization
 from .connection_info import ConnectionInfo
 from .connection_status import ConnectionStatus
+from .connection_webhook import ConnectionWebhook
+from .connection_webhook_payload import ConnectionWebhookPayload
 from .connections import Connections
 from .create_connection_request import CreateConnectionRequest
 from .data_connection_error import DataConnectionError
@@ -17,10 +24,17 @@ from .source_type import SourceType
 from .update_connection_status import UpdateConnectionStatus
 
 __all__ = (
+    "ClientRateLimitWebhook",
+    "ClientRateLimitWebhookPayload",
+    "CompanyReference",
+    "CompanyReferenceLinks",
+    "CompanyTags",
     "Connection",
     "ConnectionAuthorization",
     "ConnectionInfo",
     "ConnectionStatus",
+    "ConnectionWebhook",
+    "ConnectionWebhookPayload",
     "Connections",
     "CreateConnectionRequest",
     "DataConnectionError",

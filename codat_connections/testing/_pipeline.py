@@ -1,0 +1,168 @@
+"""The order in which the fake answers one request, and the in-flight slot the answer holds.
+
+    fault (replacing) -> authentication (401) -> rate limits (429) -> route (404/405)
+        -> Idempotency-Key cache (replay/422) -> operation -> fault (after processing)
+
+Faults come first because they stand for the network or Codat's front door; the rate limiter comes
+before the idempotency cache so that a 429 is never cached against a key. The answer then waits for
+any injected delay plus the configured latency, in the transport or server thread, while the request
+still counts as in flight for its company. Everything under the fake's one lock is quick (no sleeps,
+no I/O); webhooks to callables are delivered after the lock is released.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from codat_connections.testing._faults import FaultQueue, fault_response
+from codat_connections.testing._idempotency import KEYED_METHODS, IdempotencyCache
+from codat_connections.testing._rate_limits import QuotaEvent, RateLimiter
+from codat_connections.testing._recording import IncomingRequest, RequestLog
+from codat_connections.testing._responses import FakeResponse, codat_error
+from codat_connections.testing._router import Operations, Route, match
+from codat_connections.testing._store import Store
+
+__all__ = ["Exchange", "OpenExchange", "Pipeline"]
+
+
+class Exchange:
+    """One request being answered: the answer, the seconds to wait before sending it, its in-flight slot."""
+
+    __slots__ = ("_company", "_limiter", "_lock", "response", "wait")
+
+    def __init__(
+        self,
+        response: FakeResponse,
+        wait: float,
+        lock: threading.RLock,
+        limiter: RateLimiter | None,
+        company: str | None,
+    ) -> None:
+        self.response = response
+        self.wait = wait
+        self._lock = lock
+        self._limiter = limiter
+        self._company = company
+
+    def finish(self, busy_until: float | None = None) -> None:
+        """The answer is being sent now; or the client gave up and the server stays busy until then.
+
+        ``busy_until`` is a ``time.monotonic()`` moment. Calling again does nothing.
+        """
+        if self._limiter is not None and self._company is not None:
+            with self._lock:
+                self._limiter.release(self._company, busy_until)
+            self._limiter = None
+
+
+OpenExchange = Callable[[str, str, Mapping[str, str], Mapping[str, str], bytes], Exchange]
+"""``(method, percent-decoded path, query, headers, body) -> Exchange``: what transports and the server call."""
+
+
+class Pipeline:
+    """Answers requests from the fake's parts; ``limiter`` and ``latency`` are set by ``FakeCodat``."""
+
+    def __init__(
+        self,
+        *,
+        lock: threading.RLock,
+        clock: Callable[[], datetime],
+        expected_auth: str,
+        store: Store,
+        faults: FaultQueue,
+        log: RequestLog,
+        on_quota_event: Callable[[QuotaEvent], None],
+        after_unlock: Callable[[], None],
+    ) -> None:
+        self._lock = lock
+        self._clock = clock
+        self._expected_auth = expected_auth
+        self._operations = Operations(store)
+        self._faults = faults
+        self._idempotency = IdempotencyCache()
+        self._log = log
+        self._on_quota_event = on_quota_event
+        self._after_unlock = after_unlock
+        self._random = random.Random()
+        self.limiter: RateLimiter | None = None
+        self.latency = 0.0
+        self.jitter = 0.0
+
+    def open(
+        self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: bytes
+    ) -> Exchange:
+        """Answer the request; the caller waits ``exchange.wait`` seconds, then calls ``finish``."""
+        request = IncomingRequest(
+            method.upper(), path, dict(query), {name.lower(): value for name, value in headers.items()}, body
+        )
+        with self._lock:
+            now = self._now()
+            limiter = self.limiter
+            held: list[str] = []
+            try:
+                response = self._respond(request, now, held)
+            except Exception as exc:  # a bug in the fake is a 500 a test sees, never a dropped connection
+                response = codat_error(500, f"FakeCodat failed: {type(exc).__name__}: {exc}")
+            if limiter is not None and not response.drop:
+                response.headers.update(limiter.headers(now))
+            if request.method == "HEAD":
+                response.body = b""
+            self._log.add(request, None if response.drop or response.truncate else response.status)
+            exchange = Exchange(response, response.delay, self._lock, limiter, held[0] if held else None)
+        self._after_unlock()
+        return exchange
+
+    def _respond(self, request: IncomingRequest, now: datetime, held: list[str]) -> FakeResponse:
+        fault = self._faults.take(request.method, request.path)
+        if fault is not None and fault.replaces_answer:
+            response = fault_response(fault, now.timestamp())
+        else:
+            response = self._answer(request, now, held)
+            if fault is not None and fault.after_processing and fault.kind not in ("delay", "truncate"):
+                response = fault_response(fault, now.timestamp())
+            elif fault is not None and fault.kind == "truncate":
+                response.truncate = True
+        response.delay = (fault.seconds if fault is not None and fault.kind == "delay" else 0.0) + self._latency()
+        return response
+
+    def _answer(self, request: IncomingRequest, now: datetime, held: list[str]) -> FakeResponse:
+        """Authentication, rate limits, routing, the idempotency cache and the operation; ``held`` gets
+        the company whose in-flight slot this request takes."""
+        if request.headers.get("authorization") != self._expected_auth:
+            return codat_error(401, "Unauthorized")
+        route = match(request.method, request.path)
+        limiter = self.limiter
+        if limiter is not None:
+            company = route.company_id if isinstance(route, Route) else None
+            refusal, events = limiter.admit(company, now)
+            for event in events:
+                self._on_quota_event(event)
+            if refusal is not None:
+                return codat_error(429, refusal.message, {"retry-after": str(refusal.retry_after)})
+            if company is not None and limiter.limits.per_company_concurrency is not None:
+                held.append(company)
+        if isinstance(route, FakeResponse):
+            return route
+        key = request.headers.get("idempotency-key")
+        if key is not None and request.method in KEYED_METHODS:
+            return self._idempotency.answer(
+                key,
+                request.method,
+                request.path,
+                request.body,
+                now=now.timestamp(),
+                run=lambda: self._operations.answer(route, request.query, request.body),
+            )
+        return self._operations.answer(route, request.query, request.body)
+
+    def _now(self) -> datetime:
+        now = self._clock()
+        return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+
+    def _latency(self) -> float:
+        if not self.jitter:
+            return self.latency
+        return self.latency + self._random.uniform(0.0, self.jitter)

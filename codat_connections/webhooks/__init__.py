@@ -1,0 +1,77 @@
+"""Receiving Codat's webhooks: prove each delivery came from Codat, then read it as a typed event.
+
+    from codat_connections.webhooks import ConnectionEvent, WebhookVerificationError, unwrap
+
+    event = unwrap(raw_body, request_headers)  # secret from CODAT_WEBHOOK_SECRET
+    if isinstance(event, ConnectionEvent) and event.needs_reauthorization:
+        email_customer(event.company.id, event.authorization_url)
+
+Codat delivers through Svix at least once, retries for about a day and promises no order:
+deduplicate on ``event.message_id`` and answer 2xx before doing slow work. This module (and
+``standardwebhooks``) loads only when imported; ``import codat_connections`` does not pull it in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from codat_connections.webhooks._errors import VerificationFailure, WebhookPayloadError, WebhookVerificationError
+from codat_connections.webhooks._events import (
+    CompanyReference,
+    ConnectionEvent,
+    ConnectionEventType,
+    RateLimitEvent,
+    RateLimitEventType,
+    UnknownEvent,
+    WebhookEvent,
+    parse_event,
+)
+from codat_connections.webhooks._verify import DEFAULT_TOLERANCE_SECONDS, verified_text
+
+__all__ = [
+    "DEFAULT_TOLERANCE_SECONDS",
+    "CompanyReference",
+    "ConnectionEvent",
+    "ConnectionEventType",
+    "RateLimitEvent",
+    "RateLimitEventType",
+    "UnknownEvent",
+    "VerificationFailure",
+    "WebhookEvent",
+    "WebhookPayloadError",
+    "WebhookVerificationError",
+    "parse_event",
+    "unwrap",
+    "verify",
+]
+
+
+def unwrap(
+    payload: bytes | str,
+    headers: Mapping[str, str],
+    *,
+    secret: str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE_SECONDS,
+) -> WebhookEvent:
+    """Verify a delivery, then decode it: the event, with ``message_id`` set from the ``webhook-id`` header.
+
+    ``payload`` is the raw request body exactly as received (bytes, or the same text); ``headers`` any
+    mapping of the request's headers, looked up without regard to case, ``webhook-*`` or ``svix-*``.
+    ``secret`` is the endpoint's ``whsec_...`` signing secret (default: the ``CODAT_WEBHOOK_SECRET``
+    environment variable); ``tolerance`` the seconds the delivery's timestamp may be from now, either way.
+
+    Raises ``WebhookVerificationError`` (answer 400) or ``WebhookPayloadError`` (authentic but unreadable).
+    """
+    message_id, text = verified_text(payload, headers, secret, tolerance)
+    return parse_event(text, message_id=message_id)
+
+
+def verify(
+    payload: bytes | str,
+    headers: Mapping[str, str],
+    *,
+    secret: str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE_SECONDS,
+) -> None:
+    """Raise ``WebhookVerificationError`` unless the delivery is signed by ``secret`` and recent; see ``unwrap``."""
+    verified_text(payload, headers, secret, tolerance)
