@@ -106,6 +106,7 @@ async def async_sweep(
 
     next_id = _id_reader(company_ids)
     running: set[asyncio.Task[CompanyConnections]] = set()
+    unread: list[asyncio.Task[CompanyConnections]] = []
     try:
         exhausted = False
         while True:
@@ -117,13 +118,16 @@ async def async_sweep(
                     running.add(asyncio.ensure_future(work(_company_id(company_id))))
             if not running:
                 return
-            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                yield task.result()
+            finished, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            unread = list(finished)
+            while unread:
+                yield unread.pop().result()
     finally:
         for task in running:
             task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        # Also collect the outcomes never yielded (a fatal error stops the loop), so no task is left
+        # with an exception nobody retrieved.
+        await asyncio.gather(*running, *unread, return_exceptions=True)
 
 
 def _id_reader(company_ids: Iterable[str] | AsyncIterable[str]) -> Callable[[], Awaitable[object]]:

@@ -139,7 +139,7 @@ class AsyncConnectionsResource:
         order_by: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         concurrency: int = DEFAULT_SWEEP_CONCURRENCY,
-    ) -> AsyncIterator[CompanyConnections]:
+    ) -> AsyncGenerator[CompanyConnections, None]:
         """Every connection of every company (``async for``), per company as each completes.
 
         As the sync ``list_many``, with companies listed as tasks; ``company_ids`` may also be an
@@ -165,12 +165,14 @@ class AsyncConnectionsResource:
 
     def needing_attention(
         self, company_ids: Iterable[str] | AsyncIterable[str], *, concurrency: int = DEFAULT_SWEEP_CONCURRENCY
-    ) -> AsyncIterator[CompanyConnections]:
+    ) -> AsyncGenerator[CompanyConnections, None]:
         """The async ``needing_attention``: companies with connections that need the end user, or errors."""
         return _needing_attention(self._list_many(company_ids, None, None, DEFAULT_PAGE_SIZE, concurrency))
 
 
-async def _needing_attention(sweep: AsyncGenerator[CompanyConnections, None]) -> AsyncIterator[CompanyConnections]:
+async def _needing_attention(
+    sweep: AsyncGenerator[CompanyConnections, None],
+) -> AsyncGenerator[CompanyConnections, None]:
     async with aclosing(sweep):
         async for result in sweep:
             flagged = [connection for connection in result.connections if needs_attention(connection)]

@@ -138,7 +138,7 @@ class ConnectionsResource:
         order_by: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         concurrency: int = DEFAULT_SWEEP_CONCURRENCY,
-    ) -> Iterator[CompanyConnections]:
+    ) -> Generator[CompanyConnections, None, None]:
         """Every connection of every company, yielded per company as each completes (a fleet sweep).
 
         ``company_ids`` is read lazily; ``concurrency`` companies are listed at once on a thread
@@ -165,7 +165,7 @@ class ConnectionsResource:
 
     def needing_attention(
         self, company_ids: Iterable[str], *, concurrency: int = DEFAULT_SWEEP_CONCURRENCY
-    ) -> Iterator[CompanyConnections]:
+    ) -> Generator[CompanyConnections, None, None]:
         """The morning question in one call: per company, the connections that need the end user.
 
         Yields only companies with a ``Deauthorized`` connection or one with an active data
@@ -174,7 +174,7 @@ class ConnectionsResource:
         return _needing_attention(self._list_many(company_ids, None, None, DEFAULT_PAGE_SIZE, concurrency))
 
 
-def _needing_attention(sweep: Generator[CompanyConnections, None, None]) -> Iterator[CompanyConnections]:
+def _needing_attention(sweep: Generator[CompanyConnections, None, None]) -> Generator[CompanyConnections, None, None]:
     with closing(sweep):
         for result in sweep:
             flagged = [connection for connection in result.connections if needs_attention(connection)]

@@ -1,0 +1,187 @@
+"""``with_raw_response`` (the HTTP answer next to the result) and ``with_options`` (per-call settings)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from codat_connections import (
+    APIResponse,
+    AsyncCodatConnections,
+    CodatConnections,
+    Connection,
+    InternalServerError,
+    NotFoundError,
+    Page,
+    RateLimitInfo,
+    UnexpectedResponseError,
+)
+from codat_connections.testing import FakeCodat
+from tests.conftest import API_KEY, COMPANY, CONNECTION, codat_error, wire_connection
+
+QUOTA_HEADERS = {
+    "x-rate-limit-limit": "4000",
+    "x-rate-limit-remaining": "3998",
+    "x-rate-limit-reset": "1764201600",
+    "x-correlation-id": "corr-77",
+}
+RESET = datetime(2025, 11, 27, tzinfo=UTC)
+
+
+def quota_handler(request: httpx.Request) -> httpx.Response:
+    if request.url.path.endswith("/connections"):
+        body: Any = {"results": [wire_connection(1)], "pageNumber": 1, "pageSize": 100, "totalResults": 1}
+        body["_links"] = {"self": {"href": "/x"}}
+    else:
+        body = wire_connection(1)
+    return httpx.Response(200, json=body, headers=QUOTA_HEADERS)
+
+
+def test_every_operation_has_a_raw_form_with_status_headers_and_the_parsed_result(
+    client: CodatConnections, fake: FakeCodat, company: str
+) -> None:
+    raw = client.connections.with_raw_response
+    created = raw.create(company, "gbol")
+    assert isinstance(created, APIResponse)
+    assert created.status_code == 200
+    assert created.method == "POST"
+    assert created.url.endswith(f"/companies/{company}/connections")
+    assert created.headers["content-type"] == "application/json"
+    assert isinstance(created.http_response, httpx.Response)
+    conn = created.parse()
+    assert isinstance(conn, Connection)
+    assert created.parse() is conn, "parsed once"
+    fake.complete_link(company, conn.id)
+    assert raw.get(company, conn.id).parse().status == "Linked"
+    page = raw.list(company, page_size=1).parse()
+    assert isinstance(page, Page)
+    assert [c.id for c in page.results] == [conn.id]
+    assert raw.get_authorization_url(company, conn.id).parse() == conn.link_url
+    assert raw.update_authorization(company, conn.id, {"apiKey": "k"}).parse().id == conn.id
+    assert raw.unlink(company, conn.id).parse().status == "Unlinked"
+    deleted = raw.delete(company, conn.id)
+    assert deleted.status_code == 200
+    assert deleted.parse() is None
+    with pytest.raises(NotFoundError):
+        raw.get(company, conn.id)
+
+
+def test_raw_response_reads_the_quota_and_correlation_headers() -> None:
+    client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(quota_handler)))
+    response = client.connections.with_raw_response.get(COMPANY, CONNECTION)
+    assert response.rate_limit == RateLimitInfo(limit=4000, remaining=3998, reset=RESET)
+    assert response.correlation_id == "corr-77"
+    listed = client.connections.with_raw_response.list(COMPANY)
+    assert listed.rate_limit.remaining == 3998
+    assert listed.parse().total_results == 1
+
+
+def test_rate_limit_fields_are_none_where_absent_or_unreadable() -> None:
+    assert RateLimitInfo.from_headers(httpx.Headers({})) == RateLimitInfo(None, None, None)
+    odd = httpx.Headers({"X-Rate-Limit-Limit": "lots", "X-Rate-Limit-Remaining": "-1", "X-Rate-Limit-Reset": "soon"})
+    assert RateLimitInfo.from_headers(odd) == RateLimitInfo(None, None, None)
+    relative = RateLimitInfo.from_headers(httpx.Headers({"X-Rate-Limit-Reset": "30"}), now=1_700_000_000)
+    assert relative.reset == datetime.fromtimestamp(1_700_000_030, UTC)
+    iso = RateLimitInfo.from_headers(httpx.Headers({"X-Rate-Limit-Reset": "2025-11-27T00:00:00Z"}))
+    assert iso.reset == RESET
+    assert repr(iso) == "RateLimitInfo(limit=None, remaining=None, reset='2025-11-27T00:00:00+00:00')"
+
+
+def test_raw_parse_raises_as_the_plain_call_would() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={**wire_connection(), "linkUrl": None})
+
+    client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    response = client.connections.with_raw_response.get(COMPANY, CONNECTION)
+    assert response.status_code == 200
+    with pytest.raises(UnexpectedResponseError, match="linkUrl"):
+        response.parse()
+    with pytest.raises(UnexpectedResponseError, match="linkUrl"):
+        client.connections.get_authorization_url(COMPANY, CONNECTION)
+
+
+def test_raw_calls_raise_status_errors_like_plain_calls(sleeps: list[float]) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json=codat_error(404, "missing"))
+
+    client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    with pytest.raises(NotFoundError, match="missing"):
+        client.connections.with_raw_response.get(COMPANY, CONNECTION)
+
+
+async def test_async_raw_responses(aclient: AsyncCodatConnections, fake: FakeCodat, company: str) -> None:
+    raw = aclient.connections.with_raw_response
+    created = await raw.create(company, "qhyg")
+    conn = created.parse()
+    assert created.status_code == 200
+    fake.complete_link(company, conn.id)
+    assert (await raw.get(company, conn.id)).parse().status == "Linked"
+    page = (await raw.list(company)).parse()
+    assert [c.id for c in page.results] == [conn.id]
+    assert (await raw.get_authorization_url(company, conn.id)).parse() == conn.link_url
+    assert (await raw.update_authorization(company, conn.id, {"k": "v"})).parse().id == conn.id
+    assert (await raw.unlink(company, conn.id)).parse().status == "Unlinked"
+    assert (await raw.delete(company, conn.id)).parse() is None
+
+
+def test_with_options_changes_only_timeout_and_retries(sleeps: list[float]) -> None:
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(503, json=codat_error(503, "busy"))
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    codat = CodatConnections(api_key=API_KEY, http_client=http, timeout=30, max_retries=3)
+    quick = codat.with_options(timeout=2.5, max_retries=0)
+    assert (quick.max_retries, codat.max_retries) == (0, 3)
+    assert quick.base_url == codat.base_url
+    with pytest.raises(InternalServerError, match="503"):
+        quick.connections.get(COMPANY, CONNECTION)
+    assert len(calls) == 1
+    assert calls[0].extensions["timeout"]["read"] == 2.5
+    assert calls[0].headers["authorization"] == "Basic " + base64.b64encode(API_KEY.encode()).decode()
+    with pytest.raises(InternalServerError, match="503"):
+        codat.connections.get(COMPANY, CONNECTION)
+    assert len(calls) == 5
+    assert calls[-1].extensions["timeout"]["read"] == 30
+    only_retries = codat.with_options(max_retries=1)
+    with pytest.raises(InternalServerError, match="503"):
+        only_retries.connections.get(COMPANY, CONNECTION)
+    assert calls[-1].extensions["timeout"]["read"] == 30
+
+
+def test_with_options_shares_the_pool_and_closing_it_keeps_the_pool_open() -> None:
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(quota_handler)))
+    copy = codat.with_options(timeout=1)
+    assert copy._requester._http is codat._requester._http
+    assert copy._requester._pacer is codat._requester._pacer
+    copy.close()
+    assert codat.connections.get(COMPANY, CONNECTION).id
+    own = CodatConnections(api_key=API_KEY)
+    own.with_options(max_retries=0).close()
+    assert not own._requester._http.is_closed
+    own.close()
+    assert own._requester._http.is_closed
+
+
+async def test_async_with_options() -> None:
+    seen: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return quota_handler(request)
+
+    codat = AsyncCodatConnections(
+        api_key=API_KEY, http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    )
+    quick = codat.with_options(timeout=1.5, max_retries=5)
+    assert quick.max_retries == 5
+    assert (await quick.connections.get(COMPANY, CONNECTION)).id
+    assert seen[0].extensions["timeout"]["read"] == 1.5
+    with pytest.raises(ValueError, match="max_retries"):
+        codat.with_options(max_retries=-1)

@@ -1,0 +1,207 @@
+"""Fleet sweeps: ``list_many`` and ``needing_attention``, sync and async, over the fake."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from codat_connections import (
+    AsyncCodatConnections,
+    AuthenticationError,
+    CodatConnections,
+    CompanyConnections,
+    InternalServerError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    needs_attention,
+)
+from codat_connections.testing import FakeCodat
+from tests.conftest import API_KEY
+
+
+class CountingIds:
+    """Company ids handed out lazily; records how many were taken."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+        self.taken = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for company_id in self.ids:
+            self.taken += 1
+            yield company_id
+
+
+def by_company(results: list[CompanyConnections]) -> dict[str, CompanyConnections]:
+    assert len({r.company_id for r in results}) == len(results), "each company once"
+    return {r.company_id: r for r in results}
+
+
+def test_list_many_yields_every_company_and_reports_a_deleted_one(client: CodatConnections, fake: FakeCodat) -> None:
+    companies = fake.add_companies(12, connections_each=3)
+    ids = [*companies[:6], "deleted-company", *companies[6:]]
+    results = by_company(list(client.connections.list_many(ids, concurrency=4)))
+    assert set(results) == set(ids)
+    assert isinstance(results["deleted-company"].error, NotFoundError)
+    assert results["deleted-company"].connections == []
+    for company in companies:
+        assert results[company].error is None
+        assert [c.id for c in results[company].connections] == [r["id"] for r in fake.connections_of(company)]
+
+
+def test_list_many_pages_through_each_company(client: CodatConnections, fake: FakeCodat) -> None:
+    big = fake.add_company()
+    fake.seed_connections(big, 25)
+    (result,) = client.connections.list_many([big], page_size=10)
+    assert len(result.connections) == 25
+    assert len(fake.requests_to("GET")) == 3
+
+
+@pytest.mark.parametrize(
+    ("status", "error"), [(403, PermissionDeniedError), (500, InternalServerError), (404, NotFoundError)]
+)
+def test_a_company_level_failure_is_reported_and_the_sweep_goes_on(
+    client: CodatConnections, fake: FakeCodat, status: int, error: type[Exception]
+) -> None:
+    companies = fake.add_companies(5, connections_each=1)
+    fake.fail_with_status(status, times=3, path=companies[2])
+    results = by_company(list(client.connections.list_many(companies, concurrency=2)))
+    assert isinstance(results[companies[2]].error, error)
+    assert all(results[c].error is None and len(results[c].connections) == 1 for c in companies if c != companies[2])
+
+
+@pytest.mark.parametrize(("status", "error"), [(401, AuthenticationError), (402, PaymentRequiredError)])
+def test_a_failure_that_dooms_every_call_stops_the_sweep(
+    client: CodatConnections, fake: FakeCodat, status: int, error: type[Exception]
+) -> None:
+    companies = fake.add_companies(40, connections_each=1)
+    fake.fail_with_status(status, times=1000, path=companies[3])
+    ids = CountingIds(companies)
+    seen: list[CompanyConnections] = []
+    with pytest.raises(error):
+        seen.extend(client.connections.list_many(ids, concurrency=4))
+    assert ids.taken < 40, "the sweep stopped"
+    assert len(seen) < 40
+
+
+def test_a_wrong_key_stops_the_sweep_at_once(fake: FakeCodat) -> None:
+    companies = fake.add_companies(30)
+    wrong = CodatConnections(api_key="wrong", http_client=httpx.Client(transport=fake.transport()))
+    with pytest.raises(AuthenticationError):
+        list(wrong.connections.list_many(companies, concurrency=3))
+    assert len(fake.requests) <= 3
+
+
+def test_ids_are_read_lazily_and_leaving_early_stops_all_work(client: CodatConnections, fake: FakeCodat) -> None:
+    companies = fake.add_companies(200, connections_each=1)
+    ids = CountingIds(companies)
+    sweep = client.connections.list_many(ids, concurrency=5)
+    first = next(sweep)
+    assert first.error is None
+    assert ids.taken <= 5 + 1
+    for _ in range(3):
+        next(sweep)
+    sweep.close()
+    requests_after_close = len(fake.requests)
+    assert requests_after_close <= 4 + 5
+    assert ids.taken <= 4 + 5 + 1
+    list(client.connections.list_many(companies[:2]))
+    assert len(fake.requests) == requests_after_close + 2, "nothing of the closed sweep is still running"
+
+
+def test_breaking_out_of_the_loop_stops_the_threads(client: CodatConnections, fake: FakeCodat) -> None:
+    import threading
+
+    companies = fake.add_companies(100, connections_each=1)
+    for index, _ in enumerate(client.connections.list_many(companies, concurrency=8)):
+        if index == 2:
+            break
+    assert not [t for t in threading.enumerate() if t.name.startswith("codat-sweep")]
+
+
+def test_bad_arguments_are_refused_before_any_request(client: CodatConnections, fake: FakeCodat) -> None:
+    with pytest.raises(ValueError, match="concurrency must be an integer from 1 to 100"):
+        client.connections.list_many(["a"], concurrency=0)
+    with pytest.raises(ValueError, match="page_size"):
+        client.connections.list_many(["a"], page_size=0)
+    with pytest.raises(ValueError, match="company id in company_ids must not contain"):
+        list(client.connections.list_many(["ok", "bad/id"]))
+    assert fake.requests == [] or all(r.path != "/companies/bad/id/connections" for r in fake.requests)
+
+
+def attention_fleet(fake: FakeCodat) -> tuple[list[str], dict[str, set[str]]]:
+    """Companies: all Linked; one Deauthorized; one failed link (active error); one re-linked (resolved error)."""
+    companies = fake.add_companies(6, connections_each=2)
+    first = [r["id"] for r in fake.connections_of(companies[1])]
+    fake.deauthorize(companies[1], first[0])
+    pending = fake.seed_connections(companies[2], 1, status="PendingAuth")[0]
+    fake.fail_link(companies[2], pending, message="The user cancelled")
+    relinked = fake.connections_of(companies[3])[0]["id"]
+    fake.deauthorize(companies[3], relinked)
+    fake.complete_link(companies[3], relinked)
+    return companies, {companies[1]: {first[0]}, companies[2]: {pending}}
+
+
+def test_needing_attention_is_the_morning_question_in_one_call(client: CodatConnections, fake: FakeCodat) -> None:
+    companies, expected = attention_fleet(fake)
+    results = by_company(list(client.connections.needing_attention([*companies, "gone"])))
+    assert {c: {conn.id for conn in r.connections} for c, r in results.items() if r.error is None} == expected
+    assert isinstance(results["gone"].error, NotFoundError)
+    for result in results.values():
+        assert all(needs_attention(conn) for conn in result.connections)
+
+
+async def test_async_list_many_and_needing_attention(aclient: AsyncCodatConnections, fake: FakeCodat) -> None:
+    companies, expected = attention_fleet(fake)
+    results = by_company([r async for r in aclient.connections.list_many([*companies, "gone"], concurrency=3)])
+    assert isinstance(results["gone"].error, NotFoundError)
+    assert sum(len(r.connections) for r in results.values()) == 6 * 2 + 1
+    flagged = [r async for r in aclient.connections.needing_attention(companies)]
+    assert {r.company_id: {c.id for c in r.connections} for r in flagged} == expected
+
+
+async def test_async_list_many_accepts_an_async_iterable_and_stops_when_left(
+    aclient: AsyncCodatConnections, fake: FakeCodat
+) -> None:
+    companies = fake.add_companies(100, connections_each=1)
+    taken = 0
+
+    async def ids() -> AsyncIterator[str]:
+        nonlocal taken
+        for company in companies:
+            taken += 1
+            yield company
+
+    sweep = aclient.connections.list_many(ids(), concurrency=4)
+    got = [await anext(sweep) for _ in range(3)]
+    assert all(r.error is None for r in got)
+    await sweep.aclose()
+    await asyncio.sleep(0.1)  # over loopback, requests already sent still reach the server
+    settled = len(fake.requests)
+    await asyncio.sleep(0.2)
+    assert len(fake.requests) == settled <= 3 + 4
+    assert taken <= 3 + 4 + 1
+    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+
+
+async def test_async_sweep_stops_on_authentication_error(fake: FakeCodat) -> None:
+    companies = fake.add_companies(30)
+    wrong = AsyncCodatConnections(api_key="wrong", http_client=httpx.AsyncClient(transport=fake.async_transport()))
+    unretrieved: list[dict[str, object]] = []
+    asyncio.get_running_loop().set_exception_handler(lambda loop, context: unretrieved.append(context))
+    with pytest.raises(AuthenticationError):
+        async for _ in wrong.connections.list_many(companies, concurrency=3):
+            pass
+    assert len(fake.requests) <= 3
+    gc.collect()
+    await asyncio.sleep(0)
+    assert unretrieved == [], "every task's outcome was collected"
+
+
+def test_sweep_api_key_fixture_is_the_fakes(fake: FakeCodat) -> None:
+    assert CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport()))
