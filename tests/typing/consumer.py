@@ -5,25 +5,37 @@ Nothing here runs against a server; the functions are only type-checked (and imp
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from datetime import datetime
-from typing import assert_type
+
+import httpx
+from typing import Any, assert_type
 
 from codat_connections import (
+    APIConnectionError,
+    APIError,
+    APIResponse,
+    APIStatusError,
     AsyncCodatConnections,
     AsyncPage,
     CodatConnections,
     CodatError,
+    CompanyConnections,
     Connection,
     ConnectionStatus,
+    DataConnectionError,
     NotFoundError,
     Page,
     RateLimitError,
+    RateLimitInfo,
+    SourceType,
+    UnexpectedResponseError,
     created_at,
     field,
     filter_by_status,
     is_linked,
     last_sync_at,
+    needs_attention,
     needs_reauthorization,
 )
 from codat_connections.query import Query
@@ -84,3 +96,86 @@ async def async_usage(codat: AsyncCodatConnections, company_id: str, connection_
         assert_type(conn, Connection)
     async with AsyncCodatConnections(api_key="k") as scoped:
         assert_type(scoped, AsyncCodatConnections)
+
+
+def surface_usage(codat: CodatConnections, company_id: str, connection_id: str) -> None:
+    """with_options, raw responses, the error base, sweeps: the Stainless-style surface."""
+    quick = codat.with_options(timeout=5, max_retries=0)
+    assert_type(quick, CodatConnections)
+    assert_type(codat.with_options(timeout=httpx.Timeout(3)), CodatConnections)
+    raw = codat.connections.with_raw_response
+    assert_type(raw.list(company_id, page_size=10), APIResponse[Page[Connection]])
+    assert_type(raw.get(company_id, connection_id), APIResponse[Connection])
+    assert_type(raw.create(company_id, "gbol", idempotency_key="k"), APIResponse[Connection])
+    assert_type(raw.delete(company_id, connection_id), APIResponse[None])
+    assert_type(raw.unlink(company_id, connection_id), APIResponse[Connection])
+    assert_type(raw.get_authorization_url(company_id, connection_id), APIResponse[str])
+    assert_type(raw.update_authorization(company_id, connection_id, {"k": "v"}), APIResponse[Connection])
+    response = raw.get(company_id, connection_id)
+    assert_type(response.parse(), Connection)
+    assert_type(response.status_code, int)
+    assert_type(response.headers, httpx.Headers)
+    assert_type(response.http_response, httpx.Response)
+    assert_type(response.correlation_id, str | None)
+    assert_type(response.rate_limit, RateLimitInfo)
+    assert_type(response.rate_limit.limit, int | None)
+    assert_type(response.rate_limit.remaining, int | None)
+    assert_type(response.rate_limit.reset, datetime | None)
+    sweep = codat.connections.list_many([company_id], page_size=100, concurrency=8)
+    assert_type(sweep, Generator[CompanyConnections, None, None])
+    for result in sweep:
+        assert_type(result.company_id, str)
+        assert_type(result.connections, list[Connection])
+        assert_type(result.error, CodatError | None)
+    for flagged in codat.connections.needing_attention(iter([company_id])):
+        assert_type([needs_attention(c) for c in flagged.connections], list[bool])
+    try:
+        codat.connections.get(company_id, connection_id)
+    except RateLimitError as exc:
+        assert_type(exc.rate_limit, RateLimitInfo)
+        assert_type(exc.retry_after, float | None)
+    except APIStatusError as exc:
+        assert_type(exc.status_code, int)
+        assert_type(exc.headers, dict[str, str])
+        assert_type(exc.body, bytes)
+        assert_type(exc.error, str | None)
+        assert_type(exc.validation, dict[str, Any] | None)
+    except UnexpectedResponseError as exc:
+        assert_type(exc.status_code, int)
+        assert_type(exc.body, bytes)
+    except APIConnectionError as exc:
+        assert_type(exc.status_code, int | None)
+        assert_type(exc.url, str)
+    except APIError as exc:
+        assert_type(exc.method, str)
+        assert_type(exc.path, str)
+        assert_type(exc.correlation_id, str | None)
+        assert_type(exc.headers, dict[str, str] | None)
+
+
+async def async_surface_usage(codat: AsyncCodatConnections, company_id: str, connection_id: str) -> None:
+    quick = codat.with_options(max_retries=1)
+    assert_type(quick, AsyncCodatConnections)
+    raw = codat.connections.with_raw_response
+    assert_type(await raw.list(company_id), APIResponse[AsyncPage[Connection]])
+    assert_type(await raw.get(company_id, connection_id), APIResponse[Connection])
+    assert_type(await raw.create(company_id, "gbol"), APIResponse[Connection])
+    assert_type(await raw.delete(company_id, connection_id), APIResponse[None])
+    assert_type(await raw.unlink(company_id, connection_id), APIResponse[Connection])
+    assert_type(await raw.get_authorization_url(company_id, connection_id), APIResponse[str])
+    assert_type(await raw.update_authorization(company_id, connection_id, {"k": "v"}), APIResponse[Connection])
+    sweep = codat.connections.list_many([company_id])
+    assert_type(sweep, AsyncGenerator[CompanyConnections, None])
+    async for result in sweep:
+        assert_type(result.error, CodatError | None)
+    async for flagged in codat.connections.needing_attention([company_id]):
+        assert_type(flagged.connections, list[Connection])
+
+
+def models_usage(conn: Connection) -> None:
+    """The models users read, all importable from codat_connections, with no Unset in sight."""
+    assert_type(conn.id, str)
+    assert_type(conn.source_type, SourceType)
+    assert_type(conn.integration_key, str | None)
+    assert_type(conn.last_sync, str | None)
+    assert_type(conn.data_connection_errors, list[DataConnectionError] | None)
