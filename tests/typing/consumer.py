@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from datetime import datetime
+from typing import Any, assert_type
 
 import httpx
-from typing import Any, assert_type
 
 from codat_connections import (
     APIConnectionError,
