@@ -95,10 +95,13 @@ def test_malformed_query_is_a_bad_request(client: CodatConnections, company: str
         client.connections.list(company, query="status=Linked&&{")
 
 
-def test_update_authorization(client: CodatConnections, company: str) -> None:
+def test_update_authorization(client: CodatConnections, fake: FakeCodat, company: str) -> None:
     conn = client.connections.create(company, "gbol")
     updated = client.connections.update_authorization(company, conn.id, {"token": "abc", "realm": "r1"})
     assert updated.id == conn.id
+    (put,) = fake.requests_to("PUT")
+    assert put.path == f"/companies/{company}/connections/{conn.id}/authorization"
+    assert put.body == {"token": "abc", "realm": "r1"}
 
 
 def test_iterate_250_connections_across_pages(client: CodatConnections, fake: FakeCodat, company: str) -> None:

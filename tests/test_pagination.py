@@ -148,6 +148,12 @@ async def test_async_list_all_continues_when_more_records_than_promised() -> Non
     assert [c.id[-2:] for c in results] == ["10", "11", "20", "21", "30", "31"]
 
 
-def test_list_all_sync_equals_async(client: CodatConnections, fake: FakeCodat, company: str) -> None:
+async def test_list_all_sync_equals_async(fake: FakeCodat, company: str) -> None:
     ids = fake.seed_connections(company, 42)
-    assert [c.id for c in client.connections.list_all(company, page_size=5)] == ids
+    sync = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport()))
+    asynchronous = AsyncCodatConnections(
+        api_key=API_KEY, http_client=httpx.AsyncClient(transport=fake.async_transport())
+    )
+    sync_ids = [c.id for c in sync.connections.list_all(company, page_size=5)]
+    async_ids = [c.id for c in await asynchronous.connections.list_all(company, page_size=5, concurrency=3)]
+    assert sync_ids == async_ids == ids

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codat_connections.query import Query, field
-from codat_connections.testing._query import _compare, parse_query
+from codat_connections.testing._query import parse_query
 
 FIELDS = ["status", "platformName", "sourceType", "created", "n"]
 OPERATORS = ["=", "!=", "~", ">", "<", ">=", "<="]
@@ -50,10 +50,29 @@ def build(tree: Tree) -> Query:
     return reduce(lambda a, b: (a & b) if tree[0] == "and" else (a | b), parts)
 
 
+def condition(actual: str | None, op: str, value: str) -> bool:
+    """Codat's comparison semantics, written here independently of the fake's parser (the oracle)."""
+    if op == "=":
+        return actual is not None and actual.casefold() == value.casefold()
+    if op == "!=":
+        return actual is None or actual.casefold() != value.casefold()
+    if actual is None:
+        return False
+    if op == "~":
+        return value.casefold() in actual.casefold()
+    left: float | str
+    right: float | str
+    try:
+        left, right = float(actual), float(value)
+    except ValueError:
+        left, right = actual, value
+    return {">": left > right, "<": left < right, ">=": left >= right, "<=": left <= right}[op]  # type: ignore[operator]
+
+
 def meaning(tree: Tree, record: dict[str, Any]) -> bool:
     if tree[0] == "leaf":
         _, name, op, value = tree
-        return _compare(name, op, value)(record)
+        return condition(record.get(name), op, value)
     results = [meaning(child, record) for child in tree[1]]
     return all(results) if tree[0] == "and" else any(results)
 
