@@ -361,6 +361,43 @@ class Vendor:
                 out[event] = converted
         return out
 
+    # -- direction --------------------------------------------------------------------
+    def mark_request_only(self, paths: Json, webhooks: Json) -> None:
+        """Tag the object schemas that only requests carry with ``x-request-only: true``.
+
+        The templates give models the client receives (responses, webhook bodies) ``None`` for an
+        absent field, and keep ``Unset`` for bodies the client sends, where absent and null differ.
+        """
+        sent: list[Json] = []
+        received: list[Json] = [self.responses]
+        for item in paths.values():
+            for operation in item.values():
+                sent.append(operation.get("requestBody", {}))
+                received.append(operation.get("responses", {}))
+        received.extend(webhooks.values())  # a webhook body is posted to us: we receive it
+        request_only = self._reachable(sent) - self._reachable(received)
+        for name in sorted(request_only):
+            if self.schemas[name].get("type") == "object":
+                self.schemas[name]["x-request-only"] = True
+
+    def _reachable(self, roots: list[Json]) -> set[str]:
+        """Names of the component schemas that ``roots`` reference, directly or through other schemas."""
+        found: set[str] = set()
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                    name = ref.rsplit("/", 1)[-1]
+                    if name not in found:
+                        found.add(name)
+                        stack.append(self.schemas.get(name, {}))
+                stack.extend(value for key, value in node.items() if key != "$ref")
+        return found
+
     # -- prose ------------------------------------------------------------------------
     def describe(self) -> None:
         words = self.overlay.get("schemas", {})
@@ -386,6 +423,7 @@ class Vendor:
             path, method, item, operation = operations[operation_id]
             paths.setdefault(path, {})[method] = self.operation(operation_id, item, operation)
         webhooks = self.webhooks()
+        self.mark_request_only(paths, webhooks)
         self.describe()
         info = self.overlay["info"]
         schemes = self.upstream.get("components", {}).get("securitySchemes", {})

@@ -379,6 +379,17 @@ def test_webhook_bodies_are_vendored_reusing_the_connection_schema() -> None:
     assert "note: the upstream document has no webhook connection.deleted" in notes
 
 
+def test_schemas_only_requests_carry_are_marked_request_only() -> None:
+    upstream = with_webhooks(synthetic_upstream())
+    schemas = _render(upstream)["components"]["schemas"]
+    marked = {name for name, schema in schemas.items() if schema.get("x-request-only")}
+    assert marked == {"CreateConnectionRequest", "ConnectionAuthorization"}
+    # A schema that is both sent and received is a response model (None for absent fields).
+    patch = upstream["paths"]["/companies/{companyId}/connections/{connectionId}"]["patch"]
+    patch["requestBody"] = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Connection"}}}}
+    assert "x-request-only" not in _render(upstream)["components"]["schemas"]["Connection"]
+
+
 def test_a_document_without_webhooks_still_vendors() -> None:
     text, notes = vendor.render(yaml.safe_dump(synthetic_upstream()), OVERLAY)
     doc = yaml.safe_load(text)

@@ -1,90 +1,124 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    decode_failure,
+    empty_as_none,
+    leftovers,
+    wrong_type,
+)
 
-T = TypeVar("T", bound="ClientRateLimitWebhook")
 
-
-@_attrs_define
+@_attrs_define(repr=False)
 class ClientRateLimitWebhook:
     """Body of a rate-limit webhook; eventType says whether the quota was reached or reset."""
 
-    id: str | Unset = UNSET
+    id: str | None = None
     """ Identifier of this event; every delivery attempt of one event carries the same one. """
-    event_type: str | Unset = UNSET
+    event_type: str | None = None
     """ `client.rateLimit.reached` or `client.rateLimit.reset`; new types may appear. """
-    generated_date: str | Unset = UNSET
+    generated_date: str | None = None
     """ When Codat generated the event (ISO 8601, UTC). """
-    payload: ClientRateLimitWebhookPayload | Unset = UNSET
+    payload: ClientRateLimitWebhookPayload | None = None
     """ The client's daily quota when the event was generated. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
+    _extra: dict[str, Any] | None = _attrs_field(
+        init=False, default=None, eq=empty_as_none
+    )
+    """Fields the document does not list, as they came (None when there are none)."""
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the document does not list (a newer API's additions), kept as they came."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self._extra = value
+
+    def __repr__(self) -> str:
+        extra = f", additional_properties={self._extra!r}" if self._extra else ""
+        return (
+            f"{type(self).__name__}("
+            f"id={self.id!r}, "
+            f"event_type={self.event_type!r}, "
+            f"generated_date={self.generated_date!r}, "
+            f"payload={self.payload!r}"
+            f"{extra})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        event_type = self.event_type
-
-        generated_date = self.generated_date
-
-        payload: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.payload, Unset):
-            payload = self.payload.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if event_type is not UNSET:
-            field_dict["eventType"] = event_type
-        if generated_date is not UNSET:
-            field_dict["generatedDate"] = generated_date
-        if payload is not UNSET:
-            field_dict["payload"] = payload
-
+        field_dict: dict[str, Any] = dict(self._extra) if self._extra else {}
+        _nulls_ = self._nulls
+        if self.id is not None or _nulls_ & 1:
+            field_dict["id"] = self.id
+        if self.event_type is not None or _nulls_ & 2:
+            field_dict["eventType"] = self.event_type
+        if self.generated_date is not None or _nulls_ & 4:
+            field_dict["generatedDate"] = self.generated_date
+        payload = self.payload
+        if payload is not None:
+            field_dict["payload"] = payload.to_dict()
+        elif _nulls_ & 8:
+            field_dict["payload"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        id = src_dict.get("id", UNSET)
+        try:
+            id = src_dict.get("id")
+            if id is not None:
+                if not isinstance(id, str):
+                    raise wrong_type("ClientRateLimitWebhook.id", "a string", id)
 
-        event_type = src_dict.get("eventType", UNSET)
+            event_type = src_dict.get("eventType")
+            if event_type is not None:
+                if not isinstance(event_type, str):
+                    raise wrong_type(
+                        "ClientRateLimitWebhook.eventType", "a string", event_type
+                    )
 
-        generated_date = src_dict.get("generatedDate", UNSET)
+            generated_date = src_dict.get("generatedDate")
+            if generated_date is not None:
+                if not isinstance(generated_date, str):
+                    raise wrong_type(
+                        "ClientRateLimitWebhook.generatedDate",
+                        "a string",
+                        generated_date,
+                    )
 
-        _payload = src_dict.get("payload", UNSET)
-        payload: ClientRateLimitWebhookPayload | Unset
-        if isinstance(_payload, Unset):
-            payload = UNSET
-        else:
-            payload = ClientRateLimitWebhookPayload.from_dict(_payload)
+            payload = src_dict.get("payload")
+            if payload is not None:
+                if not isinstance(payload, Mapping):
+                    raise wrong_type(
+                        "ClientRateLimitWebhook.payload", "an object", payload
+                    )
+                payload = ClientRateLimitWebhookPayload.from_dict(payload)
 
-        client_rate_limit_webhook = cls(
-            id,
-            event_type,
-            generated_date,
-            payload,
-        )
-
-        known_present = (
-            0
-            + (id is not UNSET)
-            + (event_type is not UNSET)
-            + (generated_date is not UNSET)
-            + (payload is not UNSET)
-        )
-        if len(src_dict) != known_present:
-            d = {
-                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
-            }
-            client_rate_limit_webhook.additional_properties = d
-        return client_rate_limit_webhook
+            _obj = cls(
+                id,
+                event_type,
+                generated_date,
+                payload,
+            )
+            if len(src_dict) != 0 + (id is not None) + (event_type is not None) + (
+                generated_date is not None
+            ) + (payload is not None):
+                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
+            return _obj
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise decode_failure(
+                "ClientRateLimitWebhook", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
+            ) from None
 
     @property
     def additional_keys(self) -> list[str]:
@@ -103,12 +137,13 @@ class ClientRateLimitWebhook:
         return key in self.additional_properties
 
 
-_KNOWN_KEYS: frozenset[str] = frozenset(
-    (
-        "id",
-        "eventType",
-        "generatedDate",
-        "payload",
-    )
-)
+# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
+_BITS: dict[str, int] = {
+    "id": 1,
+    "eventType": 2,
+    "generatedDate": 4,
+    "payload": 8,
+}
+_REQUIRED_KEYS: tuple[str, ...] = ()
+_ENUM_KEYS: tuple[str, ...] = ()
 from ..models.client_rate_limit_webhook_payload import ClientRateLimitWebhookPayload

@@ -1,111 +1,133 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    decode_failure,
+    empty_as_none,
+    leftovers,
+    wrong_type,
+)
 
-T = TypeVar("T", bound="CompanyReference")
 
-
-@_attrs_define
+@_attrs_define(repr=False)
 class CompanyReference:
     """A short reference to a company."""
 
-    id: str | Unset = UNSET
+    id: str | None = None
     """ Identifier of the company (a UUID). """
-    name: str | Unset = UNSET
+    name: str | None = None
     """ Name of the company. """
-    description: None | str | Unset = UNSET
+    description: str | None = None
     """ Free text kept with the company (often your own reference for it), or null. """
-    links: CompanyReferenceLinks | Unset = UNSET
+    links: CompanyReferenceLinks | None = None
     """ Links to a company. """
-    tags: CompanyTags | Unset = UNSET
+    tags: dict[str, str] | None = None
     """ Key/value labels set on a company (string values). """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
+    _extra: dict[str, Any] | None = _attrs_field(
+        init=False, default=None, eq=empty_as_none
+    )
+    """Fields the document does not list, as they came (None when there are none)."""
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the document does not list (a newer API's additions), kept as they came."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self._extra = value
+
+    def __repr__(self) -> str:
+        extra = f", additional_properties={self._extra!r}" if self._extra else ""
+        return (
+            f"{type(self).__name__}("
+            f"id={self.id!r}, "
+            f"name={self.name!r}, "
+            f"description={self.description!r}, "
+            f"links={self.links!r}, "
+            f"tags={self.tags!r}"
+            f"{extra})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        name = self.name
-
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
-
-        links: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.links, Unset):
-            links = self.links.to_dict()
-
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if description is not UNSET:
-            field_dict["description"] = description
-        if links is not UNSET:
-            field_dict["links"] = links
-        if tags is not UNSET:
-            field_dict["tags"] = tags
-
+        field_dict: dict[str, Any] = dict(self._extra) if self._extra else {}
+        _nulls_ = self._nulls
+        if self.id is not None or _nulls_ & 1:
+            field_dict["id"] = self.id
+        if self.name is not None or _nulls_ & 2:
+            field_dict["name"] = self.name
+        if self.description is not None or _nulls_ & 4:
+            field_dict["description"] = self.description
+        links = self.links
+        if links is not None:
+            field_dict["links"] = links.to_dict()
+        elif _nulls_ & 8:
+            field_dict["links"] = None
+        if self.tags is not None or _nulls_ & 16:
+            field_dict["tags"] = self.tags
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        id = src_dict.get("id", UNSET)
+        try:
+            id = src_dict.get("id")
+            if id is not None:
+                if not isinstance(id, str):
+                    raise wrong_type("CompanyReference.id", "a string", id)
 
-        name = src_dict.get("name", UNSET)
+            name = src_dict.get("name")
+            if name is not None:
+                if not isinstance(name, str):
+                    raise wrong_type("CompanyReference.name", "a string", name)
 
-        description: None | str | Unset = src_dict.get("description", UNSET)
+            description = src_dict.get("description")
+            if description is not None:
+                if not isinstance(description, str):
+                    raise wrong_type(
+                        "CompanyReference.description", "a string or null", description
+                    )
 
-        _links = src_dict.get("links", UNSET)
-        links: CompanyReferenceLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = CompanyReferenceLinks.from_dict(_links)
+            links = src_dict.get("links")
+            if links is not None:
+                if not isinstance(links, Mapping):
+                    raise wrong_type("CompanyReference.links", "an object", links)
+                links = CompanyReferenceLinks.from_dict(links)
 
-        _tags = src_dict.get("tags", UNSET)
-        tags: CompanyTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = CompanyTags.from_dict(_tags)
+            tags = src_dict.get("tags")
+            if tags is not None:
+                if not isinstance(tags, dict):
+                    raise wrong_type("CompanyReference.tags", "an object", tags)
+                if not all(isinstance(item, str) for item in tags.values()):
+                    raise wrong_type(
+                        "CompanyReference.tags", "an object of a string values", tags
+                    )
 
-        company_reference = cls(
-            id,
-            name,
-            description,
-            links,
-            tags,
-        )
-
-        known_present = (
-            0
-            + (id is not UNSET)
-            + (name is not UNSET)
-            + (description is not UNSET)
-            + (links is not UNSET)
-            + (tags is not UNSET)
-        )
-        if len(src_dict) != known_present:
-            d = {
-                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
-            }
-            company_reference.additional_properties = d
-        return company_reference
+            _obj = cls(
+                id,
+                name,
+                description,
+                links,
+                tags,
+            )
+            if len(src_dict) != 0 + (id is not None) + (name is not None) + (
+                description is not None
+            ) + (links is not None) + (tags is not None):
+                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
+            return _obj
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise decode_failure(
+                "CompanyReference", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
+            ) from None
 
     @property
     def additional_keys(self) -> list[str]:
@@ -124,14 +146,14 @@ class CompanyReference:
         return key in self.additional_properties
 
 
-_KNOWN_KEYS: frozenset[str] = frozenset(
-    (
-        "id",
-        "name",
-        "description",
-        "links",
-        "tags",
-    )
-)
+# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
+_BITS: dict[str, int] = {
+    "id": 1,
+    "name": 2,
+    "description": 4,
+    "links": 8,
+    "tags": 16,
+}
+_REQUIRED_KEYS: tuple[str, ...] = ()
+_ENUM_KEYS: tuple[str, ...] = ()
 from ..models.company_reference_links import CompanyReferenceLinks
-from ..models.company_tags import CompanyTags

@@ -1,50 +1,73 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    decode_failure,
+    empty_as_none,
+    leftovers,
+    wrong_type,
+)
 
-T = TypeVar("T", bound="CompanyReferenceLinks")
 
-
-@_attrs_define
+@_attrs_define(repr=False)
 class CompanyReferenceLinks:
     """Links to a company."""
 
-    portal: str | Unset = UNSET
+    portal: str | None = None
     """ The company's page in the Codat portal. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
+    _extra: dict[str, Any] | None = _attrs_field(
+        init=False, default=None, eq=empty_as_none
+    )
+    """Fields the document does not list, as they came (None when there are none)."""
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the document does not list (a newer API's additions), kept as they came."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self._extra = value
+
+    def __repr__(self) -> str:
+        extra = f", additional_properties={self._extra!r}" if self._extra else ""
+        return f"{type(self).__name__}(portal={self.portal!r}{extra})"
 
     def to_dict(self) -> dict[str, Any]:
-        portal = self.portal
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if portal is not UNSET:
-            field_dict["portal"] = portal
-
+        field_dict: dict[str, Any] = dict(self._extra) if self._extra else {}
+        _nulls_ = self._nulls
+        if self.portal is not None or _nulls_ & 1:
+            field_dict["portal"] = self.portal
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        portal = src_dict.get("portal", UNSET)
+        try:
+            portal = src_dict.get("portal")
+            if portal is not None:
+                if not isinstance(portal, str):
+                    raise wrong_type("CompanyReferenceLinks.portal", "a string", portal)
 
-        company_reference_links = cls(
-            portal,
-        )
-
-        known_present = 0 + (portal is not UNSET)
-        if len(src_dict) != known_present:
-            d = {
-                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
-            }
-            company_reference_links.additional_properties = d
-        return company_reference_links
+            _obj = cls(
+                portal,
+            )
+            if len(src_dict) != 0 + (portal is not None):
+                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
+            return _obj
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise decode_failure(
+                "CompanyReferenceLinks", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
+            ) from None
 
     @property
     def additional_keys(self) -> list[str]:
@@ -63,4 +86,9 @@ class CompanyReferenceLinks:
         return key in self.additional_properties
 
 
-_KNOWN_KEYS: frozenset[str] = frozenset(("portal",))
+# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
+_BITS: dict[str, int] = {
+    "portal": 1,
+}
+_REQUIRED_KEYS: tuple[str, ...] = ()
+_ENUM_KEYS: tuple[str, ...] = ()

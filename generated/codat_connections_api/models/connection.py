@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.connection_status import ConnectionStatus
 from ..models.source_type import SourceType
-from ..types import UNSET, Unset
+from ..types import (
+    decode_enum,
+    decode_failure,
+    empty_as_none,
+    leftovers,
+    wrong_type,
+)
 
-T = TypeVar("T", bound="Connection")
 
-
-@_attrs_define
+@_attrs_define(repr=False)
 class Connection:
     """A company's link to one accounting, banking or commerce platform, and its authorization status.
 
@@ -43,164 +47,176 @@ class Connection:
     Deauthorized when the platform withdraws access. """
     created: str
     """ When the connection was created (ISO 8601). """
-    integration_key: str | Unset = UNSET
+    integration_key: str | None = None
     """ Four-letter platform key, for example `gbol` for Xero. Stable when a platform is renamed. """
-    last_sync: None | str | Unset = UNSET
+    last_sync: str | None = None
     """ When data was last pulled through the connection (ISO 8601), or null. """
-    data_connection_errors: list[DataConnectionError] | None | Unset = UNSET
+    data_connection_errors: list[DataConnectionError] | None = None
     """ Errors the platform reported for the connection, or null. """
-    connection_info: ConnectionInfo | None | Unset = UNSET
+    connection_info: dict[str, Any] | None = None
     """ Platform-specific details; values may be any JSON. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
+    _extra: dict[str, Any] | None = _attrs_field(
+        init=False, default=None, eq=empty_as_none
+    )
+    """Fields the document does not list, as they came (None when there are none)."""
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the document does not list (a newer API's additions), kept as they came."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self._extra = value
+
+    def __repr__(self) -> str:
+        extra = f", additional_properties={self._extra!r}" if self._extra else ""
+        return (
+            f"{type(self).__name__}("
+            f"id={self.id!r}, "
+            f"integration_id={self.integration_id!r}, "
+            f"source_id={self.source_id!r}, "
+            f"source_type={self.source_type!r}, "
+            f"platform_name={self.platform_name!r}, "
+            f"link_url={self.link_url!r}, "
+            f"status={self.status!r}, "
+            f"created={self.created!r}, "
+            f"integration_key={self.integration_key!r}, "
+            f"last_sync={self.last_sync!r}, "
+            f"data_connection_errors={self.data_connection_errors!r}, "
+            f"connection_info={self.connection_info!r}"
+            f"{extra})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        integration_id = self.integration_id
-
-        source_id = self.source_id
-
-        source_type = self.source_type.value
-
-        platform_name = self.platform_name
-
-        link_url = self.link_url
-
-        status = self.status.value
-
-        created = self.created
-
-        integration_key = self.integration_key
-
-        last_sync: None | str | Unset
-        if isinstance(self.last_sync, Unset):
-            last_sync = UNSET
-        else:
-            last_sync = self.last_sync
-
-        data_connection_errors: list[dict[str, Any]] | None | Unset
-        if isinstance(self.data_connection_errors, Unset):
-            data_connection_errors = UNSET
-        elif isinstance(self.data_connection_errors, list):
-            data_connection_errors = []
-            for data_connection_errors_type_0_item_data in self.data_connection_errors:
-                data_connection_errors_type_0_item = (
-                    data_connection_errors_type_0_item_data.to_dict()
-                )
-                data_connection_errors.append(data_connection_errors_type_0_item)
-
-        else:
-            data_connection_errors = self.data_connection_errors
-
-        connection_info: dict[str, Any] | None | Unset
-        if isinstance(self.connection_info, Unset):
-            connection_info = UNSET
-        elif isinstance(self.connection_info, ConnectionInfo):
-            connection_info = self.connection_info.to_dict()
-        else:
-            connection_info = self.connection_info
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "integrationId": integration_id,
-                "sourceId": source_id,
-                "sourceType": source_type,
-                "platformName": platform_name,
-                "linkUrl": link_url,
-                "status": status,
-                "created": created,
-            }
-        )
-        if integration_key is not UNSET:
-            field_dict["integrationKey"] = integration_key
-        if last_sync is not UNSET:
-            field_dict["lastSync"] = last_sync
-        if data_connection_errors is not UNSET:
-            field_dict["dataConnectionErrors"] = data_connection_errors
-        if connection_info is not UNSET:
-            field_dict["connectionInfo"] = connection_info
-
+        field_dict: dict[str, Any] = dict(self._extra) if self._extra else {}
+        field_dict["id"] = self.id
+        field_dict["integrationId"] = self.integration_id
+        field_dict["sourceId"] = self.source_id
+        field_dict["sourceType"] = self.source_type.value
+        field_dict["platformName"] = self.platform_name
+        field_dict["linkUrl"] = self.link_url
+        field_dict["status"] = self.status.value
+        field_dict["created"] = self.created
+        _nulls_ = self._nulls
+        if self.integration_key is not None or _nulls_ & 1:
+            field_dict["integrationKey"] = self.integration_key
+        if self.last_sync is not None or _nulls_ & 2:
+            field_dict["lastSync"] = self.last_sync
+        data_connection_errors = self.data_connection_errors
+        if data_connection_errors is not None:
+            field_dict["dataConnectionErrors"] = [
+                item.to_dict() for item in data_connection_errors
+            ]
+        elif _nulls_ & 4:
+            field_dict["dataConnectionErrors"] = None
+        if self.connection_info is not None or _nulls_ & 8:
+            field_dict["connectionInfo"] = self.connection_info
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        id = src_dict["id"]
+        try:
+            id = src_dict["id"]
+            if not isinstance(id, str):
+                raise wrong_type("Connection.id", "a string", id)
 
-        integration_id = src_dict["integrationId"]
+            integration_id = src_dict["integrationId"]
+            if not isinstance(integration_id, str):
+                raise wrong_type("Connection.integrationId", "a string", integration_id)
 
-        source_id = src_dict["sourceId"]
+            source_id = src_dict["sourceId"]
+            if not isinstance(source_id, str):
+                raise wrong_type("Connection.sourceId", "a string", source_id)
 
-        source_type = _lookup_SourceType(src_dict["sourceType"]) or SourceType(
-            src_dict["sourceType"]
-        )
+            source_type = src_dict["sourceType"]
+            source_type = _lookup_SourceType(source_type) or decode_enum(
+                SourceType, "Connection.sourceType", source_type
+            )
 
-        platform_name = src_dict["platformName"]
+            platform_name = src_dict["platformName"]
+            if not isinstance(platform_name, str):
+                raise wrong_type("Connection.platformName", "a string", platform_name)
 
-        link_url = src_dict["linkUrl"]
+            link_url = src_dict["linkUrl"]
+            if not isinstance(link_url, str):
+                raise wrong_type("Connection.linkUrl", "a string", link_url)
 
-        status = _lookup_ConnectionStatus(src_dict["status"]) or ConnectionStatus(
-            src_dict["status"]
-        )
+            status = src_dict["status"]
+            status = _lookup_ConnectionStatus(status) or decode_enum(
+                ConnectionStatus, "Connection.status", status
+            )
 
-        created = src_dict["created"]
+            created = src_dict["created"]
+            if not isinstance(created, str):
+                raise wrong_type("Connection.created", "a string", created)
 
-        integration_key = src_dict.get("integrationKey", UNSET)
+            integration_key = src_dict.get("integrationKey")
+            if integration_key is not None:
+                if not isinstance(integration_key, str):
+                    raise wrong_type(
+                        "Connection.integrationKey", "a string", integration_key
+                    )
 
-        last_sync: None | str | Unset = src_dict.get("lastSync", UNSET)
+            last_sync = src_dict.get("lastSync")
+            if last_sync is not None:
+                if not isinstance(last_sync, str):
+                    raise wrong_type(
+                        "Connection.lastSync", "a string or null", last_sync
+                    )
 
-        _data_connection_errors = src_dict.get("dataConnectionErrors", UNSET)
-        data_connection_errors: list[DataConnectionError] | None | Unset
-        if _data_connection_errors is None or _data_connection_errors is UNSET:
-            data_connection_errors = _data_connection_errors
-        else:
-            _decode_data_connection_errors_type_0 = DataConnectionError.from_dict
-            data_connection_errors_type_0 = [
-                _decode_data_connection_errors_type_0(item)
-                for item in _data_connection_errors
-            ]
+            data_connection_errors = src_dict.get("dataConnectionErrors")
+            if data_connection_errors is not None:
+                if not isinstance(data_connection_errors, list):
+                    raise wrong_type(
+                        "Connection.dataConnectionErrors",
+                        "an array or null",
+                        data_connection_errors,
+                    )
+                if data_connection_errors:  # an empty list is kept as decoded
+                    _decode_data_connection_errors = DataConnectionError.from_dict
+                    data_connection_errors = [
+                        _decode_data_connection_errors(item)
+                        for item in data_connection_errors
+                    ]
 
-            data_connection_errors = data_connection_errors_type_0
+            connection_info = src_dict.get("connectionInfo")
+            if connection_info is not None:
+                if not isinstance(connection_info, dict):
+                    raise wrong_type(
+                        "Connection.connectionInfo",
+                        "an object or null",
+                        connection_info,
+                    )
 
-        _connection_info = src_dict.get("connectionInfo", UNSET)
-        connection_info: ConnectionInfo | None | Unset
-        if _connection_info is None or _connection_info is UNSET:
-            connection_info = _connection_info
-        else:
-            connection_info_type_0 = ConnectionInfo.from_dict(_connection_info)
-
-            connection_info = connection_info_type_0
-
-        connection = cls(
-            id,
-            integration_id,
-            source_id,
-            source_type,
-            platform_name,
-            link_url,
-            status,
-            created,
-            integration_key,
-            last_sync,
-            data_connection_errors,
-            connection_info,
-        )
-
-        known_present = (
-            8
-            + (integration_key is not UNSET)
-            + (last_sync is not UNSET)
-            + (data_connection_errors is not UNSET)
-            + (connection_info is not UNSET)
-        )
-        if len(src_dict) != known_present:
-            d = {
-                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
-            }
-            connection.additional_properties = d
-        return connection
+            _obj = cls(
+                id,
+                integration_id,
+                source_id,
+                source_type,
+                platform_name,
+                link_url,
+                status,
+                created,
+                integration_key,
+                last_sync,
+                data_connection_errors,
+                connection_info,
+            )
+            if len(src_dict) != 8 + (integration_key is not None) + (
+                last_sync is not None
+            ) + (data_connection_errors is not None) + (connection_info is not None):
+                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
+            return _obj
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise decode_failure(
+                "Connection", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
+            ) from None
 
     @property
     def additional_keys(self) -> list[str]:
@@ -221,21 +237,33 @@ class Connection:
 
 _lookup_ConnectionStatus = ConnectionStatus._lookup
 _lookup_SourceType = SourceType._lookup
-_KNOWN_KEYS: frozenset[str] = frozenset(
-    (
-        "id",
-        "integrationId",
-        "sourceId",
-        "sourceType",
-        "platformName",
-        "linkUrl",
-        "status",
-        "created",
-        "integrationKey",
-        "lastSync",
-        "dataConnectionErrors",
-        "connectionInfo",
-    )
+# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
+_BITS: dict[str, int] = {
+    "id": 0,
+    "integrationId": 0,
+    "sourceId": 0,
+    "sourceType": 0,
+    "platformName": 0,
+    "linkUrl": 0,
+    "status": 0,
+    "created": 0,
+    "integrationKey": 1,
+    "lastSync": 2,
+    "dataConnectionErrors": 4,
+    "connectionInfo": 8,
+}
+_REQUIRED_KEYS: tuple[str, ...] = (
+    "id",
+    "integrationId",
+    "sourceId",
+    "sourceType",
+    "platformName",
+    "linkUrl",
+    "status",
+    "created",
 )
-from ..models.connection_info import ConnectionInfo
+_ENUM_KEYS: tuple[str, ...] = (
+    "sourceType",
+    "status",
+)
 from ..models.data_connection_error import DataConnectionError

@@ -1,38 +1,56 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ConnectionInfo")
+from ..types import decode_failure, empty_as_none, leftovers
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ConnectionInfo:
     """Platform-specific details of a connection."""
 
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
+    _extra: dict[str, Any] | None = _attrs_field(
+        init=False, default=None, eq=empty_as_none
+    )
+    """Fields the document does not list, as they came (None when there are none)."""
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the document does not list (a newer API's additions), kept as they came."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self._extra = value
+
+    def __repr__(self) -> str:
+        extra = f", additional_properties={self._extra!r}" if self._extra else ""
+        return f"{type(self).__name__}({extra})"
 
     def to_dict(self) -> dict[str, Any]:
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-
+        field_dict: dict[str, Any] = dict(self._extra) if self._extra else {}
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        connection_info = cls()
-
-        known_present = 0
-        if len(src_dict) != known_present:
-            d = {
-                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
-            }
-            connection_info.additional_properties = d
-        return connection_info
+        try:
+            _obj = cls()
+            if len(src_dict) != 0:
+                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
+            return _obj
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise decode_failure(
+                "ConnectionInfo", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
+            ) from None
 
     @property
     def additional_keys(self) -> list[str]:
@@ -51,4 +69,7 @@ class ConnectionInfo:
         return key in self.additional_properties
 
 
-_KNOWN_KEYS: frozenset[str] = frozenset(())
+# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
+_BITS: dict[str, int] = {}
+_REQUIRED_KEYS: tuple[str, ...] = ()
+_ENUM_KEYS: tuple[str, ...] = ()

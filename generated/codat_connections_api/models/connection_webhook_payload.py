@@ -1,73 +1,104 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    decode_failure,
+    empty_as_none,
+    leftovers,
+    wrong_type,
+)
 
-T = TypeVar("T", bound="ConnectionWebhookPayload")
 
-
-@_attrs_define
+@_attrs_define(repr=False)
 class ConnectionWebhookPayload:
     """What a connection webhook is about."""
 
-    reference_company: CompanyReference | Unset = UNSET
+    reference_company: CompanyReference | None = None
     """ A short reference to a company. """
-    connection: Connection | Unset = UNSET
+    connection: Connection | None = None
     """ A company's link to one accounting, banking or commerce platform, and its authorization status. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
+    _extra: dict[str, Any] | None = _attrs_field(
+        init=False, default=None, eq=empty_as_none
+    )
+    """Fields the document does not list, as they came (None when there are none)."""
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the document does not list (a newer API's additions), kept as they came."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self._extra = value
+
+    def __repr__(self) -> str:
+        extra = f", additional_properties={self._extra!r}" if self._extra else ""
+        return (
+            f"{type(self).__name__}("
+            f"reference_company={self.reference_company!r}, "
+            f"connection={self.connection!r}"
+            f"{extra})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        reference_company: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.reference_company, Unset):
-            reference_company = self.reference_company.to_dict()
-
-        connection: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.connection, Unset):
-            connection = self.connection.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if reference_company is not UNSET:
-            field_dict["referenceCompany"] = reference_company
-        if connection is not UNSET:
-            field_dict["connection"] = connection
-
+        field_dict: dict[str, Any] = dict(self._extra) if self._extra else {}
+        _nulls_ = self._nulls
+        reference_company = self.reference_company
+        if reference_company is not None:
+            field_dict["referenceCompany"] = reference_company.to_dict()
+        elif _nulls_ & 1:
+            field_dict["referenceCompany"] = None
+        connection = self.connection
+        if connection is not None:
+            field_dict["connection"] = connection.to_dict()
+        elif _nulls_ & 2:
+            field_dict["connection"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        _reference_company = src_dict.get("referenceCompany", UNSET)
-        reference_company: CompanyReference | Unset
-        if isinstance(_reference_company, Unset):
-            reference_company = UNSET
-        else:
-            reference_company = CompanyReference.from_dict(_reference_company)
+        try:
+            reference_company = src_dict.get("referenceCompany")
+            if reference_company is not None:
+                if not isinstance(reference_company, Mapping):
+                    raise wrong_type(
+                        "ConnectionWebhookPayload.referenceCompany",
+                        "an object",
+                        reference_company,
+                    )
+                reference_company = CompanyReference.from_dict(reference_company)
 
-        _connection = src_dict.get("connection", UNSET)
-        connection: Connection | Unset
-        if isinstance(_connection, Unset):
-            connection = UNSET
-        else:
-            connection = Connection.from_dict(_connection)
+            connection = src_dict.get("connection")
+            if connection is not None:
+                if not isinstance(connection, Mapping):
+                    raise wrong_type(
+                        "ConnectionWebhookPayload.connection", "an object", connection
+                    )
+                connection = Connection.from_dict(connection)
 
-        connection_webhook_payload = cls(
-            reference_company,
-            connection,
-        )
-
-        known_present = 0 + (reference_company is not UNSET) + (connection is not UNSET)
-        if len(src_dict) != known_present:
-            d = {
-                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
-            }
-            connection_webhook_payload.additional_properties = d
-        return connection_webhook_payload
+            _obj = cls(
+                reference_company,
+                connection,
+            )
+            if len(src_dict) != 0 + (reference_company is not None) + (
+                connection is not None
+            ):
+                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
+            return _obj
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise decode_failure(
+                "ConnectionWebhookPayload", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
+            ) from None
 
     @property
     def additional_keys(self) -> list[str]:
@@ -86,11 +117,12 @@ class ConnectionWebhookPayload:
         return key in self.additional_properties
 
 
-_KNOWN_KEYS: frozenset[str] = frozenset(
-    (
-        "referenceCompany",
-        "connection",
-    )
-)
+# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
+_BITS: dict[str, int] = {
+    "referenceCompany": 1,
+    "connection": 2,
+}
+_REQUIRED_KEYS: tuple[str, ...] = ()
+_ENUM_KEYS: tuple[str, ...] = ()
 from ..models.company_reference import CompanyReference
 from ..models.connection import Connection

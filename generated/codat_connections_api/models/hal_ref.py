@@ -1,50 +1,73 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    decode_failure,
+    empty_as_none,
+    leftovers,
+    wrong_type,
+)
 
-T = TypeVar("T", bound="HalRef")
 
-
-@_attrs_define
+@_attrs_define(repr=False)
 class HalRef:
     """A relative link."""
 
-    href: str | Unset = UNSET
+    href: str | None = None
     """ Path and query of the link, relative to the API's base URL. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
+    _extra: dict[str, Any] | None = _attrs_field(
+        init=False, default=None, eq=empty_as_none
+    )
+    """Fields the document does not list, as they came (None when there are none)."""
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the document does not list (a newer API's additions), kept as they came."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self._extra = value
+
+    def __repr__(self) -> str:
+        extra = f", additional_properties={self._extra!r}" if self._extra else ""
+        return f"{type(self).__name__}(href={self.href!r}{extra})"
 
     def to_dict(self) -> dict[str, Any]:
-        href = self.href
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if href is not UNSET:
-            field_dict["href"] = href
-
+        field_dict: dict[str, Any] = dict(self._extra) if self._extra else {}
+        _nulls_ = self._nulls
+        if self.href is not None or _nulls_ & 1:
+            field_dict["href"] = self.href
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        href = src_dict.get("href", UNSET)
+        try:
+            href = src_dict.get("href")
+            if href is not None:
+                if not isinstance(href, str):
+                    raise wrong_type("HalRef.href", "a string", href)
 
-        hal_ref = cls(
-            href,
-        )
-
-        known_present = 0 + (href is not UNSET)
-        if len(src_dict) != known_present:
-            d = {
-                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
-            }
-            hal_ref.additional_properties = d
-        return hal_ref
+            _obj = cls(
+                href,
+            )
+            if len(src_dict) != 0 + (href is not None):
+                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
+            return _obj
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise decode_failure(
+                "HalRef", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
+            ) from None
 
     @property
     def additional_keys(self) -> list[str]:
@@ -63,4 +86,9 @@ class HalRef:
         return key in self.additional_properties
 
 
-_KNOWN_KEYS: frozenset[str] = frozenset(("href",))
+# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
+_BITS: dict[str, int] = {
+    "href": 1,
+}
+_REQUIRED_KEYS: tuple[str, ...] = ()
+_ENUM_KEYS: tuple[str, ...] = ()

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    decode_failure,
+    empty_as_none,
+    leftovers,
+    wrong_type,
+)
 
-T = TypeVar("T", bound="Links")
 
-
-@_attrs_define
+@_attrs_define(repr=False)
 class Links:
     """Relative hypertext links of a page; `next` is absent on the last page."""
 
@@ -19,74 +22,95 @@ class Links:
     """ A relative link. """
     current: HalRef
     """ A relative link. """
-    next_: HalRef | Unset = UNSET
+    next_: HalRef | None = None
     """ A relative link. """
-    previous: HalRef | Unset = UNSET
+    previous: HalRef | None = None
     """ A relative link. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
+    _extra: dict[str, Any] | None = _attrs_field(
+        init=False, default=None, eq=empty_as_none
+    )
+    """Fields the document does not list, as they came (None when there are none)."""
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the document does not list (a newer API's additions), kept as they came."""
+        extra = self._extra
+        if extra is None:
+            extra = self._extra = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self._extra = value
+
+    def __repr__(self) -> str:
+        extra = f", additional_properties={self._extra!r}" if self._extra else ""
+        return (
+            f"{type(self).__name__}("
+            f"self_={self.self_!r}, "
+            f"current={self.current!r}, "
+            f"next_={self.next_!r}, "
+            f"previous={self.previous!r}"
+            f"{extra})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        self_ = self.self_.to_dict()
-
-        current = self.current.to_dict()
-
-        next_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.next_, Unset):
-            next_ = self.next_.to_dict()
-
-        previous: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.previous, Unset):
-            previous = self.previous.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "self": self_,
-                "current": current,
-            }
-        )
-        if next_ is not UNSET:
-            field_dict["next"] = next_
-        if previous is not UNSET:
-            field_dict["previous"] = previous
-
+        field_dict: dict[str, Any] = dict(self._extra) if self._extra else {}
+        field_dict["self"] = self.self_.to_dict()
+        field_dict["current"] = self.current.to_dict()
+        _nulls_ = self._nulls
+        next_ = self.next_
+        if next_ is not None:
+            field_dict["next"] = next_.to_dict()
+        elif _nulls_ & 1:
+            field_dict["next"] = None
+        previous = self.previous
+        if previous is not None:
+            field_dict["previous"] = previous.to_dict()
+        elif _nulls_ & 2:
+            field_dict["previous"] = None
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        self_ = HalRef.from_dict(src_dict["self"])
+        try:
+            self_ = src_dict["self"]
+            if not isinstance(self_, Mapping):
+                raise wrong_type("Links.self", "an object", self_)
+            self_ = HalRef.from_dict(self_)
 
-        current = HalRef.from_dict(src_dict["current"])
+            current = src_dict["current"]
+            if not isinstance(current, Mapping):
+                raise wrong_type("Links.current", "an object", current)
+            current = HalRef.from_dict(current)
 
-        _next_ = src_dict.get("next", UNSET)
-        next_: HalRef | Unset
-        if isinstance(_next_, Unset):
-            next_ = UNSET
-        else:
-            next_ = HalRef.from_dict(_next_)
+            next_ = src_dict.get("next")
+            if next_ is not None:
+                if not isinstance(next_, Mapping):
+                    raise wrong_type("Links.next", "an object", next_)
+                next_ = HalRef.from_dict(next_)
 
-        _previous = src_dict.get("previous", UNSET)
-        previous: HalRef | Unset
-        if isinstance(_previous, Unset):
-            previous = UNSET
-        else:
-            previous = HalRef.from_dict(_previous)
+            previous = src_dict.get("previous")
+            if previous is not None:
+                if not isinstance(previous, Mapping):
+                    raise wrong_type("Links.previous", "an object", previous)
+                previous = HalRef.from_dict(previous)
 
-        links = cls(
-            self_,
-            current,
-            next_,
-            previous,
-        )
-
-        known_present = 2 + (next_ is not UNSET) + (previous is not UNSET)
-        if len(src_dict) != known_present:
-            d = {
-                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
-            }
-            links.additional_properties = d
-        return links
+            _obj = cls(
+                self_,
+                current,
+                next_,
+                previous,
+            )
+            if len(src_dict) != 2 + (next_ is not None) + (previous is not None):
+                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
+            return _obj
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise decode_failure(
+                "Links", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
+            ) from None
 
     @property
     def additional_keys(self) -> list[str]:
@@ -105,12 +129,16 @@ class Links:
         return key in self.additional_properties
 
 
-_KNOWN_KEYS: frozenset[str] = frozenset(
-    (
-        "self",
-        "current",
-        "next",
-        "previous",
-    )
+# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
+_BITS: dict[str, int] = {
+    "self": 0,
+    "current": 0,
+    "next": 1,
+    "previous": 2,
+}
+_REQUIRED_KEYS: tuple[str, ...] = (
+    "self",
+    "current",
 )
+_ENUM_KEYS: tuple[str, ...] = ()
 from ..models.hal_ref import HalRef
