@@ -22,8 +22,11 @@ from typing import Any
 from urllib.parse import unquote
 
 import yaml
+from spec_diff import summarize
 
 HERE = Path(__file__).resolve().parent
+# The one definition of where Codat's document is expected (beside the checkout, as CI lays it out);
+# the Makefile's UPSTREAM and the tests default to it.
 DEFAULT_UPSTREAM = HERE.parent.parent / "shared" / "codat" / "Codat-Platform.yaml"
 
 OPERATIONS = (
@@ -500,20 +503,38 @@ def main(argv: list[str] | None = None) -> int:
 
     from openapi_spec_validator import validate
 
-    validate(yaml.safe_load(text))
+    document = yaml.safe_load(text)
+    validate(document)
+    current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:
             print(
                 f"error: {args.output} differs from what vendor.py derives; run `make vendor-spec`",
                 file=sys.stderr,
             )
+            print_changes(current, document, file=sys.stderr)
             return 1
         print(f"ok: {args.output.name} matches the upstream document")
         return 0
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}")
+    print_changes(current, document, file=sys.stdout)
     return 0
+
+
+def print_changes(previous_text: str, document: Json, *, file: Any) -> None:
+    """What the new document changes for the generated client, against the file it replaces."""
+    previous = yaml.safe_load(previous_text) if previous_text else None
+    if not isinstance(previous, dict):
+        print("(no previous document to compare with)", file=file)
+        return
+    lines = summarize(previous, document)
+    if not lines:
+        print("no change to operations, schemas, fields, required flags, enum values or types", file=file)
+        return
+    print(f"changes against the previous document ({len(lines)}):", file=file)
+    for line in lines:
+        print(f"  {line}", file=file)
 
 
 if __name__ == "__main__":
