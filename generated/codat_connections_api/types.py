@@ -122,24 +122,12 @@ def decode_failure(
     return exc
 
 
-def leftovers(
-    src: Mapping[str, Any], bits: Mapping[str, int]
-) -> tuple[int, dict[str, Any] | None]:
-    """The optional fields ``src`` sends as null (as a bitmask) and its unknown fields (or None).
+def unknown_fields(src: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    """The fields of ``src`` a model does not declare, as they came (a newer API's additions).
 
-    Called only when ``src`` has a key the fast path did not account for.
+    Called only when ``src`` has more keys than the model's fields account for.
     """
-    nulls = 0
-    extra: dict[str, Any] | None = None
-    for key, value in src.items():
-        bit = bits.get(key)
-        if bit is None:
-            if extra is None:
-                extra = {}
-            extra[key] = value
-        elif value is None:
-            nulls |= bit
-    return nulls, extra
+    return {key: value for key, value in src.items() if key not in known}
 
 
 def empty_as_none(extra: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -160,6 +148,6 @@ __all__ = [
     "decode_failure",
     "empty_as_none",
     "json_type",
-    "leftovers",
+    "unknown_fields",
     "wrong_type",
 ]

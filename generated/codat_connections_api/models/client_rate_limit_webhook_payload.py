@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -27,10 +27,10 @@ class ClientRateLimitWebhookPayload:
     """ Requests left today. """
     expiry_date: str | None = None
     """ When the daily quota renews (ISO 8601, UTC). """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -70,8 +70,12 @@ class ClientRateLimitWebhookPayload:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         try:
+            _nulls_ = 0
             daily_quota = src_dict.get("dailyQuota")
-            if daily_quota is not None:
+            if daily_quota is None:
+                if "dailyQuota" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not (
                     isinstance(daily_quota, int) and not isinstance(daily_quota, bool)
                 ):
@@ -82,7 +86,10 @@ class ClientRateLimitWebhookPayload:
                     )
 
             quota_remaining = src_dict.get("quotaRemaining")
-            if quota_remaining is not None:
+            if quota_remaining is None:
+                if "quotaRemaining" in src_dict:
+                    _nulls_ |= 2
+            else:
                 if not (
                     isinstance(quota_remaining, int)
                     and not isinstance(quota_remaining, bool)
@@ -94,7 +101,10 @@ class ClientRateLimitWebhookPayload:
                     )
 
             expiry_date = src_dict.get("expiryDate")
-            if expiry_date is not None:
+            if expiry_date is None:
+                if "expiryDate" in src_dict:
+                    _nulls_ |= 4
+            else:
                 if not isinstance(expiry_date, str):
                     raise wrong_type(
                         "ClientRateLimitWebhookPayload.expiryDate",
@@ -102,16 +112,18 @@ class ClientRateLimitWebhookPayload:
                         expiry_date,
                     )
 
-            _obj = cls(
+            _extra_ = None
+            if len(src_dict) != 0 + (daily_quota is not None) + (
+                quota_remaining is not None
+            ) + (expiry_date is not None) + (_nulls_ and _nulls_.bit_count()):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
                 daily_quota,
                 quota_remaining,
                 expiry_date,
+                _nulls_,
+                _extra_,
             )
-            if len(src_dict) != 0 + (daily_quota is not None) + (
-                quota_remaining is not None
-            ) + (expiry_date is not None):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "ClientRateLimitWebhookPayload",
@@ -138,11 +150,12 @@ class ClientRateLimitWebhookPayload:
         return key in self.additional_properties
 
 
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "dailyQuota": 1,
-    "quotaRemaining": 2,
-    "expiryDate": 4,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "dailyQuota",
+        "quotaRemaining",
+        "expiryDate",
+    )
+)
 _REQUIRED_KEYS: tuple[str, ...] = ()
 _ENUM_KEYS: tuple[str, ...] = ()

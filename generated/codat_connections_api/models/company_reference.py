@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -31,10 +31,10 @@ class CompanyReference:
     """ Links to a company. """
     tags: dict[str, str] | None = None
     """ Key/value labels set on a company (string values). """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -83,31 +83,47 @@ class CompanyReference:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         try:
+            _nulls_ = 0
             id = src_dict.get("id")
-            if id is not None:
+            if id is None:
+                if "id" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not isinstance(id, str):
                     raise wrong_type("CompanyReference.id", "a string", id)
 
             name = src_dict.get("name")
-            if name is not None:
+            if name is None:
+                if "name" in src_dict:
+                    _nulls_ |= 2
+            else:
                 if not isinstance(name, str):
                     raise wrong_type("CompanyReference.name", "a string", name)
 
             description = src_dict.get("description")
-            if description is not None:
+            if description is None:
+                if "description" in src_dict:
+                    _nulls_ |= 4
+            else:
                 if not isinstance(description, str):
                     raise wrong_type(
                         "CompanyReference.description", "a string or null", description
                     )
 
             links = src_dict.get("links")
-            if links is not None:
+            if links is None:
+                if "links" in src_dict:
+                    _nulls_ |= 8
+            else:
                 if not isinstance(links, Mapping):
                     raise wrong_type("CompanyReference.links", "an object", links)
                 links = CompanyReferenceLinks.from_dict(links)
 
             tags = src_dict.get("tags")
-            if tags is not None:
+            if tags is None:
+                if "tags" in src_dict:
+                    _nulls_ |= 16
+            else:
                 if not isinstance(tags, dict):
                     raise wrong_type("CompanyReference.tags", "an object", tags)
                 if not all(isinstance(item, str) for item in tags.values()):
@@ -115,18 +131,22 @@ class CompanyReference:
                         "CompanyReference.tags", "an object of a string values", tags
                     )
 
-            _obj = cls(
+            _extra_ = None
+            if len(src_dict) != 0 + (id is not None) + (name is not None) + (
+                description is not None
+            ) + (links is not None) + (tags is not None) + (
+                _nulls_ and _nulls_.bit_count()
+            ):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
                 id,
                 name,
                 description,
                 links,
                 tags,
+                _nulls_,
+                _extra_,
             )
-            if len(src_dict) != 0 + (id is not None) + (name is not None) + (
-                description is not None
-            ) + (links is not None) + (tags is not None):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "CompanyReference", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -149,14 +169,15 @@ class CompanyReference:
         return key in self.additional_properties
 
 
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "id": 1,
-    "name": 2,
-    "description": 4,
-    "links": 8,
-    "tags": 16,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "id",
+        "name",
+        "description",
+        "links",
+        "tags",
+    )
+)
 _REQUIRED_KEYS: tuple[str, ...] = ()
 _ENUM_KEYS: tuple[str, ...] = ()
 from ..models.company_reference_links import CompanyReferenceLinks

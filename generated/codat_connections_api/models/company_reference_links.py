@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -23,10 +23,10 @@ class CompanyReferenceLinks:
 
     portal: str | None = None
     """ The company's page in the Codat portal. """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -56,17 +56,25 @@ class CompanyReferenceLinks:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         try:
+            _nulls_ = 0
             portal = src_dict.get("portal")
-            if portal is not None:
+            if portal is None:
+                if "portal" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not isinstance(portal, str):
                     raise wrong_type("CompanyReferenceLinks.portal", "a string", portal)
 
-            _obj = cls(
+            _extra_ = None
+            if len(src_dict) != 0 + (portal is not None) + (
+                _nulls_ and _nulls_.bit_count()
+            ):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
                 portal,
+                _nulls_,
+                _extra_,
             )
-            if len(src_dict) != 0 + (portal is not None):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "CompanyReferenceLinks", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -89,9 +97,6 @@ class CompanyReferenceLinks:
         return key in self.additional_properties
 
 
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "portal": 1,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(("portal",))
 _REQUIRED_KEYS: tuple[str, ...] = ()
 _ENUM_KEYS: tuple[str, ...] = ()

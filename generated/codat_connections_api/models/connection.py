@@ -15,7 +15,7 @@ from ..types import (
     decode_enum,
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -58,10 +58,10 @@ class Connection:
     """ Errors the platform reported for the connection, or null. """
     connection_info: dict[str, Any] | None = None
     """ Platform-specific details; values may be any JSON. """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -159,22 +159,32 @@ class Connection:
             if not isinstance(created, str):
                 raise wrong_type("Connection.created", "a string", created)
 
+            _nulls_ = 0
             integration_key = src_dict.get("integrationKey")
-            if integration_key is not None:
+            if integration_key is None:
+                if "integrationKey" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not isinstance(integration_key, str):
                     raise wrong_type(
                         "Connection.integrationKey", "a string", integration_key
                     )
 
             last_sync = src_dict.get("lastSync")
-            if last_sync is not None:
+            if last_sync is None:
+                if "lastSync" in src_dict:
+                    _nulls_ |= 2
+            else:
                 if not isinstance(last_sync, str):
                     raise wrong_type(
                         "Connection.lastSync", "a string or null", last_sync
                     )
 
             data_connection_errors = src_dict.get("dataConnectionErrors")
-            if data_connection_errors is not None:
+            if data_connection_errors is None:
+                if "dataConnectionErrors" in src_dict:
+                    _nulls_ |= 4
+            else:
                 if not isinstance(data_connection_errors, list):
                     raise wrong_type(
                         "Connection.dataConnectionErrors",
@@ -189,7 +199,10 @@ class Connection:
                     ]
 
             connection_info = src_dict.get("connectionInfo")
-            if connection_info is not None:
+            if connection_info is None:
+                if "connectionInfo" in src_dict:
+                    _nulls_ |= 8
+            else:
                 if not isinstance(connection_info, dict):
                     raise wrong_type(
                         "Connection.connectionInfo",
@@ -197,7 +210,14 @@ class Connection:
                         connection_info,
                     )
 
-            _obj = cls(
+            _extra_ = None
+            if len(src_dict) != 8 + (integration_key is not None) + (
+                last_sync is not None
+            ) + (data_connection_errors is not None) + (connection_info is not None) + (
+                _nulls_ and _nulls_.bit_count()
+            ):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
                 id,
                 integration_id,
                 source_id,
@@ -210,12 +230,9 @@ class Connection:
                 last_sync,
                 data_connection_errors,
                 connection_info,
+                _nulls_,
+                _extra_,
             )
-            if len(src_dict) != 8 + (integration_key is not None) + (
-                last_sync is not None
-            ) + (data_connection_errors is not None) + (connection_info is not None):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "Connection", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -240,21 +257,22 @@ class Connection:
 
 _lookup_ConnectionStatus = ConnectionStatus._lookup
 _lookup_SourceType = SourceType._lookup
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "id": 0,
-    "integrationId": 0,
-    "sourceId": 0,
-    "sourceType": 0,
-    "platformName": 0,
-    "linkUrl": 0,
-    "status": 0,
-    "created": 0,
-    "integrationKey": 1,
-    "lastSync": 2,
-    "dataConnectionErrors": 4,
-    "connectionInfo": 8,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "id",
+        "integrationId",
+        "sourceId",
+        "sourceType",
+        "platformName",
+        "linkUrl",
+        "status",
+        "created",
+        "integrationKey",
+        "lastSync",
+        "dataConnectionErrors",
+        "connectionInfo",
+    )
+)
 _REQUIRED_KEYS: tuple[str, ...] = (
     "id",
     "integrationId",

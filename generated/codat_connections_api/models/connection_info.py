@@ -9,17 +9,21 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import decode_failure, empty_as_none, leftovers
+from ..types import (
+    decode_failure,
+    empty_as_none,
+    unknown_fields,
+)
 
 
 @_attrs_define(repr=False)
 class ConnectionInfo:
     """Platform-specific details of a connection."""
 
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -46,10 +50,13 @@ class ConnectionInfo:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         try:
-            _obj = cls()
+            _extra_ = None
             if len(src_dict) != 0:
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
+                0,
+                _extra_,
+            )
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "ConnectionInfo", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -72,7 +79,6 @@ class ConnectionInfo:
         return key in self.additional_properties
 
 
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {}
+_KNOWN_KEYS: frozenset[str] = frozenset(())
 _REQUIRED_KEYS: tuple[str, ...] = ()
 _ENUM_KEYS: tuple[str, ...] = ()

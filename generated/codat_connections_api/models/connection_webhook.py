@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -29,10 +29,10 @@ class ConnectionWebhook:
     """ When Codat generated the event (ISO 8601, UTC). """
     payload: ConnectionWebhookPayload | None = None
     """ What a connection webhook is about. """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -78,42 +78,57 @@ class ConnectionWebhook:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         try:
+            _nulls_ = 0
             id = src_dict.get("id")
-            if id is not None:
+            if id is None:
+                if "id" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not isinstance(id, str):
                     raise wrong_type("ConnectionWebhook.id", "a string", id)
 
             event_type = src_dict.get("eventType")
-            if event_type is not None:
+            if event_type is None:
+                if "eventType" in src_dict:
+                    _nulls_ |= 2
+            else:
                 if not isinstance(event_type, str):
                     raise wrong_type(
                         "ConnectionWebhook.eventType", "a string", event_type
                     )
 
             generated_date = src_dict.get("generatedDate")
-            if generated_date is not None:
+            if generated_date is None:
+                if "generatedDate" in src_dict:
+                    _nulls_ |= 4
+            else:
                 if not isinstance(generated_date, str):
                     raise wrong_type(
                         "ConnectionWebhook.generatedDate", "a string", generated_date
                     )
 
             payload = src_dict.get("payload")
-            if payload is not None:
+            if payload is None:
+                if "payload" in src_dict:
+                    _nulls_ |= 8
+            else:
                 if not isinstance(payload, Mapping):
                     raise wrong_type("ConnectionWebhook.payload", "an object", payload)
                 payload = ConnectionWebhookPayload.from_dict(payload)
 
-            _obj = cls(
+            _extra_ = None
+            if len(src_dict) != 0 + (id is not None) + (event_type is not None) + (
+                generated_date is not None
+            ) + (payload is not None) + (_nulls_ and _nulls_.bit_count()):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
                 id,
                 event_type,
                 generated_date,
                 payload,
+                _nulls_,
+                _extra_,
             )
-            if len(src_dict) != 0 + (id is not None) + (event_type is not None) + (
-                generated_date is not None
-            ) + (payload is not None):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "ConnectionWebhook", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -136,13 +151,14 @@ class ConnectionWebhook:
         return key in self.additional_properties
 
 
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "id": 1,
-    "eventType": 2,
-    "generatedDate": 4,
-    "payload": 8,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "id",
+        "eventType",
+        "generatedDate",
+        "payload",
+    )
+)
 _REQUIRED_KEYS: tuple[str, ...] = ()
 _ENUM_KEYS: tuple[str, ...] = ()
 from ..models.connection_webhook_payload import ConnectionWebhookPayload

@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -25,10 +25,10 @@ class ConnectionWebhookPayload:
     """ A short reference to a company. """
     connection: Connection | None = None
     """ A company's link to one accounting, banking or commerce platform, and its authorization status. """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -71,8 +71,12 @@ class ConnectionWebhookPayload:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         try:
+            _nulls_ = 0
             reference_company = src_dict.get("referenceCompany")
-            if reference_company is not None:
+            if reference_company is None:
+                if "referenceCompany" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not isinstance(reference_company, Mapping):
                     raise wrong_type(
                         "ConnectionWebhookPayload.referenceCompany",
@@ -82,22 +86,27 @@ class ConnectionWebhookPayload:
                 reference_company = CompanyReference.from_dict(reference_company)
 
             connection = src_dict.get("connection")
-            if connection is not None:
+            if connection is None:
+                if "connection" in src_dict:
+                    _nulls_ |= 2
+            else:
                 if not isinstance(connection, Mapping):
                     raise wrong_type(
                         "ConnectionWebhookPayload.connection", "an object", connection
                     )
                 connection = Connection.from_dict(connection)
 
-            _obj = cls(
-                reference_company,
-                connection,
-            )
+            _extra_ = None
             if len(src_dict) != 0 + (reference_company is not None) + (
                 connection is not None
-            ):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
+            ) + (_nulls_ and _nulls_.bit_count()):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
+                reference_company,
+                connection,
+                _nulls_,
+                _extra_,
+            )
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "ConnectionWebhookPayload", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -120,11 +129,12 @@ class ConnectionWebhookPayload:
         return key in self.additional_properties
 
 
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "referenceCompany": 1,
-    "connection": 2,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "referenceCompany",
+        "connection",
+    )
+)
 _REQUIRED_KEYS: tuple[str, ...] = ()
 _ENUM_KEYS: tuple[str, ...] = ()
 from ..models.company_reference import CompanyReference

@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -31,10 +31,10 @@ class Connections:
     """ Relative hypertext links of a page; `next` is absent on the last page. """
     results: list[Connection] | None = None
     """ The connections on this page. """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -100,24 +100,32 @@ class Connections:
                 raise wrong_type("Connections._links", "an object", field_links)
             field_links = Links.from_dict(field_links)
 
+            _nulls_ = 0
             results = src_dict.get("results")
-            if results is not None:
+            if results is None:
+                if "results" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not isinstance(results, list):
                     raise wrong_type("Connections.results", "an array", results)
                 if results:  # an empty list is kept as decoded
                     _decode_results = Connection.from_dict
                     results = [_decode_results(item) for item in results]
 
-            _obj = cls(
+            _extra_ = None
+            if len(src_dict) != 4 + (results is not None) + (
+                _nulls_ and _nulls_.bit_count()
+            ):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
                 page_number,
                 page_size,
                 total_results,
                 field_links,
                 results,
+                _nulls_,
+                _extra_,
             )
-            if len(src_dict) != 4 + (results is not None):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "Connections", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -140,14 +148,15 @@ class Connections:
         return key in self.additional_properties
 
 
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "pageNumber": 0,
-    "pageSize": 0,
-    "totalResults": 0,
-    "_links": 0,
-    "results": 1,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "pageNumber",
+        "pageSize",
+        "totalResults",
+        "_links",
+        "results",
+    )
+)
 _REQUIRED_KEYS: tuple[str, ...] = (
     "pageNumber",
     "pageSize",

@@ -14,7 +14,7 @@ from ..types import (
     decode_enum,
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -35,10 +35,10 @@ class DataConnectionError:
     """ Active or Resolved for a transient error; null when not transient. """
     resolved_on_utc: str | None = None
     """ When the error was resolved (ISO 8601), or null. """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -90,42 +90,61 @@ class DataConnectionError:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         try:
+            _nulls_ = 0
             status_code = src_dict.get("statusCode")
-            if status_code is not None:
+            if status_code is None:
+                if "statusCode" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not isinstance(status_code, str):
                     raise wrong_type(
                         "DataConnectionError.statusCode", "a string", status_code
                     )
 
             status_text = src_dict.get("statusText")
-            if status_text is not None:
+            if status_text is None:
+                if "statusText" in src_dict:
+                    _nulls_ |= 2
+            else:
                 if not isinstance(status_text, str):
                     raise wrong_type(
                         "DataConnectionError.statusText", "a string", status_text
                     )
 
             error_message = src_dict.get("errorMessage")
-            if error_message is not None:
+            if error_message is None:
+                if "errorMessage" in src_dict:
+                    _nulls_ |= 4
+            else:
                 if not isinstance(error_message, str):
                     raise wrong_type(
                         "DataConnectionError.errorMessage", "a string", error_message
                     )
 
             errored_on_utc = src_dict.get("erroredOnUtc")
-            if errored_on_utc is not None:
+            if errored_on_utc is None:
+                if "erroredOnUtc" in src_dict:
+                    _nulls_ |= 8
+            else:
                 if not isinstance(errored_on_utc, str):
                     raise wrong_type(
                         "DataConnectionError.erroredOnUtc", "a string", errored_on_utc
                     )
 
             status = src_dict.get("status")
-            if status is not None:
+            if status is None:
+                if "status" in src_dict:
+                    _nulls_ |= 16
+            else:
                 status = _lookup_DataConnectionErrorStatus(status) or decode_enum(
                     DataConnectionErrorStatus, "DataConnectionError.status", status
                 )
 
             resolved_on_utc = src_dict.get("resolvedOnUtc")
-            if resolved_on_utc is not None:
+            if resolved_on_utc is None:
+                if "resolvedOnUtc" in src_dict:
+                    _nulls_ |= 32
+            else:
                 if not isinstance(resolved_on_utc, str):
                     raise wrong_type(
                         "DataConnectionError.resolvedOnUtc",
@@ -133,21 +152,23 @@ class DataConnectionError:
                         resolved_on_utc,
                     )
 
-            _obj = cls(
+            _extra_ = None
+            if len(src_dict) != 0 + (status_code is not None) + (
+                status_text is not None
+            ) + (error_message is not None) + (errored_on_utc is not None) + (
+                status is not None
+            ) + (resolved_on_utc is not None) + (_nulls_ and _nulls_.bit_count()):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
                 status_code,
                 status_text,
                 error_message,
                 errored_on_utc,
                 status,
                 resolved_on_utc,
+                _nulls_,
+                _extra_,
             )
-            if len(src_dict) != 0 + (status_code is not None) + (
-                status_text is not None
-            ) + (error_message is not None) + (errored_on_utc is not None) + (
-                status is not None
-            ) + (resolved_on_utc is not None):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "DataConnectionError", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -171,14 +192,15 @@ class DataConnectionError:
 
 
 _lookup_DataConnectionErrorStatus = DataConnectionErrorStatus._lookup
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "statusCode": 1,
-    "statusText": 2,
-    "errorMessage": 4,
-    "erroredOnUtc": 8,
-    "status": 16,
-    "resolvedOnUtc": 32,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "statusCode",
+        "statusText",
+        "errorMessage",
+        "erroredOnUtc",
+        "status",
+        "resolvedOnUtc",
+    )
+)
 _REQUIRED_KEYS: tuple[str, ...] = ()
 _ENUM_KEYS: tuple[str, ...] = ("status",)

@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -35,10 +35,10 @@ class ErrorMessage:
     """ Codat's hint whether retrying can succeed. """
     detailed_error_code: int | None = None
     """ Machine-readable error code. """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -93,8 +93,12 @@ class ErrorMessage:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         try:
+            _nulls_ = 0
             status_code = src_dict.get("statusCode")
-            if status_code is not None:
+            if status_code is None:
+                if "statusCode" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not (
                     isinstance(status_code, int) and not isinstance(status_code, bool)
                 ):
@@ -103,24 +107,36 @@ class ErrorMessage:
                     )
 
             service = src_dict.get("service")
-            if service is not None:
+            if service is None:
+                if "service" in src_dict:
+                    _nulls_ |= 2
+            else:
                 if not isinstance(service, str):
                     raise wrong_type("ErrorMessage.service", "a string", service)
 
             error = src_dict.get("error")
-            if error is not None:
+            if error is None:
+                if "error" in src_dict:
+                    _nulls_ |= 4
+            else:
                 if not isinstance(error, str):
                     raise wrong_type("ErrorMessage.error", "a string", error)
 
             correlation_id = src_dict.get("correlationId")
-            if correlation_id is not None:
+            if correlation_id is None:
+                if "correlationId" in src_dict:
+                    _nulls_ |= 8
+            else:
                 if not isinstance(correlation_id, str):
                     raise wrong_type(
                         "ErrorMessage.correlationId", "a string", correlation_id
                     )
 
             validation = src_dict.get("validation")
-            if validation is not None:
+            if validation is None:
+                if "validation" in src_dict:
+                    _nulls_ |= 16
+            else:
                 if not isinstance(validation, Mapping):
                     raise wrong_type(
                         "ErrorMessage.validation", "an object or null", validation
@@ -128,14 +144,20 @@ class ErrorMessage:
                 validation = ErrorValidation.from_dict(validation)
 
             can_be_retried = src_dict.get("canBeRetried")
-            if can_be_retried is not None:
+            if can_be_retried is None:
+                if "canBeRetried" in src_dict:
+                    _nulls_ |= 32
+            else:
                 if not isinstance(can_be_retried, str):
                     raise wrong_type(
                         "ErrorMessage.canBeRetried", "a string", can_be_retried
                     )
 
             detailed_error_code = src_dict.get("detailedErrorCode")
-            if detailed_error_code is not None:
+            if detailed_error_code is None:
+                if "detailedErrorCode" in src_dict:
+                    _nulls_ |= 64
+            else:
                 if not (
                     isinstance(detailed_error_code, int)
                     and not isinstance(detailed_error_code, bool)
@@ -146,7 +168,16 @@ class ErrorMessage:
                         detailed_error_code,
                     )
 
-            _obj = cls(
+            _extra_ = None
+            if len(src_dict) != 0 + (status_code is not None) + (
+                service is not None
+            ) + (error is not None) + (correlation_id is not None) + (
+                validation is not None
+            ) + (can_be_retried is not None) + (detailed_error_code is not None) + (
+                _nulls_ and _nulls_.bit_count()
+            ):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
                 status_code,
                 service,
                 error,
@@ -154,14 +185,9 @@ class ErrorMessage:
                 validation,
                 can_be_retried,
                 detailed_error_code,
+                _nulls_,
+                _extra_,
             )
-            if len(src_dict) != 0 + (status_code is not None) + (
-                service is not None
-            ) + (error is not None) + (correlation_id is not None) + (
-                validation is not None
-            ) + (can_be_retried is not None) + (detailed_error_code is not None):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "ErrorMessage", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -184,16 +210,17 @@ class ErrorMessage:
         return key in self.additional_properties
 
 
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "statusCode": 1,
-    "service": 2,
-    "error": 4,
-    "correlationId": 8,
-    "validation": 16,
-    "canBeRetried": 32,
-    "detailedErrorCode": 64,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "statusCode",
+        "service",
+        "error",
+        "correlationId",
+        "validation",
+        "canBeRetried",
+        "detailedErrorCode",
+    )
+)
 _REQUIRED_KEYS: tuple[str, ...] = ()
 _ENUM_KEYS: tuple[str, ...] = ()
 from ..models.error_validation import ErrorValidation

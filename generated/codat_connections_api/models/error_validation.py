@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -25,10 +25,10 @@ class ErrorValidation:
     """ Findings that failed the request. """
     warnings: list[ErrorValidationItem] | None = None
     """ Findings that did not fail the request. """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -71,8 +71,12 @@ class ErrorValidation:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         try:
+            _nulls_ = 0
             errors = src_dict.get("errors")
-            if errors is not None:
+            if errors is None:
+                if "errors" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not isinstance(errors, list):
                     raise wrong_type(
                         "ErrorValidation.errors", "an array or null", errors
@@ -82,7 +86,10 @@ class ErrorValidation:
                     errors = [_decode_errors(item) for item in errors]
 
             warnings = src_dict.get("warnings")
-            if warnings is not None:
+            if warnings is None:
+                if "warnings" in src_dict:
+                    _nulls_ |= 2
+            else:
                 if not isinstance(warnings, list):
                     raise wrong_type(
                         "ErrorValidation.warnings", "an array or null", warnings
@@ -91,13 +98,17 @@ class ErrorValidation:
                     _decode_warnings = ErrorValidationItem.from_dict
                     warnings = [_decode_warnings(item) for item in warnings]
 
-            _obj = cls(
+            _extra_ = None
+            if len(src_dict) != 0 + (errors is not None) + (warnings is not None) + (
+                _nulls_ and _nulls_.bit_count()
+            ):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
                 errors,
                 warnings,
+                _nulls_,
+                _extra_,
             )
-            if len(src_dict) != 0 + (errors is not None) + (warnings is not None):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "ErrorValidation", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -120,11 +131,12 @@ class ErrorValidation:
         return key in self.additional_properties
 
 
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "errors": 1,
-    "warnings": 2,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "errors",
+        "warnings",
+    )
+)
 _REQUIRED_KEYS: tuple[str, ...] = ()
 _ENUM_KEYS: tuple[str, ...] = ()
 from ..models.error_validation_item import ErrorValidationItem

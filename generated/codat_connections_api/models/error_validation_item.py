@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -27,10 +27,10 @@ class ErrorValidationItem:
     """ What is wrong. """
     validator_name: str | None = None
     """ Validator that reported it. """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -70,22 +70,32 @@ class ErrorValidationItem:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         try:
+            _nulls_ = 0
             item_id = src_dict.get("itemId")
-            if item_id is not None:
+            if item_id is None:
+                if "itemId" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not isinstance(item_id, str):
                     raise wrong_type(
                         "ErrorValidationItem.itemId", "a string or null", item_id
                     )
 
             message = src_dict.get("message")
-            if message is not None:
+            if message is None:
+                if "message" in src_dict:
+                    _nulls_ |= 2
+            else:
                 if not isinstance(message, str):
                     raise wrong_type(
                         "ErrorValidationItem.message", "a string or null", message
                     )
 
             validator_name = src_dict.get("validatorName")
-            if validator_name is not None:
+            if validator_name is None:
+                if "validatorName" in src_dict:
+                    _nulls_ |= 4
+            else:
                 if not isinstance(validator_name, str):
                     raise wrong_type(
                         "ErrorValidationItem.validatorName",
@@ -93,16 +103,18 @@ class ErrorValidationItem:
                         validator_name,
                     )
 
-            _obj = cls(
+            _extra_ = None
+            if len(src_dict) != 0 + (item_id is not None) + (message is not None) + (
+                validator_name is not None
+            ) + (_nulls_ and _nulls_.bit_count()):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
                 item_id,
                 message,
                 validator_name,
+                _nulls_,
+                _extra_,
             )
-            if len(src_dict) != 0 + (item_id is not None) + (message is not None) + (
-                validator_name is not None
-            ):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "ErrorValidationItem", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -125,11 +137,12 @@ class ErrorValidationItem:
         return key in self.additional_properties
 
 
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "itemId": 1,
-    "message": 2,
-    "validatorName": 4,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "itemId",
+        "message",
+        "validatorName",
+    )
+)
 _REQUIRED_KEYS: tuple[str, ...] = ()
 _ENUM_KEYS: tuple[str, ...] = ()

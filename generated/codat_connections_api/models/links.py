@@ -12,7 +12,7 @@ from attrs import field as _attrs_field
 from ..types import (
     decode_failure,
     empty_as_none,
-    leftovers,
+    unknown_fields,
     wrong_type,
 )
 
@@ -29,10 +29,10 @@ class Links:
     """ A relative link. """
     previous: HalRef | None = None
     """ A relative link. """
-    _nulls: int = _attrs_field(init=False, default=0, eq=False)
+    _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(
-        init=False, default=None, eq=empty_as_none
+        default=None, eq=empty_as_none, alias="_extra"
     )
     """Fields the document does not list, as they came (None when there are none)."""
 
@@ -89,27 +89,38 @@ class Links:
                 raise wrong_type("Links.current", "an object", current)
             current = HalRef.from_dict(current)
 
+            _nulls_ = 0
             next_ = src_dict.get("next")
-            if next_ is not None:
+            if next_ is None:
+                if "next" in src_dict:
+                    _nulls_ |= 1
+            else:
                 if not isinstance(next_, Mapping):
                     raise wrong_type("Links.next", "an object", next_)
                 next_ = HalRef.from_dict(next_)
 
             previous = src_dict.get("previous")
-            if previous is not None:
+            if previous is None:
+                if "previous" in src_dict:
+                    _nulls_ |= 2
+            else:
                 if not isinstance(previous, Mapping):
                     raise wrong_type("Links.previous", "an object", previous)
                 previous = HalRef.from_dict(previous)
 
-            _obj = cls(
+            _extra_ = None
+            if len(src_dict) != 2 + (next_ is not None) + (previous is not None) + (
+                _nulls_ and _nulls_.bit_count()
+            ):
+                _extra_ = unknown_fields(src_dict, _KNOWN_KEYS)
+            return cls(
                 self_,
                 current,
                 next_,
                 previous,
+                _nulls_,
+                _extra_,
             )
-            if len(src_dict) != 2 + (next_ is not None) + (previous is not None):
-                _obj._nulls, _obj._extra = leftovers(src_dict, _BITS)
-            return _obj
         except (KeyError, TypeError, AttributeError) as exc:
             raise decode_failure(
                 "Links", src_dict, exc, _REQUIRED_KEYS, _ENUM_KEYS
@@ -132,13 +143,14 @@ class Links:
         return key in self.additional_properties
 
 
-# JSON name -> bit of `_nulls` (0 for required fields); a key not listed is an unknown field.
-_BITS: dict[str, int] = {
-    "self": 0,
-    "current": 0,
-    "next": 1,
-    "previous": 2,
-}
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    (
+        "self",
+        "current",
+        "next",
+        "previous",
+    )
+)
 _REQUIRED_KEYS: tuple[str, ...] = (
     "self",
     "current",
