@@ -8,6 +8,8 @@ from typing import Any
 from unittest import mock
 
 import httpx
+from codat_connections_api.models import Connections
+from codat_connections_api.types import FieldTypeError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -135,18 +137,31 @@ def test_a_required_connection_field_is_a_string_or_the_call_fails_naming_it(
 
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(name=st.sampled_from(ENVELOPE_INTEGERS), value=json_values)
-def test_a_required_envelope_integer_is_an_integer_or_the_list_fails_naming_it(name: str, value: Any) -> None:
+def test_a_required_envelope_integer_is_an_integer_or_decoding_fails_naming_it(name: str, value: Any) -> None:
     body = page_of([wire_connection()])
     body[name] = value
     try:
-        page = answering(body).connections.list(COMPANY)
-    except UnexpectedResponseError as exc:
+        page = Connections.from_dict(body)
+    except FieldTypeError as exc:
         assert not isinstance(value, int) or isinstance(value, bool)
-        assert f"Connections.{name}: expected an integer, got " in str(exc)
+        assert str(exc).startswith(f"Connections.{name}: expected an integer, got ")
     else:
         assert isinstance(value, int) and not isinstance(value, bool)
-        assert len(page.results) == 1
-        assert page.total_results == body["totalResults"]
+        assert page.to_dict() == body
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(value=json_values)
+def test_a_page_whose_total_is_not_an_integer_fails_naming_it(value: Any) -> None:
+    body = page_of([wire_connection()])
+    body["totalResults"] = value
+    try:
+        page = answering(body).connections.list(COMPANY)
+    except UnexpectedResponseError as exc:
+        assert "totalResults" in str(exc)
+    else:
+        assert isinstance(value, int) and not isinstance(value, bool)
+        assert page.total_results == value and len(page.results) == 1
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
