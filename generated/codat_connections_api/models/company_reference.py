@@ -128,7 +128,7 @@ class CompanyReference:
                     raise wrong_type("CompanyReference.tags", "an object", tags)
                 if not all(isinstance(item, str) for item in tags.values()):
                     raise wrong_type(
-                        "CompanyReference.tags", "an object of a string values", tags
+                        "CompanyReference.tags", "an object of string values", tags
                     )
 
             _extra_ = None
