@@ -7,7 +7,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP_VERSION := 26.3
-UPSTREAM ?= ../shared/codat/Codat-Platform.yaml
+# Codat's document: openapi/vendor.py's DEFAULT_UPSTREAM unless UPSTREAM=path is given.
+UPSTREAM ?=
+UPSTREAM_ARG = $(if $(UPSTREAM),--upstream $(UPSTREAM))
 SPEC := openapi/connections.yaml
 GEN_PACKAGE := codat_connections_api
 PRISM_VERSION := 5.16.0
@@ -23,7 +25,7 @@ help:
 	@echo "make demo         walkthrough of every operation against the embedded fake Codat"
 	@echo "make demo-live    read-only walkthrough against api.codat.io (CODAT_API_KEY, CODAT_COMPANY_ID)"
 	@echo "make bench        benchmarks against raw httpx and codat-platform"
-	@echo "make vendor-spec  re-derive $(SPEC) from UPSTREAM=$(UPSTREAM)"
+	@echo "make vendor-spec  re-derive $(SPEC) from Codat's document (UPSTREAM=path; default in openapi/vendor.py) and print what changed"
 	@echo "make generate     regenerate generated/$(GEN_PACKAGE) from $(SPEC)"
 
 $(BIN)/python:
@@ -46,7 +48,7 @@ $(PRISM):
 prism: $(PRISM)
 
 vendor-spec: install
-	$(BIN)/python openapi/vendor.py --upstream $(UPSTREAM) --output $(SPEC)
+	$(BIN)/python openapi/vendor.py $(UPSTREAM_ARG) --output $(SPEC)
 
 generate: install
 	$(GENERATE) --output-path generated/$(GEN_PACKAGE)
@@ -60,7 +62,7 @@ check-generated: install
 	else cat "$$tmp/diff"; echo "error: generated/ drifted; run 'make generate' (never edit it by hand)"; exit 1; fi
 
 check-spec: install
-	$(BIN)/python openapi/vendor.py --upstream $(UPSTREAM) --output $(SPEC) --check --skip-missing
+	$(BIN)/python openapi/vendor.py $(UPSTREAM_ARG) --output $(SPEC) --check --skip-missing
 
 lint: install
 	$(BIN)/ruff check .

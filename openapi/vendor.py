@@ -22,8 +22,11 @@ from typing import Any
 from urllib.parse import unquote
 
 import yaml
+from spec_diff import summarize
 
 HERE = Path(__file__).resolve().parent
+# The one definition of where Codat's document is expected (beside the checkout, as CI lays it out);
+# the Makefile's UPSTREAM and the tests default to it.
 DEFAULT_UPSTREAM = HERE.parent.parent / "shared" / "codat" / "Codat-Platform.yaml"
 
 OPERATIONS = (
@@ -361,6 +364,43 @@ class Vendor:
                 out[event] = converted
         return out
 
+    # -- direction --------------------------------------------------------------------
+    def mark_request_only(self, paths: Json, webhooks: Json) -> None:
+        """Tag the object schemas that only requests carry with ``x-request-only: true``.
+
+        The templates give models the client receives (responses, webhook bodies) ``None`` for an
+        absent field, and keep ``Unset`` for bodies the client sends, where absent and null differ.
+        """
+        sent: list[Json] = []
+        received: list[Json] = [self.responses]
+        for item in paths.values():
+            for operation in item.values():
+                sent.append(operation.get("requestBody", {}))
+                received.append(operation.get("responses", {}))
+        received.extend(webhooks.values())  # a webhook body is posted to us: we receive it
+        request_only = self._reachable(sent) - self._reachable(received)
+        for name in sorted(request_only):
+            if self.schemas[name].get("type") == "object":
+                self.schemas[name]["x-request-only"] = True
+
+    def _reachable(self, roots: list[Json]) -> set[str]:
+        """Names of the component schemas that ``roots`` reference, directly or through other schemas."""
+        found: set[str] = set()
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                    name = ref.rsplit("/", 1)[-1]
+                    if name not in found:
+                        found.add(name)
+                        stack.append(self.schemas.get(name, {}))
+                stack.extend(value for key, value in node.items() if key != "$ref")
+        return found
+
     # -- prose ------------------------------------------------------------------------
     def describe(self) -> None:
         words = self.overlay.get("schemas", {})
@@ -386,6 +426,7 @@ class Vendor:
             path, method, item, operation = operations[operation_id]
             paths.setdefault(path, {})[method] = self.operation(operation_id, item, operation)
         webhooks = self.webhooks()
+        self.mark_request_only(paths, webhooks)
         self.describe()
         info = self.overlay["info"]
         schemes = self.upstream.get("components", {}).get("securitySchemes", {})
@@ -462,20 +503,38 @@ def main(argv: list[str] | None = None) -> int:
 
     from openapi_spec_validator import validate
 
-    validate(yaml.safe_load(text))
+    document = yaml.safe_load(text)
+    validate(document)
+    current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:
             print(
                 f"error: {args.output} differs from what vendor.py derives; run `make vendor-spec`",
                 file=sys.stderr,
             )
+            print_changes(current, document, file=sys.stderr)
             return 1
         print(f"ok: {args.output.name} matches the upstream document")
         return 0
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}")
+    print_changes(current, document, file=sys.stdout)
     return 0
+
+
+def print_changes(previous_text: str, document: Json, *, file: Any) -> None:
+    """What the new document changes for the generated client, against the file it replaces."""
+    previous = yaml.safe_load(previous_text) if previous_text else None
+    if not isinstance(previous, dict):
+        print("(no previous document to compare with)", file=file)
+        return
+    lines = summarize(previous, document)
+    if not lines:
+        print("no change to operations, schemas, fields, required flags, enum values or types", file=file)
+        return
+    print(f"changes against the previous document ({len(lines)}):", file=file)
+    for line in lines:
+        print(f"  {line}", file=file)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,11 @@ import pytest
 
 from codat_connections import AsyncCodatConnections, CodatConnections, _clock
 from codat_connections.testing import FakeCodat
+from tests.vendor_module import vendor
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "openapi" / "connections.yaml"
-UPSTREAM_PATH = ROOT.parent / "shared" / "codat" / "Codat-Platform.yaml"
+UPSTREAM_PATH: Path = vendor.DEFAULT_UPSTREAM  # defined once, in openapi/vendor.py
 
 API_KEY = "sk-test-TOPSECRET-7f3a9c1e"
 """A distinctive fake key: tests assert it never shows up where it must not."""

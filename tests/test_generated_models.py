@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import gc
+import pickle
+import sys
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 from codat_connections_api.api.connections import create_connection, list_connections, unlink_connection
@@ -12,7 +17,6 @@ from codat_connections_api.models import (
     ClientRateLimitWebhookPayload,
     CompanyReference,
     Connection,
-    ConnectionInfo,
     Connections,
     ConnectionStatus,
     ConnectionWebhook,
@@ -23,9 +27,9 @@ from codat_connections_api.models import (
     HalRef,
     SourceType,
 )
-from codat_connections_api.types import UNSET
+from codat_connections_api.types import FieldTypeError, MissingFieldError
 
-from tests.conftest import SPEC_PATH, wire_connection
+from tests.conftest import ROOT, SPEC_PATH, wire_connection
 
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
 WEBHOOK_MODELS: dict[str, type[ConnectionWebhook] | type[ClientRateLimitWebhook]] = {
@@ -64,14 +68,87 @@ def test_unknown_status_and_source_type_are_kept_and_written_back() -> None:
     assert conn.to_dict() == wire
 
 
-def test_missing_optional_fields_are_unset() -> None:
+def test_missing_optional_fields_read_as_none_and_stay_absent() -> None:
     wire = wire_connection()
     del wire["integrationKey"]  # optional since April 2026
     del wire["lastSync"]
     conn = Connection.from_dict(wire)
-    assert conn.integration_key is UNSET
-    assert conn.last_sync is UNSET
+    assert conn.integration_key is None
+    assert conn.last_sync is None
+    assert conn.data_connection_errors is None
+    assert conn.connection_info is None
+    assert conn.to_dict() == wire, "an absent field is not written back as null"
+
+
+def test_absent_and_null_read_alike_and_are_written_back_as_they_came() -> None:
+    absent = wire_connection()
+    del absent["lastSync"]
+    null = wire_connection(lastSync=None, integrationKey=None)
+    decoded_absent, decoded_null = Connection.from_dict(absent), Connection.from_dict(null)
+    assert decoded_absent.last_sync is None and decoded_null.last_sync is None
+    assert decoded_absent == Connection.from_dict(absent)
+    assert decoded_null.to_dict() == null
+    assert decoded_absent.to_dict() == absent
+    decoded_null.integration_key = "qhyg"  # a value set after decoding is written
+    assert decoded_null.to_dict()["integrationKey"] == "qhyg"
+
+
+def test_a_model_built_by_hand_writes_only_what_it_was_given() -> None:
+    conn = Connection("i", "g", "s", SourceType.BANKING, "Plaid", "https://l", ConnectionStatus.LINKED, "2024-01-01")
+    assert conn.to_dict() == {
+        "id": "i",
+        "integrationId": "g",
+        "sourceId": "s",
+        "sourceType": "Banking",
+        "platformName": "Plaid",
+        "linkUrl": "https://l",
+        "status": "Linked",
+        "created": "2024-01-01",
+    }
+
+
+def test_repr_and_equality_are_readable() -> None:
+    wire = wire_connection(lastSync=None)
+    del wire["integrationKey"]
+    conn = Connection.from_dict(wire)
+    text = repr(conn)
+    assert "Unset" not in text and " at 0x" not in text
+    assert "integration_key=None" in text and "status=<ConnectionStatus.LINKED: 'Linked'>" in text
+    assert "_nulls" not in text and "additional_properties" not in text
+    assert conn == Connection.from_dict(wire)
+    assert conn != Connection.from_dict(wire_connection(lastSync=None, status="Deauthorized"))
+    with_extra = Connection.from_dict(wire_connection(lastSync=None, surprise=1))
+    assert "additional_properties={'surprise': 1}" in repr(with_extra)
+    assert with_extra != Connection.from_dict(wire_connection(lastSync=None, surprise=2))
+
+
+def test_decoded_containers_are_kept_not_copied() -> None:
+    info = {"tenantId": "t-1", "scopes": ["a"]}
+    empty: list[Any] = []
+    wire = wire_connection(connectionInfo=info, dataConnectionErrors=empty)
+    conn = Connection.from_dict(wire)
+    assert conn.connection_info is info, "connectionInfo is the decoded dict, not a wrapper model"
+    assert conn.data_connection_errors is empty
+    assert conn._extra is None, "no dict is made for a record without unknown fields"
     assert conn.to_dict() == wire
+
+
+@pytest.mark.skipif(
+    sys.implementation.name != "cpython" or sys.version_info >= (3, 14), reason="counts CPython's GC allocations"
+)
+def test_a_typical_record_costs_one_gc_object() -> None:
+    """Each GC-tracked allocation brings the next collection closer; a record should cost only its model."""
+    wire = wire_connection(connectionInfo={"tenantId": "t"}, dataConnectionErrors=[], lastSync=None)
+    Connection.from_dict(wire)  # warm any lazy state
+    gc.disable()
+    try:
+        before = gc.get_count()[0]
+        conn = Connection.from_dict(wire)
+        allocated = gc.get_count()[0] - before
+    finally:
+        gc.enable()
+    assert conn.last_sync is None
+    assert allocated == 1
 
 
 def test_unknown_fields_are_kept_readable() -> None:
@@ -101,8 +178,7 @@ def test_nulls_in_nullable_fields() -> None:
 def test_connection_info_holds_any_json() -> None:
     info = {"tenantId": "t-1", "scopes": ["a", "b"], "region": {"code": "EU", "primary": True}, "n": 3}
     conn = Connection.from_dict(wire_connection(connectionInfo=info))
-    assert isinstance(conn.connection_info, ConnectionInfo)
-    assert conn.connection_info.additional_properties == info
+    assert conn.connection_info == info
     assert conn.to_dict()["connectionInfo"] == info
 
 
@@ -129,8 +205,10 @@ def test_data_connection_errors_decode_with_nullable_enum() -> None:
 def test_a_record_missing_a_required_field_fails_loudly() -> None:
     wire = wire_connection()
     del wire["status"]
-    with pytest.raises(KeyError):
+    with pytest.raises(MissingFieldError) as caught:
         Connection.from_dict(wire)
+    assert str(caught.value) == "Connection.status: required field is missing"
+    assert isinstance(caught.value, KeyError)
 
 
 def test_list_envelope_decodes_links_and_results() -> None:
@@ -151,7 +229,7 @@ def test_list_envelope_decodes_links_and_results() -> None:
     assert [c.status for c in page.results] == [ConnectionStatus.LINKED, ConnectionStatus.PENDINGAUTH]
     assert isinstance(page.field_links.next_, HalRef)
     assert page.field_links.next_.href == "/x?page=2"
-    assert page.field_links.previous is UNSET
+    assert page.field_links.previous is None
 
 
 def test_error_message_decodes_codat_error_body() -> None:
@@ -221,3 +299,124 @@ def test_webhook_bodies_keep_unknown_fields_and_unknown_statuses() -> None:
     assert isinstance(event.payload.connection, Connection)
     assert event.payload.connection.status == "Suspended"
     assert event.to_dict() == body
+
+
+CONNECTION_REQUIRED = ["id", "integrationId", "sourceId", "sourceType", "platformName", "linkUrl", "status", "created"]
+WRONG_VALUES: list[tuple[Any, str]] = [
+    (None, "null"),
+    (42, "a number"),
+    (1.5, "a number"),
+    (True, "a boolean"),
+    ([], "an array"),
+    ({}, "an object"),
+]
+
+
+@pytest.mark.parametrize("name", CONNECTION_REQUIRED)
+@pytest.mark.parametrize(("value", "got"), WRONG_VALUES)
+def test_a_required_field_of_the_wrong_type_names_model_field_and_value(name: str, value: Any, got: str) -> None:
+    with pytest.raises(FieldTypeError) as caught:
+        Connection.from_dict(wire_connection(**{name: value}))
+    assert str(caught.value) == f"Connection.{name}: expected a string, got {got}"
+
+
+@pytest.mark.parametrize("name", CONNECTION_REQUIRED)
+def test_a_missing_required_field_is_named(name: str) -> None:
+    wire = wire_connection()
+    del wire[name]
+    with pytest.raises(MissingFieldError, match=f"^Connection.{name}: required field is missing$"):
+        Connection.from_dict(wire)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("integrationKey", 7, "Connection.integrationKey: expected a string, got a number"),
+        ("lastSync", ["2024"], "Connection.lastSync: expected a string or null, got an array"),
+        ("dataConnectionErrors", {"a": 1}, "Connection.dataConnectionErrors: expected an array or null, got an object"),
+        ("connectionInfo", "tenant", "Connection.connectionInfo: expected an object or null, got a string"),
+        (
+            "dataConnectionErrors",
+            [{"status": 3}],
+            "DataConnectionError.status: expected a string, got a number",
+        ),
+        (
+            "dataConnectionErrors",
+            [{"status": ["Active"]}],
+            "DataConnectionError.status: expected a string, got an array",
+        ),
+        ("dataConnectionErrors", ["oops"], "DataConnectionError: expected an object, got a string"),
+    ],
+)
+def test_an_optional_field_of_the_wrong_type_is_refused_too(name: str, value: Any, message: str) -> None:
+    with pytest.raises(FieldTypeError) as caught:
+        Connection.from_dict(wire_connection(**{name: value}))
+    assert str(caught.value) == message
+
+
+def page_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "results": [wire_connection()],
+        "pageNumber": 1,
+        "pageSize": 100,
+        "totalResults": 1,
+        "_links": {"self": {"href": "/x"}, "current": {"href": "/x"}},
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error", "message"),
+    [
+        ({"totalResults": None}, FieldTypeError, "Connections.totalResults: expected an integer, got null"),
+        ({"totalResults": "3"}, FieldTypeError, "Connections.totalResults: expected an integer, got a string"),
+        ({"totalResults": 3.0}, FieldTypeError, "Connections.totalResults: expected an integer, got a number"),
+        ({"pageNumber": True}, FieldTypeError, "Connections.pageNumber: expected an integer, got a boolean"),
+        ({"_links": None}, FieldTypeError, "Connections._links: expected an object, got null"),
+        ({"_links": {"self": {"href": "/x"}}}, MissingFieldError, "Links.current: required field is missing"),
+        (
+            {"results": [wire_connection(linkUrl=None)]},
+            FieldTypeError,
+            "Connection.linkUrl: expected a string, got null",
+        ),
+        ({"results": [1]}, FieldTypeError, "Connection: expected an object, got a number"),
+        ({"results": {}}, FieldTypeError, "Connections.results: expected an array, got an object"),
+    ],
+)
+def test_the_list_envelope_is_checked_the_same_way(overrides: dict[str, Any], error: type, message: str) -> None:
+    with pytest.raises(error) as caught:
+        Connections.from_dict(page_body(**overrides))
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("body", [None, [], "x", 3])
+def test_a_body_that_is_not_an_object_is_named(body: Any) -> None:
+    with pytest.raises(FieldTypeError, match=r"^Connections: expected an object, got "):
+        Connections.from_dict(body)
+
+
+def test_a_null_next_link_reads_as_no_next_page() -> None:
+    links = {"self": {"href": "/x"}, "current": {"href": "/x"}, "next": None}
+    page = Connections.from_dict(page_body(_links=links))
+    assert page.field_links.next_ is None
+    assert page.to_dict()["_links"] == links
+
+
+def test_every_generated_file_says_where_it_comes_from() -> None:
+    files = sorted((ROOT / "generated" / "codat_connections_api").rglob("*.py"))
+    assert len(files) > 20
+    for path in files:
+        first_line = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first_line.startswith("# Generated by make generate from openapi/connections.yaml"), path
+        assert "do not edit" in first_line and "openapi/templates" in first_line, path
+
+
+def test_copies_keep_what_came_in() -> None:
+    wire = wire_connection(lastSync=None, surprise={"x": 1}, connectionInfo={"tenantId": "t"})
+    conn = Connection.from_dict(wire)
+    for copied in (pickle.loads(pickle.dumps(conn)), copy.deepcopy(conn), attrs.evolve(conn)):  # noqa: S301
+        assert copied == conn
+        assert copied.to_dict() == wire, "explicit nulls and unknown fields survive pickling, copying and evolve"
+    changed = attrs.evolve(conn, status=ConnectionStatus.DEAUTHORIZED)
+    assert changed.to_dict() == {**wire, "status": "Deauthorized"}

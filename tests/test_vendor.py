@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +11,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from tests.conftest import ROOT, SPEC_PATH, UPSTREAM_PATH
-
-_spec = importlib.util.spec_from_file_location("vendor", ROOT / "openapi" / "vendor.py")
-assert _spec is not None and _spec.loader is not None
-vendor = importlib.util.module_from_spec(_spec)
-sys.modules["vendor"] = vendor
-_spec.loader.exec_module(vendor)
+from tests.vendor_module import spec_diff, vendor
 
 OVERLAY: dict[str, Any] = yaml.safe_load((ROOT / "openapi" / "overlay.yaml").read_text())
 
@@ -379,6 +372,17 @@ def test_webhook_bodies_are_vendored_reusing_the_connection_schema() -> None:
     assert "note: the upstream document has no webhook connection.deleted" in notes
 
 
+def test_schemas_only_requests_carry_are_marked_request_only() -> None:
+    upstream = with_webhooks(synthetic_upstream())
+    schemas = _render(upstream)["components"]["schemas"]
+    marked = {name for name, schema in schemas.items() if schema.get("x-request-only")}
+    assert marked == {"CreateConnectionRequest", "ConnectionAuthorization"}
+    # A schema that is both sent and received is a response model (None for absent fields).
+    patch = upstream["paths"]["/companies/{companyId}/connections/{connectionId}"]["patch"]
+    patch["requestBody"] = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Connection"}}}}
+    assert "x-request-only" not in _render(upstream)["components"]["schemas"]["Connection"]
+
+
 def test_a_document_without_webhooks_still_vendors() -> None:
     text, notes = vendor.render(yaml.safe_dump(synthetic_upstream()), OVERLAY)
     doc = yaml.safe_load(text)
@@ -407,6 +411,85 @@ def test_check_mode_reports_drift(tmp_path: Path) -> None:
     out.write_text(out.read_text() + "# edited\n")
     assert vendor.main(["--upstream", str(upstream), "--output", str(out), "--check"]) == 1
     assert vendor.main(["--upstream", str(tmp_path / "absent.yaml"), "--output", str(out), "--skip-missing"]) == 0
+
+
+def test_vendor_spec_prints_what_a_new_upstream_document_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upstream_path, out = tmp_path / "up.yaml", tmp_path / "connections.yaml"
+    upstream = synthetic_upstream()
+    upstream_path.write_text(yaml.safe_dump(upstream))
+    assert vendor.main(["--upstream", str(upstream_path), "--output", str(out)]) == 0
+    assert "(no previous document to compare with)" in capsys.readouterr().out
+
+    connection = upstream["components"]["schemas"]["Connection"]
+    connection["required"] = ["id"]  # status is no longer required
+    connection["properties"]["integrationKey"] = {"type": "string"}  # a new field
+    connection["properties"]["lastSync"] = {"type": "integer"}  # a new type
+    del connection["properties"]["dataConnectionErrors"]
+    connection["definitions"]["dataConnectionStatus"]["enum"] = ["PendingAuth", "Linked", "Deauthorized"]
+    listing = upstream["paths"]["/companies/{companyId}/connections"]["get"]
+    listing["parameters"].append({"name": "query", "in": "query", "schema": {"type": "string"}})
+    upstream["components"]["schemas"]["ErrorMessage"]["required"] = ["error"]
+    upstream_path.write_text(yaml.safe_dump(with_webhooks(upstream)))
+    assert vendor.main(["--upstream", str(upstream_path), "--output", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    changes = [
+        line.strip() for line in printed[printed.index(next(p for p in printed if p.startswith("changes"))) + 1 :]
+    ]
+    assert changes == [
+        "+ webhook client.rateLimit.reached",
+        "+ webhook connection.connected",
+        "+ operation GET /companies/{companyId}/connections: query parameter query string",
+        "- schema DataConnectionError",
+        "- schema DataConnectionErrorStatus",
+        "+ schema ClientRateLimitWebhook: object with 4 fields",
+        "+ schema ClientRateLimitWebhookPayload: object with 2 fields",
+        "+ schema CompanyReference: object with 4 fields",
+        "+ schema CompanyReferenceLinks: object with 1 field",
+        "+ schema CompanyTags: object",
+        "+ schema ConnectionWebhook: object with 4 fields",
+        "+ schema ConnectionWebhookPayload: object with 2 fields",
+        "- Connection.dataConnectionErrors",
+        "+ Connection.integrationKey: string",
+        "~ Connection.lastSync: type string | null -> integer",
+        "~ Connection.status: no longer required",
+        "+ ConnectionStatus: enum value Deauthorized",
+        "~ ErrorMessage.error: now required",
+    ]
+
+    assert vendor.main(["--upstream", str(upstream_path), "--output", str(out)]) == 0
+    assert "no change to operations, schemas, fields" in capsys.readouterr().out
+
+
+def test_the_change_summary_covers_operations_parameters_responses_and_enums() -> None:
+    def document(required: bool, statuses: list[str], reply: str, extra_op: bool) -> dict[str, Any]:
+        parameter = {"name": "page", "in": "query", "required": required, "schema": {"type": "integer"}}
+        paths: dict[str, Any] = {
+            "/c": {
+                "get": {
+                    "parameters": [parameter],
+                    "responses": {"200": {"content": {"application/json": {"schema": {"$ref": reply}}}}},
+                }
+            }
+        }
+        if extra_op:
+            paths["/c"]["delete"] = {"responses": {"204": {"description": "x"}}}
+        schemas = {"Status": {"type": "string", "enum": statuses}, "Tags": {"type": "object"}}
+        return {"paths": paths, "components": {"schemas": schemas}}
+
+    old = document(False, ["A", "B"], "#/components/schemas/Page", True)
+    new = document(True, ["B", "C"], "#/components/schemas/PageV2", False)
+    new["components"]["schemas"]["Tags"]["additionalProperties"] = {"type": "string"}
+    assert spec_diff.summarize(old, new) == [
+        "- operation DELETE /c",
+        "~ operation GET /c: query parameter page now required",
+        "~ operation GET /c: response 200 Page -> PageV2",
+        "- Status: enum value A",
+        "+ Status: enum value C",
+        "~ Tags: additional properties None -> {'type': 'string'}",
+    ]
+    assert spec_diff.summarize(new, new) == []
 
 
 @pytest.mark.skipif(not UPSTREAM_PATH.is_file(), reason="Codat's upstream document is not beside the checkout")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
+from codat_connections_api.models import Connections
+from codat_connections_api.types import FieldTypeError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codat_connections import CodatConnections, CodatError, Connection, Page, UnexpectedResponseError
-from tests.conftest import API_KEY, virtual_time, wire_connection
+from tests.conftest import API_KEY, COMPANY, virtual_time, wire_connection
 
-COMPANY = "8a210b68-6988-11ed-a1eb-0242ac120002"
 EXAMPLES = 400
 
 json_values = st.recursive(
@@ -80,10 +82,97 @@ def test_any_response_is_a_model_or_a_codat_error(
         except CodatError as exc:
             assert str(exc)
             if 200 <= status < 300:
-                assert isinstance(exc, UnexpectedResponseError)
+                assert isinstance(exc, UnexpectedResponseError), "a 2xx that fails is a body that does not decode"
                 assert exc.status_code == status
         else:
             assert 200 <= status < 300
             assert isinstance(result, Connection | list | Page)
     assert all(0 <= wait <= 60 for wait in waits)
     assert len(waits) <= client.max_retries
+
+
+NAMED_FIELD_ERROR = re.compile(r"\b(Data)?Connection(Error)?(\.\w+)?: (expected .+, got |required field is missing)")
+CONNECTION_STRINGS = ["id", "integrationId", "sourceId", "platformName", "linkUrl", "created", "status", "sourceType"]
+ENVELOPE_INTEGERS = ["pageNumber", "pageSize", "totalResults"]
+
+
+def answering(body: Any) -> CodatConnections:
+    payload = json.dumps(body).encode()
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=payload))
+    return CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=transport))
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(name=st.sampled_from(CONNECTION_STRINGS), value=json_values, operation=st.sampled_from(["get", "create", "url"]))
+def test_a_required_connection_field_is_a_string_or_the_call_fails_naming_it(
+    name: str, value: Any, operation: str
+) -> None:
+    client = answering(wire_connection(**{name: value}))
+    try:
+        if operation == "url":
+            url = client.connections.get_authorization_url(COMPANY, COMPANY)
+            assert isinstance(url, str), "the authorization URL is never None"
+            assert name != "linkUrl" or url == value
+            return
+        conn = (
+            client.connections.get(COMPANY, COMPANY)
+            if operation == "get"
+            else client.connections.create(COMPANY, "gbol")
+        )
+    except UnexpectedResponseError as exc:
+        assert not isinstance(value, str), "a string is always accepted (an unknown enum value too)"
+        assert f"Connection.{name}: expected a string, got " in str(exc)
+        assert exc.status_code == 200
+    else:
+        assert isinstance(value, str)
+        attribute = {"id": conn.id, "integrationId": conn.integration_id, "sourceId": conn.source_id}.get(name)
+        decoded = conn.to_dict()[name]
+        assert decoded == value and (attribute is None or attribute == value)
+        assert isinstance(conn.link_url, str) and isinstance(conn.status.value, str)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(name=st.sampled_from(ENVELOPE_INTEGERS), value=json_values)
+def test_a_required_envelope_integer_is_an_integer_or_decoding_fails_naming_it(name: str, value: Any) -> None:
+    body = page_of([wire_connection()])
+    body[name] = value
+    try:
+        page = Connections.from_dict(body)
+    except FieldTypeError as exc:
+        assert not isinstance(value, int) or isinstance(value, bool)
+        assert str(exc).startswith(f"Connections.{name}: expected an integer, got ")
+    else:
+        assert isinstance(value, int) and not isinstance(value, bool)
+        assert page.to_dict() == body
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(value=json_values)
+def test_a_page_whose_total_is_not_an_integer_fails_naming_it(value: Any) -> None:
+    body = page_of([wire_connection()])
+    body["totalResults"] = value
+    try:
+        page = answering(body).connections.list(COMPANY)
+    except UnexpectedResponseError as exc:
+        assert "totalResults" in str(exc)
+    else:
+        assert isinstance(value, int) and not isinstance(value, bool)
+        assert page.total_results == value and len(page.results) == 1
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(record=record_with_a_wrong_field())
+def test_a_decoded_record_holds_only_the_types_it_declares(record: dict[str, Any]) -> None:
+    """Whatever a field holds, the call either fails with a typed error or returns values of the declared types."""
+    try:
+        conn = answering(record).connections.get(COMPANY, COMPANY)
+    except UnexpectedResponseError as exc:
+        assert NAMED_FIELD_ERROR.search(str(exc)), str(exc)
+        return
+    for text in (conn.id, conn.integration_id, conn.source_id, conn.platform_name, conn.link_url, conn.created):
+        assert isinstance(text, str)
+    assert conn.integration_key is None or isinstance(conn.integration_key, str)
+    assert conn.last_sync is None or isinstance(conn.last_sync, str)
+    assert conn.connection_info is None or isinstance(conn.connection_info, dict)
+    assert conn.data_connection_errors is None or isinstance(conn.data_connection_errors, list)
+    assert conn.to_dict() == record, "what came in is written back, unknown fields included"

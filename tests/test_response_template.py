@@ -1,0 +1,153 @@
+"""openapi/templates/response_model.py.jinja on property shapes this project's document does not use yet.
+
+The generated package covers strings, integers, enums, models, lists of models and free-form maps;
+a new upstream document may bring booleans, numbers, required nullable fields, lists of scalars or
+typed maps. Here a small document with each of them is generated with the project's templates and
+config, imported, and used as a caller would.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "shapes", "version": "1"},
+    "paths": {
+        "/thing": {
+            "get": {
+                "operationId": "get-thing",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Colour": {"type": "string", "enum": ["red", "blue"]},
+            "Part": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}},
+            "Labels": {"type": "object", "additionalProperties": {"type": "string"}},
+            "Thing": {
+                "type": "object",
+                "required": ["flag", "ratio", "colour", "part"],
+                "properties": {
+                    "flag": {"type": "boolean"},
+                    "ratio": {"type": "number"},
+                    "colour": {"anyOf": [{"$ref": "#/components/schemas/Colour"}, {"type": "null"}]},
+                    "part": {"anyOf": [{"$ref": "#/components/schemas/Part"}, {"type": "null"}]},
+                    "words": {"type": "array", "items": {"type": "string"}},
+                    "labels": {"$ref": "#/components/schemas/Labels"},
+                    "parts": {"type": ["array", "null"], "items": {"$ref": "#/components/schemas/Part"}},
+                },
+            },
+        }
+    },
+}
+UNSUPPORTED: dict[str, Any] = {
+    **DOCUMENT,
+    "components": {
+        "schemas": {
+            "Thing": {
+                "type": "object",
+                "properties": {
+                    "when": {"type": "string", "format": "date-time"},
+                    "either": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                },
+            }
+        }
+    },
+}
+
+
+def generate(document: dict[str, Any], folder: Path, package: str) -> ModuleType:
+    """``document`` generated with the project's config and templates into ``folder/package``, imported."""
+    source = folder / f"{package}.yaml"
+    source.write_text(yaml.safe_dump(document))
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    templates, config = ROOT / "openapi" / "templates", ROOT / "generator-config.yaml"
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "openapi_python_client", "generate", "--path", str(source), "--meta", "none"),
+            *("--config", str(config), "--custom-template-path", str(templates)),
+            *("--overwrite", "--output-path", str(folder / package)),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    sys.path.insert(0, str(folder))
+    try:
+        return importlib.import_module(f"{package}.models.thing")
+    finally:
+        sys.path.remove(str(folder))
+
+
+@pytest.fixture(scope="module")
+def thing_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    yield generate(DOCUMENT, tmp_path_factory.mktemp("shapes"), "shapes_client")
+    for name in [name for name in sys.modules if name.startswith("shapes_client")]:
+        del sys.modules[name]
+
+
+def test_every_shape_decodes_and_writes_back_what_came_in(thing_module: ModuleType) -> None:
+    wire = {
+        "flag": False,
+        "ratio": 2,
+        "colour": None,
+        "part": {"n": 1},
+        "words": ["a", "b"],
+        "labels": {"k": "v"},
+        "parts": None,
+    }
+    thing = thing_module.Thing.from_dict(wire)
+    assert (thing.flag, thing.ratio, thing.colour, thing.part.n) == (False, 2, None, 1)
+    assert thing.words == ["a", "b"] and thing.labels == {"k": "v"} and thing.parts is None
+    assert thing.to_dict() == wire
+    minimal = {"flag": True, "ratio": 0.5, "colour": "purple", "part": None}
+    decoded = thing_module.Thing.from_dict(minimal)
+    assert decoded.colour == "purple", "an unknown enum value stays readable"
+    assert decoded.to_dict() == minimal
+    assert "Unset" not in repr(decoded)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("flag", 1, "Thing.flag: expected a boolean, got a number"),
+        ("ratio", True, "Thing.ratio: expected a number, got a boolean"),
+        ("ratio", None, "Thing.ratio: expected a number, got null"),
+        ("part", [], "Thing.part: expected an object or null, got an array"),
+        ("words", "ab", "Thing.words: expected an array, got a string"),
+        ("labels", {"k": 1}, "Thing.labels: expected an object of string values, got an object"),
+        ("parts", [{"n": "1"}], "Part.n: expected an integer, got a string"),
+    ],
+)
+def test_every_shape_refuses_the_wrong_json_type(
+    thing_module: ModuleType, field: str, value: Any, message: str
+) -> None:
+    wire: dict[str, Any] = {"flag": True, "ratio": 1.0, "colour": "red", "part": None, field: value}
+    with pytest.raises(TypeError) as caught:
+        thing_module.Thing.from_dict(wire)
+    assert str(caught.value) == message
+
+
+def test_a_shape_the_template_cannot_decode_fails_on_import_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match=r"cannot decode .*Thing\.when \(datetime\.datetime\)") as caught:
+        generate(UNSUPPORTED, tmp_path, "unsupported_client")
+    assert "Thing.either (int | str)" in str(caught.value)

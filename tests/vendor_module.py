@@ -1,0 +1,15 @@
+"""openapi/vendor.py imported as the module ``vendor`` (it is a script beside the document, not a package)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
+if str(OPENAPI_DIR) not in sys.path:
+    sys.path.insert(0, str(OPENAPI_DIR))
+
+import spec_diff  # noqa: E402
+import vendor  # noqa: E402
+
+__all__ = ["spec_diff", "vendor"]
