@@ -233,3 +233,14 @@ def test_bad_limits_are_value_errors(fake: FakeCodat, kwargs: dict[str, float]) 
 def test_bad_latency_is_a_value_error(fake: FakeCodat, seconds: float, jitter: float) -> None:
     with pytest.raises(ValueError, match="seconds"):
         fake.latency(seconds, jitter)
+
+
+def test_requests_refused_for_concurrency_are_not_counted_against_the_window(
+    http: httpx.Client, fake: FakeCodat, company: str
+) -> None:
+    fake.enforce_rate_limits(requests=10, per_seconds=3600, per_company_concurrency=1)
+    fake.delay(1.0)
+    with pytest.raises(httpx.ReadTimeout):
+        http.get(path(company), timeout=0.1)  # still in flight on the fake's side for about a second
+    refused = [http.get(path(company)) for _ in range(3)]
+    assert [(r.status_code, rate(r)[1]) for r in refused] == [(429, 9)] * 3
