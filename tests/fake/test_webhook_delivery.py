@@ -199,3 +199,20 @@ def test_bad_delivery_settings_are_value_errors(fake: FakeCodat) -> None:
         fake.configure_webhooks(retry_schedule=[0.1, -1])
     with pytest.raises(ValueError, match="times"):
         fake.duplicate_webhooks(times=0)
+
+
+def test_a_callable_slower_than_the_timeout_counts_as_no_answer(fake: FakeCodat, company: str) -> None:
+    calls: list[float] = []
+
+    def slow_first(body: bytes, headers: dict[str, str]) -> int:
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            time.sleep(0.3)
+        return 200
+
+    fake.configure_webhooks(timeout=0.1, retry_schedule=QUICK)
+    fake.add_webhook_endpoint(slow_first)
+    linked_event(fake, company)
+    first, second = fake.webhook_deliveries
+    assert (first.status, second.status) == (None, 200)
+    assert first.error == "no answer within 0.1 s"
