@@ -130,6 +130,8 @@ def test_the_whole_lifecycle_in_order(http: httpx.Client, fake: FakeCodat, compa
     ]
     assert len({r.event["id"] for r in inbox.received}) == 8
     assert len({r.headers["webhook-id"] for r in inbox.received}) == 8
+    for received in inbox.received:
+        assert validation_errors("ConnectionWebhook", received.body) == []
 
 
 def test_the_reference_company_is_the_company_as_added(fake: FakeCodat, inbox: Inbox) -> None:
