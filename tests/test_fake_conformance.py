@@ -120,6 +120,13 @@ def test_every_operation_and_error_path_matches_the_document(sleeps: list[float]
     for status in (402, 403, 500, 503):
         failures.append((partial(fake.fail_with_status, status), lambda: c.list(company)))
     failures.append((lambda: fake.rate_limit(retry_after="1"), lambda: c.list(company)))
+    failures.append(
+        (
+            lambda: fake.enforce_rate_limits(requests=1, per_seconds=3600),
+            lambda: c.list(company),
+            lambda: c.get(company, conn.id),  # the limiter's own 429, with X-Rate-Limit-* and Retry-After
+        )
+    )
     seen_statuses = set()
     for calls in failures:
         for call in calls if isinstance(calls, tuple) else (calls,):
@@ -132,5 +139,6 @@ def test_every_operation_and_error_path_matches_the_document(sleeps: list[float]
 
     assert transport.problems == []
     assert seen_statuses == {400, 401, 402, 403, 404, 422, 429, 500, 503}
+    assert ("GET", "/companies/{companyId}/connections/{connectionId}", 429) in transport.checked
     operations = {(method, path) for method, path, _ in transport.checked}
     assert len(operations) == 6

@@ -9,6 +9,17 @@
 
 Or over real sockets: ``with fake.serve() as base_url: ...``; or from a shell:
 ``python -m codat_connections.testing --port 8765``.
+
+Public names:
+
+- ``FakeCodat``: the fake itself, its transports, its server and every control a test uses.
+- ``FakeResponse``: what ``FakeCodat.handle`` answers, for adapters of your own.
+- ``Fault``: an injected failure, as ``FakeCodat.inject`` takes and the fault helpers return.
+- ``RecordedRequest``: one request in ``FakeCodat.requests``.
+- ``Platform`` and ``PLATFORMS``: the platforms the fake knows, by four-letter key.
+- ``WebhookEndpoint``: where webhooks go (a loopback URL or a callable) and its signing secret.
+- ``WebhookDelivery``: one delivery attempt in ``FakeCodat.webhook_deliveries``.
+- ``WEBHOOK_EVENT_TYPES``: every event type the fake sends.
 """
 
 from codat_connections.testing._fake import FakeCodat

@@ -28,7 +28,7 @@ from codat_connections.testing._rate_limits import QuotaEvent, RateLimiter, Rate
 from codat_connections.testing._recording import RecordedRequest, RequestLog
 from codat_connections.testing._responses import FakeResponse
 from codat_connections.testing._server import serve
-from codat_connections.testing._store import PLATFORMS, Company, Platform, Store, iso_utc
+from codat_connections.testing._store import Company, Store, check_count, check_status, iso_utc, platform_for
 from codat_connections.testing._transport import async_transport, sync_transport
 from codat_connections.testing._webhooks import (
     WebhookCallable,
@@ -39,8 +39,6 @@ from codat_connections.testing._webhooks import (
 )
 
 __all__ = ["FakeCodat"]
-
-_STATUSES = ("PendingAuth", "Linked", "Unlinked", "Deauthorized")
 
 
 class FakeCodat:
@@ -108,10 +106,10 @@ class FakeCodat:
         self, n: int, *, connections_each: int = 0, platform_key: str = "gbol", status: str = "Linked"
     ) -> list[str]:
         """Set up a fleet: ``n`` companies with ``connections_each`` connections each; their ids, in order."""
-        _check_count("n", n)
-        _check_count("connections_each", connections_each)
-        platform = _platform(platform_key)
-        _check_status(status)
+        check_count("n", n)
+        check_count("connections_each", connections_each)
+        platform = platform_for(platform_key)
+        check_status(status)
         with self._lock:
             ids = [self._store.add_company(f"Company {i + 1}", None, None, None) for i in range(n)]
             if connections_each:
@@ -123,9 +121,9 @@ class FakeCodat:
         self, company_id: str, count: int, *, platform_key: str = "gbol", status: str = "Linked"
     ) -> list[str]:
         """Add ``count`` connections directly (no requests, no webhooks), for paging tests and benchmarks."""
-        _check_count("count", count)
-        platform = _platform(platform_key)
-        _check_status(status)
+        check_count("count", count)
+        platform = platform_for(platform_key)
+        check_status(status)
         with self._lock:
             return self._store.seed(company_id, count, platform, status)
 
@@ -334,20 +332,3 @@ class FakeCodat:
                 "expiryDate": iso_utc(event.expiry),
             }
             self._webhooks.publish(new_message(event.event_type, self._clock(), payload))
-
-
-def _check_count(name: str, value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
-
-
-def _platform(key: str) -> Platform:
-    platform = PLATFORMS.get(key)
-    if platform is None:
-        raise ValueError(f"unknown platform key {key!r}; the fake knows {sorted(PLATFORMS)}")
-    return platform
-
-
-def _check_status(status: str) -> None:
-    if status not in _STATUSES:
-        raise ValueError(f"status must be one of {list(_STATUSES)}, got {status!r}")

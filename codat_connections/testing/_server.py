@@ -179,7 +179,8 @@ def serve(open_exchange: OpenExchange, host: str = "127.0.0.1", port: int = 0) -
     """Serve ``open_exchange`` on ``host:port`` (0: the OS picks) and yield the base URL; stop on exit."""
     server = _Server((host, port), _Handler)
     server.open_exchange = open_exchange
-    thread = threading.Thread(target=server.serve_forever, name="fake-codat", daemon=True)
+    # A short poll interval: shutdown waits for the serving loop to notice, and tests start and stop many servers.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), name="fake-codat", daemon=True)
     thread.start()
     try:
         yield f"http://{host}:{server.server_address[1]}"

@@ -23,12 +23,17 @@ __all__ = [
     "InvalidTransition",
     "Notify",
     "Platform",
+    "STATUSES",
     "Store",
+    "check_count",
+    "check_status",
     "iso_utc",
+    "platform_for",
 ]
 
 LINK_URL = "https://link-api.codat.io/companies/{company_id}/connections/{connection_id}/start"
 PORTAL_URL = "https://app.codat.io/companies/{company_id}/summary"
+STATUSES = ("PendingAuth", "Linked", "Unlinked", "Deauthorized")
 
 
 @dataclass(frozen=True)
@@ -244,3 +249,21 @@ class Store:
         """Creation times that strictly increase, so ordering by ``created`` is stable."""
         self._created_tick += 1
         return iso_utc(self._clock() + timedelta(milliseconds=self._created_tick), fraction=True)
+
+
+# -- argument checks for the test-side controls ----------------------------------------------------
+def check_count(name: str, value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
+
+
+def platform_for(key: str) -> Platform:
+    platform = PLATFORMS.get(key)
+    if platform is None:
+        raise ValueError(f"unknown platform key {key!r}; the fake knows {sorted(PLATFORMS)}")
+    return platform
+
+
+def check_status(status: str) -> None:
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {list(STATUSES)}, got {status!r}")
