@@ -17,10 +17,10 @@ from typing import Any, TypeAlias, TypeVar
 from codat_connections_api.models.client_rate_limit_webhook import ClientRateLimitWebhook
 from codat_connections_api.models.client_rate_limit_webhook_payload import ClientRateLimitWebhookPayload
 from codat_connections_api.models.company_reference import CompanyReference as GeneratedCompanyReference
-from codat_connections_api.models.company_tags import CompanyTags
 from codat_connections_api.models.connection import Connection
 from codat_connections_api.models.connection_webhook import ConnectionWebhook
 from codat_connections_api.models.connection_webhook_payload import ConnectionWebhookPayload
+from codat_connections_api.types import FieldTypeError, MissingFieldError
 
 from codat_connections._json import NotAJSONObject, loads_object
 from codat_connections.webhooks._errors import WebhookPayloadError
@@ -193,7 +193,7 @@ def _decode_connection_event(body: dict[str, Any], message_id: str | None) -> Co
             id=_required(company.id, str, "payload.referenceCompany.id"),
             name=_required(company.name, str, "payload.referenceCompany.name"),
             description=company.description if isinstance(company.description, str) else None,
-            tags=tags.additional_properties if isinstance(tags, CompanyTags) else {},
+            tags=dict(tags) if tags is not None else {},
         ),
         connection=_required(payload.connection, Connection, "payload.connection"),
         message_id=message_id,
@@ -276,8 +276,8 @@ def _integer(value: object, name: str) -> int:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, _Mismatch):
-        return str(exc)
+    if isinstance(exc, _Mismatch | FieldTypeError | MissingFieldError):
+        return str(exc)  # already names the model and the field
     if isinstance(exc, KeyError):
         return f"missing key {exc}"
     detail = f"{type(exc).__name__}: {exc}"

@@ -269,7 +269,8 @@ def test_rate_limit_event_without_its_counts_is_a_payload_error(field: str) -> N
     body["payload"][field] = "many"
     with pytest.raises(
         WebhookPayloadError,
-        match=f"^client.rateLimit.reached body does not decode: payload.{field} is missing or not an integer$",
+        match=f"^client.rateLimit.reached body does not decode: ClientRateLimitWebhookPayload.{field}: "
+        "expected an integer, got a string$",
     ):
         parse_event(json.dumps(body))
 
