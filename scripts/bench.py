@@ -491,7 +491,7 @@ def main() -> int:
     print_table(rows)
     sweep_results, sweep_rows = bench_sweep.run()
     bench_sweep.print_tables(sweep_results, sweep_rows)
-    missed = [row.figure for row in [*rows, *sweep_rows] if row.met is False]
+    missed = [row.figure for row in rows if row.met is False] + [row.figure for row in sweep_rows if row.met is False]
     if missed:
         print(f"targets missed: {missed}", file=sys.stderr)
         return 1
