@@ -8,15 +8,22 @@ read-only steps against the real API (CODAT_API_KEY and CODAT_COMPANY_ID must be
 from __future__ import annotations
 
 import argparse
+import base64
 import logging
 import os
+import secrets
 import sys
+import time
 from typing import NoReturn
+
+import httpx
 
 from codat_connections import (
     CodatConnections,
     CodatError,
+    Connection,
     ConnectionStatus,
+    InternalServerError,
     NotFoundError,
     field,
     is_linked,
@@ -24,6 +31,9 @@ from codat_connections import (
     needs_reauthorization,
 )
 from codat_connections.testing import FakeCodat
+from codat_connections.webhooks import ConnectionEvent, WebhookEvent
+from scripts.demo_receiver import Receiver
+from scripts.demo_receiver import serve as serve_receiver
 
 API_KEY = "demo-api-key"
 
@@ -51,7 +61,7 @@ class RetryLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if "retry" in message or "-> 429" in message:
+        if "retry" in message or "-> 429" in message or "raising" in message:
             self.retries.append(message)
             say(f"   log: {message}")
 
@@ -63,81 +73,154 @@ def run_fake_demo() -> None:
     logger = logging.getLogger("codat_connections")
     logger.setLevel(logging.DEBUG)
     logger.addHandler(retry_log)
-
-    with fake.serve() as base_url, CodatConnections(api_key=API_KEY, base_url=base_url) as codat:
-        say(f"Fake Codat serving on {base_url}; company {company} (Acme Ltd)\n")
-        connections = codat.connections
-
-        say("1. Create a Xero connection (platform key gbol)")
-        conn = connections.create(company, "gbol")
-        say(f"   {conn.platform_name} connection {conn.id}: status {conn.status}")
-        say(f"   link URL for the end user: {conn.link_url}")
-        expect(conn.status is ConnectionStatus.PENDINGAUTH, "a new connection starts PendingAuth")
-        expect(conn.link_url.endswith(f"/companies/{company}/connections/{conn.id}/start"), "link URL has Codat's form")
-
-        say("\n2. The end user completes the link in Xero")
-        fake.complete_link(company, conn.id)
-        conn = connections.get(company, conn.id)
-        say(f"   status {conn.status}, integration key {conn.integration_key}, last sync {last_sync_at(conn)}")
-        expect(is_linked(conn), "the connection is Linked")
-
-        say("\n3. More connections arrive: 250 Linked QuickBooks connections and one pending Plaid one")
-        fake.seed_connections(company, 250, platform_key="qhyg")
-        plaid = connections.create(company, "suuo")
-        linked_query = (field("status") == "Linked") & (field("integrationKey") == "qhyg")
-        say(f"   query builder: {linked_query}")
-        first_page = connections.list(company, query=linked_query, page_size=100)
-        say(f"   page 1: {len(first_page)} of {first_page.total_results}; another page: {first_page.has_next_page()}")
-        expect(first_page.total_results == 250, "the filter counts 250 Linked QuickBooks connections")
-
-        say("\n4. Iterate every connection across pages (page size 100)")
-        before = len(fake.requests)
-        every = list(connections.iterate(company, page_size=100))
-        pages = len(fake.requests) - before
-        say(f"   {len(every)} connections in {pages} page requests")
-        expect(len(every) == 252 and pages == 3, "252 connections arrive over 3 pages, each once")
-        pending = connections.list_all(company, query=field("status") == "PendingAuth")
-        expect([c.id for c in pending] == [plaid.id], "filtering PendingAuth finds the Plaid connection")
-
-        say("\n5. Xero withdraws access (the platform deauthorizes the connection)")
-        fake.deauthorize(company, conn.id, "The user revoked access in Xero")
-        conn = connections.get(company, conn.id)
-        errors = conn.data_connection_errors if isinstance(conn.data_connection_errors, list) else []
-        say(f"   status {conn.status}; platform error: {errors[0].error_message if errors else '-'}")
-        expect(needs_reauthorization(conn), "the connection needs re-authorization")
-        url = connections.get_authorization_url(company, conn.id)
-        say(f"   send the user to: {url}")
-        expect(url == conn.link_url, "re-link through the same connection's link URL (no new company)")
-
-        say("\n6. The user re-authorizes through that URL")
-        fake.complete_link(company, conn.id)
-        expect(
-            connections.get(company, conn.id).status is ConnectionStatus.LINKED, "the same connection is Linked again"
-        )
-
-        say("\n7. Codat rate-limits the next request (429, Retry-After: 1); the client waits and retries")
-        fake.rate_limit(retry_after="1", method="PATCH")
-        unlinked = connections.unlink(company, conn.id)
-        say(f"   unlink answered after a retry: status {unlinked.status}")
-        expect(unlinked.status is ConnectionStatus.UNLINKED, "unlink sets Unlinked (data kept)")
-        patches = fake.requests_to("PATCH")
-        expect([p.status for p in patches] == [429, 200], "the server saw a 429, then the retried unlink")
-        expect(len({p.headers["idempotency-key"] for p in patches}) == 1, "both attempts carried one Idempotency-Key")
-        expect(any("retry 1 of 2" in line for line in retry_log.retries), "the retry shows in the DEBUG log")
-
-        say("\n8. Delete the connection (it and its data are removed)")
-        connections.delete(company, conn.id)
-        try:
-            connections.get(company, conn.id)
-        except NotFoundError as exc:
-            say(f"   friendly error: {exc}")
-            expect(
-                exc.status_code == 404 and exc.correlation_id is not None, "a typed NotFoundError with a correlation id"
-            )
-        else:
-            raise DemoFailure("a deleted connection was still readable")
-    logger.removeHandler(retry_log)
+    receiver = Receiver(secret="whsec_" + base64.b64encode(secrets.token_bytes(32)).decode())
+    try:
+        with (
+            fake.serve() as base_url,
+            serve_receiver(receiver) as receiver_url,
+            CodatConnections(api_key=API_KEY, base_url=base_url) as codat,
+        ):
+            fake.add_webhook_endpoint(receiver_url, secret=receiver.secret)
+            say(f"Fake Codat serving on {base_url}; company {company} (Acme Ltd)")
+            say(f"Webhook receiver on {receiver_url} (verifies every delivery with codat_connections.webhooks)\n")
+            conn = onboarding(codat, fake, company, receiver)
+            listing(codat, fake, company)
+            conn = reauthorization(codat, fake, company, conn, receiver)
+            reliability(codat, fake, company, conn, retry_log)
+    finally:
+        logger.removeHandler(retry_log)
     say("\nDemo complete: every step behaved as Codat documents.")
+
+
+def events_after(fake: FakeCodat, receiver: Receiver) -> list[WebhookEvent]:
+    fake.flush_webhooks()
+    return receiver.take()
+
+
+def onboarding(codat: CodatConnections, fake: FakeCodat, company: str, receiver: Receiver) -> Connection:
+    connections = codat.connections
+    say("1. Create a Xero connection (platform key gbol)")
+    conn = connections.create(company, "gbol")
+    say(f"   {conn.platform_name} connection {conn.id}: status {conn.status}")
+    say(f"   link URL for the end user: {conn.link_url}")
+    expect(conn.status is ConnectionStatus.PENDINGAUTH, "a new connection starts PendingAuth")
+    expect(conn.link_url.endswith(f"/companies/{company}/connections/{conn.id}/start"), "link URL has Codat's form")
+
+    say("\n2. The end user completes the link in Xero; Codat's webhook says so")
+    fake.complete_link(company, conn.id)
+    events = events_after(fake, receiver)
+    say(f"   webhooks received: {', '.join(str(e.event_type) for e in events)}")
+    connected = [e for e in events if isinstance(e, ConnectionEvent) and e.event_type == "connection.connected"]
+    expect(len(connected) == 1 and connected[0].connection.id == conn.id, "a verified connection.connected event")
+    conn = connections.get(company, conn.id)
+    say(f"   status {conn.status}, integration key {conn.integration_key}, last sync {last_sync_at(conn)}")
+    expect(is_linked(conn), "the connection is Linked")
+    return conn
+
+
+def listing(codat: CodatConnections, fake: FakeCodat, company: str) -> None:
+    connections = codat.connections
+    say("\n3. More connections arrive: 250 Linked QuickBooks connections and one pending Plaid one")
+    fake.seed_connections(company, 250, platform_key="qhyg")
+    plaid = connections.create(company, "suuo")
+    linked_query = (field("status") == "Linked") & (field("integrationKey") == "qhyg")
+    say(f"   query builder: {linked_query}")
+    first_page = connections.list(company, query=linked_query, page_size=100)
+    say(f"   page 1: {len(first_page)} of {first_page.total_results}; another page: {first_page.has_next_page()}")
+    expect(first_page.total_results == 250, "the filter counts 250 Linked QuickBooks connections")
+
+    say("\n4. Iterate every connection across pages (page size 100)")
+    before = len(fake.requests)
+    every = list(connections.iterate(company, page_size=100))
+    pages = len(fake.requests) - before
+    say(f"   {len(every)} connections in {pages} page requests")
+    expect(len(every) == 252 and pages == 3, "252 connections arrive over 3 pages, each once")
+    pending = connections.list_all(company, query=field("status") == "PendingAuth")
+    expect([c.id for c in pending] == [plaid.id], "filtering PendingAuth finds the Plaid connection")
+
+    say("\n5. Plaid takes credentials directly: update_authorization sends them (string keys and values)")
+    updated = connections.update_authorization(company, plaid.id, {"accessToken": "demo-token", "itemId": "item-1"})
+    (put,) = fake.requests_to("PUT")
+    say(f"   PUT {put.path} -> {put.status}; connection {updated.id}")
+    expect(put.body == {"accessToken": "demo-token", "itemId": "item-1"}, "the credentials reached Codat as sent")
+
+
+def reauthorization(
+    codat: CodatConnections, fake: FakeCodat, company: str, conn: Connection, receiver: Receiver
+) -> Connection:
+    connections = codat.connections
+    say("\n6. Xero withdraws access; Codat's connection.disconnected webhook arrives twice (at least once)")
+    fake.duplicate_webhooks(times=1)
+    fake.deauthorize(company, conn.id, "The user revoked access in Xero")
+    (event,) = [e for e in events_after(fake, receiver) if e.event_type == "connection.disconnected"]
+    expect(receiver.duplicates == 1, "the duplicate delivery was acknowledged and dropped (same webhook-id)")
+    expect(isinstance(event, ConnectionEvent) and event.needs_reauthorization, "the event says: re-authorize")
+    assert isinstance(event, ConnectionEvent)
+    errors = event.connection.data_connection_errors or []
+    say(f"   {event.event_type} for {event.company.name}: {errors[0].error_message if errors else '-'}")
+    url = connections.get_authorization_url(company, event.connection.id)
+    say(f"   the receiver's worker fetched the URL to send the user to: {url}")
+    expect(url == event.authorization_url == conn.link_url, "re-link through the same connection's link URL")
+
+    say("\n7. Someone posts a forged webhook to the receiver")
+    forged = httpx.post(
+        receiver.url,
+        content=b'{"eventType": "connection.deleted", "payload": {}}',
+        headers={
+            "webhook-id": "msg_forged",
+            "webhook-timestamp": str(int(time.time())),
+            "webhook-signature": "v1,AAAA",
+        },
+    )
+    say(f"   the receiver answered {forged.status_code}: {receiver.refused[-1]}")
+    expect(forged.status_code == 400 and receiver.events.empty(), "the forgery was refused and never acted on")
+
+    say("\n8. The user re-authorizes through that URL")
+    fake.complete_link(company, conn.id)
+    events = events_after(fake, receiver)
+    expect([str(e.event_type) for e in events] == ["connection.reconnected"], "connection.reconnected arrives")
+    relinked = connections.get(company, conn.id)
+    expect(relinked.status is ConnectionStatus.LINKED, "the same connection is Linked again")
+    return relinked
+
+
+def reliability(codat: CodatConnections, fake: FakeCodat, company: str, conn: Connection, retry_log: RetryLog) -> None:
+    connections = codat.connections
+    say("\n9. Codat rate-limits the next request (429, Retry-After: 1); the client waits and retries")
+    fake.rate_limit(retry_after="1", method="PATCH")
+    unlinked = connections.unlink(company, conn.id)
+    say(f"   unlink answered after a retry: status {unlinked.status}")
+    expect(unlinked.status is ConnectionStatus.UNLINKED, "unlink sets Unlinked (data kept)")
+    patches = fake.requests_to("PATCH")
+    expect([p.status for p in patches] == [429, 200], "the server saw a 429, then the retried unlink")
+    expect(len({p.headers["idempotency-key"] for p in patches}) == 1, "both attempts carried one Idempotency-Key")
+    expect(any("retry 1 of 2" in line for line in retry_log.retries), "the retry shows in the DEBUG log")
+
+    say("\n10. A burst of two 503s: the read is retried through it")
+    fake.fail_with_status(503, times=2, method="GET")
+    expect(connections.get(company, conn.id).id == conn.id, "the third attempt succeeded")
+
+    say("\n11. Three 502s in a row: the retries run out and the error says so")
+    fake.fail_with_status(502, times=3, method="GET")
+    try:
+        connections.get(company, conn.id)
+    except InternalServerError as exc:
+        say(f"   {exc}")
+        expect(str(exc).endswith("gave up after 3 attempts"), "a typed InternalServerError saying why it stopped")
+    else:
+        raise DemoFailure("three 502s were not reported")
+
+    say("\n12. Delete, with the answer lost in transit: the retry's 404 proves the first attempt deleted it")
+    fake.drop_connection(method="DELETE", after_processing=True)
+    connections.delete(company, conn.id)
+    expect([r.status for r in fake.requests_to("DELETE")] == [None, 404], "dropped answer, then 404: reported done")
+    try:
+        connections.get(company, conn.id)
+    except NotFoundError as exc:
+        say(f"   friendly error: {exc}")
+        expect(exc.status_code == 404 and exc.correlation_id is not None, "a typed NotFoundError with a correlation id")
+    else:
+        raise DemoFailure("a deleted connection was still readable")
 
 
 def run_live_demo() -> None:

@@ -11,5 +11,9 @@ def test_demo_walkthrough_passes(capsys: pytest.CaptureFixture[str], sleeps: lis
     demo.run_fake_demo()
     out = capsys.readouterr().out
     assert "Demo complete" in out
-    assert out.count("   ok: ") == 14
-    assert sleeps == [1.0], "the demo's 429 asks for one retry after Retry-After: 1"
+    assert out.count("   ok: ") == 27
+    assert "webhooks received: connection.created, connection.connected" in out
+    assert "the receiver answered 400: no matching webhook signature" in out
+    assert "; gave up after 3 attempts" in out
+    assert sleeps[0] == 1.0, "the demo's 429 asks for one retry after Retry-After: 1"
+    assert len(sleeps) == 1 + 2 + 2 + 1, "429, two 503s, two 502s, the lost delete"
