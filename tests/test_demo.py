@@ -11,7 +11,7 @@ def test_demo_walkthrough_passes(capsys: pytest.CaptureFixture[str], sleeps: lis
     demo.run_fake_demo()
     out = capsys.readouterr().out
     assert "Demo complete" in out
-    assert out.count("   ok: ") == 27
+    assert out.count("   ok: ") == 22
     assert "webhooks received: connection.created, connection.connected" in out
     assert "the receiver answered 400: no matching webhook signature" in out
     assert "; gave up after 3 attempts" in out
