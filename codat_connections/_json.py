@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["NotAJSONObject", "loads_object"]
+__all__ = ["DECODE_ERRORS", "NotAJSONObject", "loads_object"]
+
+DECODE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
+"""What decoding a body into a model raises when the body has the wrong shape (missing key, wrong type)."""
 
 
 class NotAJSONObject(ValueError):

@@ -26,10 +26,10 @@ from codat_connections_api.models import (
     CreateConnectionRequest,
     UpdateConnectionStatus,
 )
-from codat_connections_api.types import UNSET
+from codat_connections_api.types import UNSET, json_type
 
 from codat_connections import _validation as check
-from codat_connections._json import loads_object
+from codat_connections._json import DECODE_ERRORS, loads_object
 from codat_connections._request import Operation, RequestSpec
 from codat_connections.errors import UnexpectedResponseError
 from codat_connections.query import Query, render_query
@@ -47,9 +47,6 @@ __all__ = [
 ]
 
 P = TypeVar("P")
-
-# What a model decoder raises on a body of the wrong shape (missing key, wrong type, bad JSON).
-_DECODE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
 
 
 class PageData:
@@ -137,7 +134,7 @@ def _ids(company_id: str, connection_id: str) -> tuple[str, str]:
 def _parse_connection(spec: RequestSpec, response: httpx.Response) -> Connection:
     try:
         return Connection.from_dict(loads_object(response.content))
-    except _DECODE_ERRORS as exc:
+    except DECODE_ERRORS as exc:
         raise unexpected(spec, response, exc) from exc
 
 
@@ -160,36 +157,26 @@ def _parse_page(spec: RequestSpec, response: httpx.Response) -> PageData:
             decode = Connection.from_dict
             records = [decode(item) for item in results]
         else:
-            raise TypeError(f"results: expected a list, got {_json_type(results)}")
+            raise TypeError(f"results: expected a list, got {json_type(results)}")
         total = envelope["totalResults"]
         if type(total) is not int or total < 0:
-            raise TypeError(f"totalResults: expected an integer >= 0, got {_json_type(total)}")
+            raise TypeError(f"totalResults: expected an integer >= 0, got {json_type(total)}")
         next_link = _next_href(envelope["_links"])
-    except _DECODE_ERRORS as exc:
+    except DECODE_ERRORS as exc:
         raise unexpected(spec, response, exc) from exc
     return PageData(records, total, next_link)
 
 
 def _next_href(links: Any) -> str | None:
     if not isinstance(links, dict):
-        raise TypeError(f"_links: expected an object, got {_json_type(links)}")
+        raise TypeError(f"_links: expected an object, got {json_type(links)}")
     next_ref = links.get("next")
     if next_ref is None:
         return None
     if not isinstance(next_ref, dict) or not isinstance(next_ref.get("href"), str):
-        raise TypeError(f"_links.next: expected an object with an href string, got {_json_type(next_ref)}")
+        raise TypeError(f"_links.next: expected an object with an href string, got {json_type(next_ref)}")
     href: str = next_ref["href"]
     return href
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    return {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}.get(
-        type(value), type(value).__name__
-    )
 
 
 def unexpected(spec: RequestSpec, response: httpx.Response, exc: BaseException) -> UnexpectedResponseError:

@@ -22,7 +22,7 @@ from codat_connections_api.models.connection_webhook import ConnectionWebhook
 from codat_connections_api.models.connection_webhook_payload import ConnectionWebhookPayload
 from codat_connections_api.types import FieldTypeError, MissingFieldError
 
-from codat_connections._json import NotAJSONObject, loads_object
+from codat_connections._json import DECODE_ERRORS, NotAJSONObject, loads_object
 from codat_connections.webhooks._errors import WebhookPayloadError
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-_DECODE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
 
 
 class _Mismatch(ValueError):
@@ -168,7 +167,7 @@ def parse_event(payload: bytes | str, *, message_id: str | None = None) -> Webho
     if decode is not None:
         try:
             return decode(body, message_id)
-        except _DECODE_ERRORS as exc:
+        except DECODE_ERRORS as exc:
             if known:
                 reason = _describe(exc)
                 raise WebhookPayloadError(
@@ -240,7 +239,7 @@ def _unknown(body: dict[str, Any], event_type: str, message_id: str | None) -> U
     event_id = body.get("id")
     try:
         generated = _aware_datetime(body.get("generatedDate"))
-    except _DECODE_ERRORS:
+    except DECODE_ERRORS:
         generated = None
     return UnknownEvent(
         id=event_id if isinstance(event_id, str) else None,
