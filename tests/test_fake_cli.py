@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from codat_connections.testing.__main__ import build_parser
+from tests.conftest import COMPANY
 
-COMPANY = "8a210b68-6988-11ed-a1eb-0242ac120002"
 CLI = [sys.executable, "-m", "codat_connections.testing"]
 
 
