@@ -14,6 +14,7 @@ from typing import Any, Self
 import httpx
 
 from codat_connections import _clock
+from codat_connections._config import without_credential
 from codat_connections._pacing import AsyncPacer, SyncPacer
 from codat_connections._request import RequestSpec
 from codat_connections._retries import RetryPolicy, may_have_been_applied
@@ -48,11 +49,22 @@ class _Requester:
 
     _http: httpx.Client | httpx.AsyncClient
 
-    def __init__(self, *, base_url: str, headers: httpx.Headers, policy: RetryPolicy, timeout: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        headers: httpx.Headers,
+        policy: RetryPolicy,
+        timeout: dict[str, Any],
+        credential_forms: tuple[bytes, ...],
+    ) -> None:
         self.base_url = base_url
+        self._credential_forms = credential_forms
         self.policy = policy
         self._headers = headers  # httpx copies a Headers object cheaply; a dict is re-encoded per request
         self._extensions = timeout
+        self._closed = False
+        """Set by the client's ``close()``, also when the httpx client is the caller's and stays open."""
 
     def copy(self, *, policy: RetryPolicy | None = None, timeout: dict[str, Any] | None = None) -> Self:
         """The same requester (same pool, credential and pacer) with other retry or timeout settings."""
@@ -65,7 +77,7 @@ class _Requester:
         return twin
 
     def _build(self, spec: RequestSpec) -> httpx.Request:
-        if self._http.is_closed:
+        if self._closed or self._http.is_closed:
             raise ClientClosedError(_CLOSED_MESSAGE)
         headers = self._headers
         if spec.idempotency_key is not None:
@@ -83,11 +95,20 @@ class _Requester:
     def _transport_error(self, spec: RequestSpec, request: httpx.Request, exc: Exception, started: float) -> CodatError:
         elapsed = (_clock.monotonic() - started) * 1000
         log.debug("%s %s failed after %.1f ms: %s", spec.method, spec.path, elapsed, type(exc).__name__)
-        if isinstance(exc, RuntimeError):
-            if not self._http.is_closed:
-                raise exc
+        if isinstance(exc, RuntimeError) and self._http.is_closed:
             return ClientClosedError(_CLOSED_MESSAGE)  # closed by another thread since _build checked
         url = str(request.url)
+        if isinstance(exc, RuntimeError):
+            # Typically "Event loop is closed": a pooled connection of an event loop that has ended
+            # (an async client reused across asyncio.run calls). Retried: the next attempt connects anew.
+            failure = APIConnectionError(
+                f"the HTTP client failed: RuntimeError: {exc} (use one async client per event loop)",
+                method=spec.method,
+                path=spec.path,
+                url=url,
+            )
+            failure.__cause__ = exc
+            return failure
         if isinstance(exc, httpx.TimeoutException):
             error: CodatError = APITimeoutError(
                 f"request timed out ({type(exc).__name__})", method=spec.method, path=spec.path, url=url
@@ -106,7 +127,12 @@ class _Requester:
     def _status_error(
         self, spec: RequestSpec, request: httpx.Request, response: httpx.Response, started: float
     ) -> CodatError:
-        error = status_error(response, method=spec.method, path=spec.path, url=str(request.url))
+        error = status_error(
+            without_credential(response, self._credential_forms),
+            method=spec.method,
+            path=spec.path,
+            url=str(request.url),
+        )
         log.debug(
             "%s %s -> %d in %.1f ms (correlation id %s)",
             spec.method,
@@ -190,11 +216,13 @@ class SyncRequester(_Requester):
             if delay is None:
                 return response
             may_have_applied = may_have_applied or may_have_been_applied(error)
-            _clock.sleep(delay)
+            _clock.interruptible_sleep(delay)
             retries_done += 1
 
-    def close(self) -> None:
-        self._http.close()
+    def close(self, *, close_pool: bool) -> None:
+        self._closed = True
+        if close_pool:
+            self._http.close()
 
 
 class AsyncRequester(_Requester):
@@ -234,5 +262,7 @@ class AsyncRequester(_Requester):
             await _clock.async_sleep(delay)
             retries_done += 1
 
-    async def close(self) -> None:
-        await self._http.aclose()
+    async def close(self, *, close_pool: bool) -> None:
+        self._closed = True
+        if close_pool:
+            await self._http.aclose()

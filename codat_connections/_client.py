@@ -54,6 +54,7 @@ def _settings(
         ),
         "policy": RetryPolicy(max_retries=max_retries),
         "timeout": extensions,
+        "credential_forms": secret.forms(),
     }
 
 
@@ -81,6 +82,8 @@ class _ClientBase:
         return self._requester.policy.max_retries
 
     def __repr__(self) -> str:
+        if "_requester" not in vars(self):  # half-built: a traceback with locals still prints
+            return f"<{type(self).__name__} (not configured)>"
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
 
     def __reduce__(self) -> NoReturn:
@@ -149,9 +152,12 @@ class CodatConnections(_ClientBase):
         return twin
 
     def close(self) -> None:
-        """Close the connection pool, unless the httpx client was passed in (or this is a ``with_options`` copy)."""
-        if self._owns_http_client:
-            self._requester.close()
+        """End this client: later calls raise ``ClientClosedError``.
+
+        The connection pool closes too, unless the httpx client was passed in (or this is a
+        ``with_options`` copy, which shares its parent's pool).
+        """
+        self._requester.close(close_pool=self._owns_http_client)
 
     def __enter__(self) -> Self:
         return self
@@ -214,9 +220,8 @@ class AsyncCodatConnections(_ClientBase):
         return twin
 
     async def close(self) -> None:
-        """Close the connection pool, unless the httpx client was passed in (or this is a ``with_options`` copy)."""
-        if self._owns_http_client:
-            await self._requester.close()
+        """End this client: later calls raise ``ClientClosedError`` (see ``CodatConnections.close``)."""
+        await self._requester.close(close_pool=self._owns_http_client)
 
     async def __aenter__(self) -> Self:
         return self

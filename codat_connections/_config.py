@@ -7,6 +7,7 @@ is wrong (and never shows a credential) instead of a failure on every request.
 from __future__ import annotations
 
 import base64
+import contextlib
 import ipaddress
 import math
 import os
@@ -20,7 +21,16 @@ from codat_connections._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE
 from codat_connections._validation import header_value
 from codat_connections.errors import CodatError
 
-__all__ = ["DEFAULT_TIMEOUT", "NOT_GIVEN", "Secret", "resolve_auth", "resolve_base_url", "timeout_extension"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "is_loopback",
+    "Secret",
+    "resolve_auth",
+    "resolve_base_url",
+    "timeout_extension",
+    "without_credential",
+]
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
@@ -45,6 +55,15 @@ class Secret:
 
     def reveal(self) -> str:
         return self._value
+
+    def forms(self) -> tuple[bytes, ...]:
+        """Every form the credential could be echoed in: the header value, its credential part, the raw key."""
+        scheme, _, credential = self._value.partition(" ")
+        forms = [self._value.encode("ascii"), credential.encode("ascii")]
+        if scheme.lower() == "basic":
+            with contextlib.suppress(ValueError):
+                forms.append(base64.b64decode(credential, validate=True))
+        return tuple(form for form in forms if len(form) >= 4)
 
     def __repr__(self) -> str:
         return "<secret>"
@@ -83,6 +102,18 @@ def resolve_auth(api_key: str | None, auth_header: str | None) -> Secret:
     return Secret(f"Basic {encoded}")
 
 
+def without_credential(response: httpx.Response, forms: tuple[bytes, ...]) -> httpx.Response:
+    """The response, minus our credential should a proxy have echoed the request into its body or headers."""
+    body, headers = response.content, list(response.headers.items())
+    leaked = [form for form in forms if form in body or any(form.decode("latin-1") in v for _, v in headers)]
+    if not leaked:
+        return response
+    for form in leaked:
+        body = body.replace(form, b"<redacted>")
+        headers = [(name, value.replace(form.decode("latin-1"), "<redacted>")) for name, value in headers]
+    return httpx.Response(response.status_code, headers=headers, content=body, request=response.request)
+
+
 def resolve_base_url(base_url: str | None) -> str:
     """An ``https`` URL (``http`` only to loopback) with no credentials, query or fragment."""
     source = "base_url"
@@ -101,7 +132,7 @@ def resolve_base_url(base_url: str | None) -> str:
         raise ValueError(f"{source} must be an http(s) URL with a host, got {shown}")
     if url.query or url.fragment or "?" in base_url or "#" in base_url:
         raise ValueError(f"{source} must not have a query or fragment, got {shown}")
-    if url.scheme == "http" and not _is_loopback(url.host):
+    if url.scheme == "http" and not is_loopback(url.host):
         raise ValueError(
             f"refusing to send the API key over plain http to {url.host}; use https "
             "(plain http is allowed only for loopback hosts such as 127.0.0.1)"
@@ -109,7 +140,7 @@ def resolve_base_url(base_url: str | None) -> str:
     return str(url).rstrip("/")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:

@@ -17,6 +17,7 @@ __all__ = [
     "MAX_ID_LENGTH",
     "MAX_PAGE_SIZE",
     "MAX_QUERY_LENGTH",
+    "MAX_WAIT_SECONDS",
     "WEBHOOK_SECRET_ENV",
 ]
 
@@ -35,5 +36,7 @@ MAX_ID_LENGTH = 256
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 IDEMPOTENCY_WINDOW_SECONDS = 90 * 60
 """How long Codat replays the first answer to a repeated Idempotency-Key."""
+MAX_WAIT_SECONDS = 60.0
+"""The longest the client waits on its own (a Retry-After, a pause); asked for more, it raises instead."""
 MAX_CONCURRENT_REQUESTS_PER_COMPANY = 10
 """Codat's limit on requests in flight for one company."""

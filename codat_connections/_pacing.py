@@ -73,11 +73,6 @@ class _Pacer:
             self._next_start = start + self._interval
         return start - now
 
-    def _pause_left(self) -> float:
-        """Seconds left of the current pause."""
-        left = self._resume_at - _clock.monotonic()
-        return left if left > _NEGLIGIBLE else 0.0
-
     def observe(self, status_code: int, headers: Mapping[str, str]) -> None:
         """Read a response's ``Retry-After`` and ``X-Rate-Limit-*`` headers; pause the client if they say so."""
         retry_after = headers.get("retry-after")
@@ -100,6 +95,8 @@ class _Pacer:
             until = _clock.monotonic() + seconds
             if until > self._resume_at:
                 self._resume_at = until
+                # The pace starts again from the end of the pause; every start booked before it books again.
+                self._next_start = until
                 log.debug("pausing new requests for %.2f s: %s", seconds, reason)
 
 
@@ -121,8 +118,9 @@ class SyncPacer(_Pacer):
             while wait > 0:
                 log.debug("waiting %.3f s before the next request (client pause or pace)", wait)
                 paused_until = self._resume_at
-                _clock.sleep(wait)
-                wait = self._pause_left() if self._resume_at > paused_until else 0.0  # a pause began meanwhile
+                _clock.interruptible_sleep(wait)
+                # A pause that began meanwhile moves this start: book it again, after the pause and in the pace.
+                wait = self._reserve_start() if self._resume_at > paused_until else 0.0
         except BaseException:
             self.finish(company_id)
             raise
@@ -170,7 +168,7 @@ class AsyncPacer(_Pacer):
                 log.debug("waiting %.3f s before the next request (client pause or pace)", wait)
                 paused_until = self._resume_at
                 await _clock.async_sleep(wait)
-                wait = self._pause_left() if self._resume_at > paused_until else 0.0  # a pause began meanwhile
+                wait = self._reserve_start() if self._resume_at > paused_until else 0.0  # see SyncPacer.start
         except BaseException:
             self.finish(company_id)
             raise

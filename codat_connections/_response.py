@@ -24,7 +24,7 @@ class APIResponse(Generic[T]):
     raises ``UnexpectedResponseError`` when the body does not decode, as the plain call would.
     """
 
-    __slots__ = ("_parse", "_parsed", "_spec", "http_response")
+    __slots__ = ("_parse", "_parsed", "_rate_limit", "_spec", "http_response")
 
     def __init__(
         self, http_response: httpx.Response, spec: RequestSpec, parse: Callable[[RequestSpec, httpx.Response], T]
@@ -34,6 +34,7 @@ class APIResponse(Generic[T]):
         self._spec = spec
         self._parse = parse
         self._parsed: object = _NOT_PARSED
+        self._rate_limit: RateLimitInfo | None = None
 
     @classmethod
     def of(cls, http_response: httpx.Response, operation: Operation[T]) -> APIResponse[T]:
@@ -64,8 +65,10 @@ class APIResponse(Generic[T]):
 
     @property
     def rate_limit(self) -> RateLimitInfo:
-        """Where the daily quota stands, from the ``X-Rate-Limit-*`` headers (each None when absent)."""
-        return RateLimitInfo.from_headers(self.http_response.headers)
+        """Where the daily quota stands, from the ``X-Rate-Limit-*`` headers (each None when absent); read once."""
+        if self._rate_limit is None:
+            self._rate_limit = RateLimitInfo.from_headers(self.http_response.headers)
+        return self._rate_limit
 
     def parse(self) -> T:
         """The result the plain call returns (decoded once, then cached)."""

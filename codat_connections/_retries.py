@@ -14,6 +14,7 @@ import random
 
 import httpx
 
+from codat_connections._constants import MAX_WAIT_SECONDS
 from codat_connections._headers import parse_retry_after
 from codat_connections.errors import APIConnectionError, APIStatusError, CodatError, NotFoundError
 
@@ -48,7 +49,7 @@ class RetryPolicy:
         *,
         initial_delay: float = 0.5,
         max_delay: float = 8.0,
-        max_retry_after: float = 60.0,
+        max_retry_after: float = MAX_WAIT_SECONDS,
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")

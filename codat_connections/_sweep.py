@@ -15,18 +15,36 @@ from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, 
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, NamedTuple
 
+from codat_connections import _clock
 from codat_connections import _validation as check
-from codat_connections.errors import AuthenticationError, ClientClosedError, CodatError, PaymentRequiredError
+from codat_connections._constants import MAX_WAIT_SECONDS
+from codat_connections.errors import (
+    AuthenticationError,
+    ClientClosedError,
+    CodatError,
+    PaymentRequiredError,
+    RateLimitError,
+)
 
 if TYPE_CHECKING:
     import asyncio
 
     from codat_connections_api.models import Connection
 
-__all__ = ["FATAL_ERRORS", "MAX_SWEEP_CONCURRENCY", "CompanyConnections", "async_sweep", "sweep"]
+__all__ = [
+    "FATAL_ERRORS",
+    "MAX_SWEEP_CONCURRENCY",
+    "CompanyConnections",
+    "async_sweep",
+    "check_company_ids",
+    "check_concurrency",
+    "dooms_every_call",
+    "sweep",
+]
 
 FATAL_ERRORS: tuple[type[CodatError], ...] = (AuthenticationError, PaymentRequiredError, ClientClosedError)
-"""Errors that would repeat for every company: the sweep stops and raises them."""
+"""Errors that would repeat for every company: the sweep stops and raises them (so does a ``RateLimitError``
+asking to wait longer than the client waits: a spent daily quota)."""
 MAX_SWEEP_CONCURRENCY = 100
 _END = object()
 
@@ -40,6 +58,18 @@ class CompanyConnections(NamedTuple):
     company_id: str
     connections: list[Connection]
     error: CodatError | None = None
+
+
+def dooms_every_call(error: CodatError) -> bool:
+    """A failure that would repeat for every company: a bad key, an account limit, a spent daily quota."""
+    if isinstance(error, FATAL_ERRORS):
+        return True
+    return isinstance(error, RateLimitError) and error.retry_after is not None and error.retry_after > MAX_WAIT_SECONDS
+
+
+def check_company_ids(company_ids: object) -> None:
+    if isinstance(company_ids, str | bytes):
+        raise TypeError("company_ids must be an iterable of ids, not one id: pass [company_id]")
 
 
 def check_concurrency(value: object) -> int:
@@ -61,10 +91,13 @@ def sweep(
 
     def work(company_id: str) -> CompanyConnections:
         try:
-            return CompanyConnections(company_id, list_company(company_id, stop))
-        except FATAL_ERRORS:
-            raise
+            with _clock.stop_on(stop):  # a retry's wait or a pause ends when the consumer leaves
+                return CompanyConnections(company_id, list_company(company_id, stop))
+        except _clock.Stopped:
+            return CompanyConnections(company_id, [], None)  # never read: the sweep is over
         except CodatError as error:
+            if dooms_every_call(error):
+                raise
             return CompanyConnections(company_id, [], error)
 
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="codat-sweep")
@@ -99,9 +132,9 @@ async def async_sweep(
     async def work(company_id: str) -> CompanyConnections:
         try:
             return CompanyConnections(company_id, await list_company(company_id))
-        except FATAL_ERRORS:
-            raise
         except CodatError as error:
+            if dooms_every_call(error):
+                raise
             return CompanyConnections(company_id, [], error)
 
     next_id = _id_reader(company_ids)

@@ -16,7 +16,7 @@ from codat_connections import _validation as check
 from codat_connections._constants import DEFAULT_PAGE_SIZE, MAX_CONCURRENT_REQUESTS_PER_COMPANY
 from codat_connections._request import AsyncSender, Operation
 from codat_connections._response import APIResponse
-from codat_connections._sweep import CompanyConnections, async_sweep, check_concurrency
+from codat_connections._sweep import CompanyConnections, async_sweep, check_company_ids, check_concurrency
 from codat_connections.pagination import AsyncPage, fetch_pages_concurrently
 from codat_connections.query import Query
 from codat_connections.status import needs_attention
@@ -155,6 +155,7 @@ class AsyncConnectionsResource:
         page_size: int,
         concurrency: int,
     ) -> AsyncGenerator[CompanyConnections, None]:
+        check_company_ids(company_ids)
         ops.list_page("company", 1, page_size, query, order_by)  # refuse bad input now
         concurrency = check_concurrency(concurrency)
 

@@ -17,7 +17,7 @@ from codat_connections import _operations as ops
 from codat_connections._constants import DEFAULT_PAGE_SIZE
 from codat_connections._request import Operation, SyncSender
 from codat_connections._response import APIResponse
-from codat_connections._sweep import CompanyConnections, check_concurrency, sweep
+from codat_connections._sweep import CompanyConnections, check_company_ids, check_concurrency, sweep
 from codat_connections.pagination import Page
 from codat_connections.query import Query
 from codat_connections.status import needs_attention
@@ -155,6 +155,7 @@ class ConnectionsResource:
         page_size: int,
         concurrency: int,
     ) -> Generator[CompanyConnections, None, None]:
+        check_company_ids(company_ids)
         ops.list_page("company", 1, page_size, query, order_by)  # refuse bad input now
         concurrency = check_concurrency(concurrency)
 

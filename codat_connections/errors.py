@@ -203,11 +203,11 @@ class APIStatusError(APIError):
 
     def _describe(self) -> str:
         text = f"{self.status_code} {self.reason} from {self.method} {self.path}"
-        detail = self.error or _short_text(self.body)
+        detail = _one_line(self.error, 300) if self.error else _short_text(self.body)
         if detail:
             text += f": {detail}"
         if self.correlation_id:
-            text += f" (correlation id {self.correlation_id})"
+            text += f" (correlation id {_one_line(self.correlation_id, 100)})"
         return text
 
 
@@ -286,7 +286,12 @@ def _str_or_none(value: object) -> str | None:
     return None
 
 
+def _one_line(text: str, limit: int) -> str:
+    """Server text made safe for a message: one line (no CR/LF to forge log lines), at most ``limit`` characters."""
+    flat = " ".join("".join(c if c.isprintable() else " " for c in text[: limit * 4]).split())
+    return flat[:limit] + ("..." if len(flat) > limit else "")
+
+
 def _short_text(body: bytes, limit: int = 200) -> str:
     """A short, single-line excerpt of a non-JSON body (an HTML error page, plain text)."""
-    text = " ".join(body[: limit * 4].decode("utf-8", "replace").split())
-    return text[:limit] + ("..." if len(text) > limit else "")
+    return _one_line(body[: limit * 4].decode("utf-8", "replace"), limit)

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from codat_connections import DEFAULT_BASE_URL, AsyncCodatConnections, ClientClosedError, CodatConnections, CodatError
+from codat_connections.testing import FakeCodat
 from tests.conftest import API_KEY, COMPANY, wire_connection
 
 
@@ -241,3 +242,52 @@ def test_a_closed_callers_http_client_is_a_client_closed_error() -> None:
 def test_clients_refuse_to_be_pickled() -> None:
     with pytest.raises(TypeError, match="not picklable"):
         pickle.dumps(CodatConnections(api_key=API_KEY))
+
+
+def test_closing_a_client_on_a_callers_http_client_ends_the_client_not_the_pool() -> None:
+    http, seen = capture()
+    with CodatConnections(api_key=API_KEY, http_client=http) as codat:
+        codat.connections.get(COMPANY, COMPANY)
+    with pytest.raises(ClientClosedError):
+        codat.connections.get(COMPANY, COMPANY)
+    assert not http.is_closed
+    assert len(seen) == 1
+    sibling = CodatConnections(api_key=API_KEY, http_client=http)
+    assert sibling.connections.get(COMPANY, COMPANY).id
+
+
+@pytest.mark.parametrize("kwargs", [{"api_key": "k\ney"}, {"api_key": "key", "timeout": -1}, {"base_url": "ftp://x"}])
+def test_a_construction_error_formats_with_locals(kwargs: dict[str, object]) -> None:
+    """Error trackers render locals: a half-built client's repr must not raise."""
+    import traceback
+
+    with pytest.raises(ValueError) as caught:
+        CodatConnections(**{"api_key": API_KEY, **kwargs})  # type: ignore[arg-type]
+    rendered = "".join(traceback.TracebackException.from_exception(caught.value, capture_locals=True).format())
+    assert "CodatConnections (not configured)" in rendered
+
+
+async def test_an_async_client_reused_across_event_loops_keeps_working(fake: FakeCodat) -> None:
+    import asyncio
+    import threading
+
+    company = fake.add_company()
+    fake.seed_connections(company, 3)
+    results: list[object] = []
+    with fake.serve() as base_url:
+        codat = AsyncCodatConnections(api_key=API_KEY, base_url=base_url)
+
+        async def job() -> int:
+            return len(await codat.connections.list_all(company))
+
+        def runs() -> None:
+            for _ in range(3):
+                try:
+                    results.append(asyncio.run(job()))
+                except BaseException as exc:
+                    results.append(exc)
+
+        thread = threading.Thread(target=runs)  # asyncio.run cannot nest in this test's own loop
+        thread.start()
+        thread.join()
+    assert results == [3, 3, 3]

@@ -22,7 +22,7 @@ from codat_connections import (
     UnexpectedResponseError,
     UnprocessableEntityError,
 )
-from tests.conftest import COMPANY, CONNECTION, codat_error, mock_client, wire_connection
+from tests.conftest import API_KEY, COMPANY, CONNECTION, codat_error, mock_client, wire_connection
 
 
 def respond(status: int, content: bytes, headers: dict[str, str] | None = None) -> httpx.MockTransport:
@@ -148,3 +148,34 @@ def test_undecodable_page_is_unexpected_response(payload: object) -> None:
     client = mock_client(lambda r: httpx.Response(200, json=payload))
     with pytest.raises(UnexpectedResponseError):
         client.connections.list(COMPANY)
+
+
+def test_server_text_in_a_message_is_one_bounded_line() -> None:
+    body = {"error": "x" * 1_000_000 + "\r\nX-Injected: 1", "correlationId": "c\r\nX-Injected: 1"}
+    client = mock_client(lambda r: httpx.Response(400, json=body), max_retries=0)
+    with pytest.raises(BadRequestError) as caught:
+        client.connections.get(COMPANY, CONNECTION)
+    message = str(caught.value)
+    assert "\n" not in message and "\r" not in message
+    assert len(message) < 600
+    assert caught.value.error == body["error"], "the attribute keeps Codat's full text"
+
+
+def test_a_credential_echoed_by_a_proxy_is_redacted_everywhere() -> None:
+    import base64
+    import pickle
+
+    encoded = base64.b64encode(API_KEY.encode()).decode()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        echo = f"<pre>Authorization: {request.headers['authorization']} key={API_KEY}</pre>"
+        return httpx.Response(502, text=echo, headers={"x-echo": request.headers["authorization"]})
+
+    client = mock_client(handler, max_retries=0)
+    with pytest.raises(InternalServerError) as caught:
+        client.connections.get(COMPANY, CONNECTION)
+    error = caught.value
+    for text in (str(error), repr(error.args), repr(error.body), repr(error.headers), repr(pickle.dumps(error))):
+        assert API_KEY not in text
+        assert encoded not in text
+    assert b"<redacted>" in error.body

@@ -43,7 +43,7 @@ def curl_parts(line: str) -> tuple[str, dict[str, str]]:
 
 def test_banner_gives_the_url_the_key_and_a_curl_line_that_works() -> None:
     process = subprocess.Popen(
-        [*CLI, "--port", "0", "--api-key", "cli key", "--company", COMPANY, "--connections", "3"],
+        [*CLI, "--port", "0", "--api-key", "cli-key", "--company", COMPANY, "--connections", "3"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -52,7 +52,7 @@ def test_banner_gives_the_url_the_key_and_a_curl_line_that_works() -> None:
         lines = [process.stdout.readline().rstrip("\n") for _ in range(5)]
         assert lines[0].startswith("Fake Codat serving at http://127.0.0.1:")
         base_url = lines[0].rsplit(" ", 1)[1]
-        assert lines[1].startswith("API key: cli key ")
+        assert lines[1].startswith("API key: cli-key ")
         assert COMPANY in lines[2]
         [try_line] = [line for line in lines if line.startswith("Try: curl ")]
         url, headers = curl_parts(try_line)
@@ -97,3 +97,20 @@ def test_a_port_in_use_is_a_one_line_error_and_status_2() -> None:
         f"python -m codat_connections.testing: error: port {port} on 127.0.0.1 is already in use; "
         "choose another with --port (0: any free port)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--company", "a/b"], "the company id must not contain '/'"),
+        (["--api-key", ""], "the API key must not be empty"),
+        (["--api-key", "caf\u00e9-key"], "non-ASCII character"),
+        (["--connections", "100000000000"], "at most 100,000 per company"),
+        (["--connections", "-1"], "must be 0 or more"),
+    ],
+)
+def test_values_no_client_could_use_are_refused(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

@@ -192,3 +192,25 @@ def test_a_pause_is_logged_with_its_reason(sleeps: list[float], caplog: pytest.L
     server.sync_client().connections.get(COMPANY, CONNECTION)
     messages = [record.getMessage() for record in caplog.records]
     assert "pausing new requests for 1.00 s: Retry-After on a 429" in messages
+
+
+def test_after_a_pause_the_pace_starts_again_instead_of_a_burst() -> None:
+    """Starts booked before a 429 are booked again after its pause, still one per interval."""
+    starts: list[float] = []
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        with lock:
+            starts.append(time.monotonic())
+            if len(starts) == 6:
+                return httpx.Response(429, json=codat_error(429, "slow down"), headers={"Retry-After": "1"})
+        return httpx.Response(200, json=wire_connection())
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    client = CodatConnections(api_key=API_KEY, http_client=http, max_requests_per_minute=1200)  # 51 ms apart
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        list(pool.map(lambda index: client.connections.get(f"company-{index}", CONNECTION), range(20)))
+    starts.sort()
+    busiest = max(sum(1 for moment in starts if first <= moment < first + 0.2) for first in starts)
+    assert busiest <= 5, f"{busiest} starts within 200 ms; the pace allows 4"
+    assert starts[-1] - starts[0] < 1 + 20 * 0.06, "the pace resumed right after the pause"

@@ -74,6 +74,7 @@ def test_raw_response_reads_the_quota_and_correlation_headers() -> None:
     client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(quota_handler)))
     response = client.connections.with_raw_response.get(COMPANY, CONNECTION)
     assert response.rate_limit == RateLimitInfo(limit=4000, remaining=3998, reset=RESET)
+    assert response.rate_limit is response.rate_limit, "read once: a relative reset does not drift"
     assert response.correlation_id == "corr-77"
     listed = client.connections.with_raw_response.list(COMPANY)
     assert listed.rate_limit.remaining == 3998

@@ -18,6 +18,7 @@ from codat_connections import (
     NotFoundError,
     PaymentRequiredError,
     PermissionDeniedError,
+    RateLimitError,
     needs_attention,
 )
 from codat_connections.testing import FakeCodat
@@ -205,3 +206,61 @@ async def test_async_sweep_stops_on_authentication_error(fake: FakeCodat) -> Non
 
 def test_sweep_api_key_fixture_is_the_fakes(fake: FakeCodat) -> None:
     assert CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport()))
+
+
+def test_leaving_a_sync_sweep_does_not_wait_out_retries(fake: FakeCodat) -> None:
+    import time
+
+    companies = fake.add_companies(8, connections_each=1)
+    for company in companies[1:]:
+        fake.fail_with_status(503, times=50, path=company)
+    with_retry_after: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        response = fake.transport().handle_request(request)
+        if response.status_code == 503:
+            with_retry_after.append(request)
+            response.headers["Retry-After"] = "3"
+        return response
+
+    client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    sweep = client.connections.list_many(companies, concurrency=8)
+    first = next(sweep)
+    assert first.company_id == companies[0]
+    started = time.monotonic()
+    sweep.close()
+    assert time.monotonic() - started < 1.0, "retry waits and pauses end when the consumer leaves"
+
+
+@pytest.mark.parametrize("one_id", ["8a210b68-6988-11ed-a1eb-0242ac120002", b"company"])
+def test_one_id_instead_of_a_list_is_a_type_error(client: CodatConnections, fake: FakeCodat, one_id: str) -> None:
+    with pytest.raises(TypeError, match=r"pass \[company_id\]"):
+        client.connections.list_many(one_id)
+    with pytest.raises(TypeError, match=r"pass \[company_id\]"):
+        client.connections.needing_attention(one_id)
+    assert fake.requests == []
+
+
+async def test_async_one_id_instead_of_a_list_is_a_type_error(aclient: AsyncCodatConnections) -> None:
+    with pytest.raises(TypeError, match=r"pass \[company_id\]"):
+        aclient.connections.list_many("company")
+
+
+def test_a_spent_daily_quota_stops_the_sweep(fake: FakeCodat) -> None:
+    companies = fake.add_companies(50, connections_each=1)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"Retry-After": "18000", "X-Rate-Limit-Remaining": "0"}
+        return httpx.Response(429, json={"error": "Daily quota exceeded"}, headers=headers)
+
+    seen: list[httpx.Request] = []
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return handler(request)
+
+    client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(recording)))
+    with pytest.raises(RateLimitError, match="Codat asked to wait 18000 s") as caught:
+        list(client.connections.list_many(companies, concurrency=4))
+    assert caught.value.retry_after == 18000
+    assert len(seen) <= 4 + 1

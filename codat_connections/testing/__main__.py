@@ -13,7 +13,10 @@ import errno
 import shlex
 import sys
 import threading
+from collections.abc import Callable
 
+from codat_connections._config import is_loopback
+from codat_connections._validation import header_value, identifier
 from codat_connections.testing._fake import FakeCodat
 
 PROG = "python -m codat_connections.testing"
@@ -28,6 +31,29 @@ def _whole_number(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
+
+
+MAX_CONNECTIONS_EACH = 100_000
+
+
+def _connections(text: str) -> int:
+    value = _whole_number(text)
+    if value > MAX_CONNECTIONS_EACH:
+        raise argparse.ArgumentTypeError(f"at most {MAX_CONNECTIONS_EACH:,} per company, got {value:,}")
+    return value
+
+
+def _checked(check: Callable[[str], object]) -> Callable[[str], str]:
+    """An argparse type from one of the client's own checks: what no client could send is refused here."""
+
+    def parse(text: str) -> str:
+        try:
+            check(text)
+        except (ValueError, TypeError) as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text
+
+    return parse
 
 
 def _port(text: str) -> int:
@@ -49,12 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--api-key",
+        type=_checked(lambda text: header_value(text, "the API key", allow_spaces=False)),
         default=DEFAULT_API_KEY,
         metavar="KEY",
         help="the API key clients must send, as 'Authorization: Basic <base64 of KEY>' (default: %(default)s)",
     )
     parser.add_argument(
         "--company",
+        type=_checked(lambda text: identifier(text, "the company id")),
         action="append",
         default=[],
         metavar="ID",
@@ -62,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--connections",
-        type=_whole_number,
+        type=_connections,
         default=0,
         metavar="N",
         help="Linked connections to add to each company (default: %(default)s)",
@@ -98,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{PROG}: error: {_cannot_listen(args.host, args.port, exc)}", file=sys.stderr)
             return 2
         print(banner(base_url, args.api_key, companies), flush=True)
+        if not is_loopback(args.host):
+            print(f"warning: listening on {args.host}, beyond this machine; anyone who can reach it has the key")
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
     return 0

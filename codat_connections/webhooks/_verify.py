@@ -56,12 +56,21 @@ def verified_text(
     message_id, timestamp_text, signature_header = _find_headers(headers)
     sent_at = _checked_timestamp(timestamp_text, tolerance, message_id)
     text = _body_text(payload, message_id)
-    try:
-        expected = binascii.a2b_base64(signer.sign(message_id, sent_at, text).partition(",")[2])
-    except UnicodeEncodeError:  # a str body holding lone surrogates: not the UTF-8 text Codat signed
-        raise _no_match(message_id, "the body is not valid UTF-8 text") from None
-    _check_signatures(signature_header, expected, message_id)
-    return message_id, text
+    well_formed = _signatures_checked(signer, message_id, sent_at, text, signature_header)
+    if well_formed is None:
+        return message_id, text
+    if well_formed < 0:  # a str body holding lone surrogates: not the UTF-8 text Codat signed
+        raise _no_match(message_id, "the body is not valid UTF-8 text")
+    if not well_formed:
+        raise WebhookVerificationError(
+            "malformed webhook-signature header: no well-formed 'v1,<base64>' entry",
+            reason="malformed_signature",
+            message_id=message_id,
+        )
+    raise _no_match(
+        message_id,
+        f"none of the {well_formed} v1 signature(s) matches (a different secret, or a changed body or header)",
+    )
 
 
 def _signer(secret: str | None) -> Webhook:
@@ -88,7 +97,7 @@ def _signing_key(secret: str | None) -> bytes:
     encoded = secret.strip().removeprefix(_SECRET_PREFIX)
     try:
         key = binascii.a2b_base64(encoded + "=" * (-len(encoded) % 4), strict_mode=True)
-    except binascii.Error:
+    except (binascii.Error, ValueError):  # ValueError: a non-ASCII character pasted into it
         key = b""
     if not key:
         raise WebhookVerificationError(
@@ -170,8 +179,16 @@ def _body_text(payload: bytes | str, message_id: str) -> str:
         raise _no_match(message_id, "the body is not valid UTF-8") from None
 
 
-def _check_signatures(header: str, expected: bytes, message_id: str) -> None:
-    """Pass when any ``v1,<base64>`` entry equals ``expected``; entries of other versions are skipped."""
+def _signatures_checked(signer: Webhook, message_id: str, sent_at: datetime, text: str, header: str) -> int | None:
+    """None when any ``v1,<base64>`` entry matches; else how many well-formed ones did not (-1: body not UTF-8).
+
+    It raises nothing, so the expected signature never sits in a frame of a traceback (error trackers
+    record frames' locals); entries of other versions are skipped.
+    """
+    try:
+        expected = binascii.a2b_base64(signer.sign(message_id, sent_at, text).partition(",")[2])
+    except UnicodeEncodeError:
+        return -1
     well_formed = 0
     for entry in header.split():
         version, _, encoded = entry.partition(",")
@@ -179,21 +196,12 @@ def _check_signatures(header: str, expected: bytes, message_id: str) -> None:
             continue
         try:
             received = binascii.a2b_base64(encoded, strict_mode=True)
-        except binascii.Error:
+        except (binascii.Error, ValueError):
             continue
         well_formed += 1
         if hmac.compare_digest(expected, received):
-            return
-    if not well_formed:
-        raise WebhookVerificationError(
-            "malformed webhook-signature header: no well-formed 'v1,<base64>' entry",
-            reason="malformed_signature",
-            message_id=message_id,
-        )
-    raise _no_match(
-        message_id,
-        f"none of the {well_formed} v1 signature(s) matches (a different secret, or a changed body or header)",
-    )
+            return None
+    return well_formed
 
 
 def _no_match(message_id: str, detail: str) -> WebhookVerificationError:

@@ -88,6 +88,14 @@ def test_refusal_says_which_check_failed_and_leaks_nothing(
     assert error.reason == reason
     assert words in str(error)
     traceback_text = "".join(traceback.format_exception(error))  # as a log handler renders it, chain included
+    library_frames = [
+        frame
+        for frame in traceback.TracebackException.from_exception(error, capture_locals=True).stack
+        if "codat_connections" in frame.filename
+    ]
+    assert library_frames
+    with_locals = "\n".join(value for frame in library_frames for value in (frame.locals or {}).values())
+    assert repr(base64.b64decode(EXPECTED[3:]))[2:22] not in with_locals, "the signature an attacker needs"
     for rendering in (
         str(error),
         repr(error),

@@ -208,7 +208,18 @@ def test_malformed_signature_header_is_a_typed_error(header: str) -> None:
     assert refused(BODY, headers) == expected
 
 
-@pytest.mark.parametrize("secret", ["whsec_", "whsec_not base64!", "whsec_abc$def", "", "whsec_QUJD-_"])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "whsec_",
+        "whsec_not base64!",
+        "whsec_abc$def",
+        "",
+        "whsec_QUJD-_",
+        "whsec_QUJD\u00a0REVG",
+        "whsec_QUJ\u200bDREVG",
+    ],
+)
 def test_malformed_secret_is_refused(secret: str) -> None:
     with pytest.raises(WebhookVerificationError, match="malformed webhook secret") as info:
         verify(BODY, signed_headers(BODY), secret=secret)
