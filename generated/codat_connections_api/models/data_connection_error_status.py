@@ -4,6 +4,8 @@ from typing import Any, ClassVar
 
 
 class DataConnectionErrorStatus(StrEnum):
+    """Whether a transient connection error is still active."""
+
     ACTIVE = "Active"
     RESOLVED = "Resolved"
 

@@ -4,6 +4,8 @@ from typing import Any, ClassVar
 
 
 class SourceType(StrEnum):
+    """Kind of platform a connection reaches."""
+
     ACCOUNTING = "Accounting"
     BANKFEED = "BankFeed"
     BANKING = "Banking"
