@@ -53,6 +53,26 @@ class Finding:
     text: str
 
 
+def _merged(findings: list[Finding], where_by_path: dict[str, str]) -> list[Finding]:
+    """One line per change: a member inherited by ten classes (or re-exported) changes in one place."""
+    first: dict[tuple[str, str, str, str], Finding] = {}
+    others: dict[tuple[str, str, str, str], list[str]] = {}
+    for finding in findings:
+        where = where_by_path[finding.path]
+        name = finding.path.rsplit(".", 1)[-1]  # a removed object has no place in the code left: keep names apart
+        key = (finding.kind, where, name, finding.text.removeprefix(f"{where}: {finding.path}"))
+        if key in first:
+            others[key].append(finding.path)
+        else:
+            first[key], others[key] = finding, []
+    merged = []
+    for key, finding in first.items():
+        also = others[key]
+        suffix = f" (also as {', '.join(also[:3])}{', ...' if len(also) > 3 else ''})" if also else ""
+        merged.append(Finding(finding.kind, finding.path, finding.text + suffix))
+    return merged
+
+
 def load_current(root: Path = ROOT) -> dict[str, griffe.Module]:
     """Both packages, statically, from the source tree (aliases between them resolved)."""
     loader = griffe.GriffeLoader(search_paths=[root, root / "generated"])
@@ -95,6 +115,8 @@ def record_of(
     if "filepath" in data:
         data["filepath"] = str(target.relative_package_filepath)
     locations[path] = _location(target)
+    if data.get("labels", []) == ["instance-attribute"]:
+        data.pop("value", None)  # what __init__ assigns is implementation; the name and annotation are the API
     if data["kind"] in _CONTAINERS:
         members = target.all_members if isinstance(target, griffe.Class) else target.members
         data["members"] = {
@@ -117,9 +139,10 @@ def records_of(packages: dict[str, griffe.Module]) -> tuple[dict[str, Record], L
 def _with_positions(value: Any) -> Any:
     """griffe's decoder wants line numbers, which the record leaves out."""
     if isinstance(value, dict):
+        copy = {key: _with_positions(item) for key, item in value.items()}
         if value.get("kind") in ("module", "class", "function", "attribute", "alias"):  # a member may be named "kind"
-            value.setdefault("lineno", None)
-        return {key: _with_positions(item) for key, item in value.items()}
+            copy.setdefault("lineno", None)
+        return copy
     if isinstance(value, list):
         return [_with_positions(item) for item in value]
     return value
@@ -159,7 +182,7 @@ def type_changes(old: Record, new: Record, locations: Locations, path: str) -> l
     findings: list[Finding] = []
 
     def report(what: str, before: Any, after: Any, at: str) -> None:
-        if before != after:
+        if before is not None and after is not None and before != after:  # None: not annotated, nothing to judge
             text = f"{locations.get(at, at)}: {at}: {what} changed: {before} -> {after}"
             findings.append(Finding("type", at, text))
 
@@ -200,7 +223,8 @@ def check(record_dir: Path, records: dict[str, Record], locations: Locations) ->
             continue
         old = json.loads(record_path.read_text())
         found = breaking_changes(old, new, locations) + type_changes(old, new, locations, name)
-        findings += found or drift(old, new, name)
+        where_by_path = {finding.path: finding.text.split(f": {finding.path}", 1)[0] for finding in found}
+        findings += _merged(found, where_by_path) or drift(old, new, name)
     return findings
 
 

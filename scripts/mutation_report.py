@@ -53,7 +53,9 @@ def main() -> int:
     if not results:
         print(f"no mutmut results under {args.mutants}; run `make mutation`")
         return 1
-    header = f"{'module':44} {'mutants':>7} {'killed':>6} {'timeout':>7} {'survived':>8} {'no tests':>8} {'kill rate':>9}"
+    header = (
+        f"{'module':44} {'mutants':>7} {'killed':>6} {'timeout':>7} {'survived':>8} {'no tests':>8} {'kill rate':>9}"
+    )
     print(header)
     print("-" * len(header))
     totals: Counter[str] = Counter()
