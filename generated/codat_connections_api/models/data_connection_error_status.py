@@ -5,6 +5,8 @@ from typing import Any, ClassVar
 
 
 class DataConnectionErrorStatus(StrEnum):
+    """Whether a transient connection error is still active."""
+
     ACTIVE = "Active"
     RESOLVED = "Resolved"
 

@@ -5,6 +5,8 @@ from typing import Any, ClassVar
 
 
 class SourceType(StrEnum):
+    """Kind of platform a connection reaches."""
+
     ACCOUNTING = "Accounting"
     BANKFEED = "BankFeed"
     BANKING = "Banking"
