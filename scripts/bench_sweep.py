@@ -137,10 +137,11 @@ async def naive_gather(fake: FakeCodat, ids: list[str]) -> SweepResult:
 async def platform_gather(fake: FakeCodat, ids: list[str], time_limit: float) -> SweepResult:
     sdk: Any = importlib.import_module("codat_platform")  # only in the bench dependency group
     shared: Any = importlib.import_module("codat_platform.models.shared")
-    transport = Counting(fake.async_transport())
+    # Its *_async methods run its sync stack in worker threads, so it takes a sync httpx client.
+    transport = Counting(fake.transport())
     client = sdk.CodatPlatform(
         security=shared.Security(auth_header="Basic " + base64.b64encode(API_KEY.encode()).decode()),
-        async_client=httpx.AsyncClient(transport=transport),
+        client=httpx.Client(transport=transport),
         server_url=BASE,
     )
 
