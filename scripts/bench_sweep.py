@@ -231,6 +231,8 @@ def print_tables(results: list[SweepResult], rows: list[SweepRow]) -> None:
             f"{r.rate_limited:>8} | {r.failed_companies:>8} | {r.connections:>8} |"
         )
     print()
+    print(f"| {'target':<62} | {'value':>22} | {'wanted':<15} | {'met':<4} |")
+    print(f"|{'-' * 64}|{'-' * 24}|{'-' * 17}|{'-' * 6}|")
     for row in rows:
         met = "-" if row.met is None else ("yes" if row.met else "NO")
         print(f"| {row.figure:<62} | {row.value:>22} | {row.target:<15} | {met:<4} |")
