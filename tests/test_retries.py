@@ -348,3 +348,33 @@ def test_running_out_of_retries_says_so(sleeps: list[float]) -> None:
     transport, _ = scripted(httpx.ReadError("reset"))
     with pytest.raises(APIConnectionError, match=r"not retried \(max_retries=0\)$"):
         make(transport, max_retries=0).connections.get(COMPANY, CONNECTION)
+
+
+def test_a_retry_after_of_exactly_the_cap_is_waited(sleeps: list[float]) -> None:
+    answers = iter([httpx.Response(429, json=codat_error(429, "slow"), headers={"Retry-After": "60"})])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return next(answers, httpx.Response(200, json=wire_connection()))
+
+    assert mock_client(handler).connections.get(COMPANY, CONNECTION).id
+    assert sleeps == [60.0]
+
+
+def test_a_keyed_write_refused_for_good_gets_no_retry_note(sleeps: list[float]) -> None:
+    """The 'Codat replays this answer' note belongs to a 5xx/408 on a keyed write only."""
+    transport, _ = scripted(404)
+    with pytest.raises(NotFoundError) as caught:
+        make(transport).connections.create(COMPANY, "gbol")
+    assert "not retried" not in str(caught.value)
+    assert "gave up" not in str(caught.value)
+    transport, _ = scripted(404)
+    with pytest.raises(NotFoundError) as read:
+        make(transport).connections.get(COMPANY, CONNECTION)
+    assert str(read.value).endswith("(correlation id corr-123)")
+
+
+def test_default_retry_policy() -> None:
+    policy = RetryPolicy()
+    assert (policy.max_retries, policy.initial_delay, policy.max_delay, policy.max_retry_after) == (2, 0.5, 8.0, 60.0)
+    with pytest.raises(ValueError, match="max_retries must be an integer >= 0"):
+        RetryPolicy(max_retries=True)

@@ -57,6 +57,8 @@ class _TolerantEnum(StrEnum):
 
 
 class ConnectionEventType(_TolerantEnum):
+    """The six connection events Codat sends; a type it adds later is kept, equal to its raw string."""
+
     CREATED = "connection.created"
     CONNECTED = "connection.connected"
     FAILED = "connection.failed"
@@ -67,6 +69,8 @@ class ConnectionEventType(_TolerantEnum):
 
 
 class RateLimitEventType(_TolerantEnum):
+    """The daily quota's two events: used up, and reset at 00:00 UTC (a new type is kept as its raw string)."""
+
     REACHED = "client.rateLimit.reached"
     RESET = "client.rateLimit.reset"
 
