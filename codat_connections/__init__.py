@@ -10,7 +10,7 @@ The low-level client generated from ``openapi/connections.yaml`` lives in the se
 needs (the models included) is importable from here.
 """
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from codat_connections._client import AsyncCodatConnections, CodatConnections
 from codat_connections._constants import DEFAULT_BASE_URL
@@ -47,7 +47,7 @@ from codat_connections.status import (
     parse_datetime,
 )
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from codat_connections_api.models import Connection, ConnectionStatus, DataConnectionError, SourceType
 
     from codat_connections._sweep import CompanyConnections
@@ -99,7 +99,7 @@ __all__ = [
 _MODELS = {"Connection", "ConnectionStatus", "DataConnectionError", "SourceType"}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name in _MODELS:
         from codat_connections_api import models
 

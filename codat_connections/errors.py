@@ -218,6 +218,9 @@ class BadRequestError(APIStatusError):
 class AuthenticationError(APIStatusError):
     """401: missing or invalid API key."""
 
+    def _describe(self) -> str:
+        return super()._describe() + "; check the API key (api_key=, auth_header= or CODAT_API_KEY)"
+
 
 class PaymentRequiredError(APIStatusError):
     """402: an account limit was reached."""

@@ -179,3 +179,10 @@ def test_a_credential_echoed_by_a_proxy_is_redacted_everywhere() -> None:
         assert API_KEY not in text
         assert encoded not in text
     assert b"<redacted>" in error.body
+
+
+def test_a_401_says_to_check_the_key() -> None:
+    client = mock_client(lambda r: httpx.Response(401, json=codat_error(401, "Unauthorized")), max_retries=0)
+    with pytest.raises(AuthenticationError) as caught:
+        client.connections.get(COMPANY, CONNECTION)
+    assert str(caught.value).endswith("check the API key (api_key=, auth_header= or CODAT_API_KEY)")

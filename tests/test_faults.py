@@ -150,3 +150,12 @@ async def test_cancelled_list_all_leaves_no_task_and_no_busy_connection(fake: Fa
         assert len(fake.requests) == seen, "no request goes on after cancellation"
         await codat.close()
         assert pool.connections == []
+
+
+def test_a_status_fault_with_retry_after_zero_is_retried_at_once(
+    client: CodatConnections, fake: FakeCodat, company: str, sleeps: list[float]
+) -> None:
+    fake.fail_with_status(503, times=2, retry_after="0")
+    assert client.connections.list(company).results == []
+    assert sleeps == [0.0, 0.0], "no backoff: the fake said Retry-After: 0"
+    assert [r.status for r in fake.requests] == [503, 503, 200]

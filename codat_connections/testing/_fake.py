@@ -172,9 +172,16 @@ class FakeCodat:
         method: str | None = None,
         path: str | None = None,
         after_processing: bool = False,
+        retry_after: str | None = None,
     ) -> Fault:
-        """Answer ``status`` with Codat's error body (after applying the request, with ``after_processing``)."""
-        return self.inject(Fault("status", times, method, path, status=status, after_processing=after_processing))
+        """Answer ``status`` with Codat's error body (after applying the request, with ``after_processing``).
+
+        ``retry_after`` adds that ``Retry-After`` header: ``"0"`` makes a client's retries immediate,
+        which keeps fault tests fast.
+        """
+        fault = Fault("status", times, method, path, status=status, after_processing=after_processing)
+        fault.retry_after = retry_after
+        return self.inject(fault)
 
     def rate_limit(
         self, *, times: int = 1, retry_after: str | None = "1", method: str | None = None, path: str | None = None

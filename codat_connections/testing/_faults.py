@@ -96,4 +96,7 @@ def fault_response(fault: Fault, now: float) -> FakeResponse:
         if fault.retry_after is not None:
             response.headers["retry-after"] = fault.retry_after
         return response
-    return codat_error(fault.status, _MESSAGES.get(fault.status, _SERVER_ERROR))
+    response = codat_error(fault.status, _MESSAGES.get(fault.status, _SERVER_ERROR))
+    if fault.retry_after is not None:
+        response.headers["retry-after"] = fault.retry_after
+    return response
