@@ -124,7 +124,7 @@ async def fetch_pages_concurrently(
     failed: tuple[int, BaseException] | None = None  # the lowest page that failed
     try:
         while True:
-            bound = min(promised, last or promised, failed[0] - 1 if failed else promised)
+            bound = min(last or promised, failed[0] - 1 if failed else promised)
             while len(running) < concurrency and next_number <= bound:
                 running[asyncio.ensure_future(fetch(next_number))] = next_number
                 next_number += 1

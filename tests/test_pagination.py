@@ -157,3 +157,24 @@ async def test_list_all_sync_equals_async(fake: FakeCodat, company: str) -> None
     sync_ids = [c.id for c in sync.connections.list_all(company, page_size=5)]
     async_ids = [c.id for c in await asynchronous.connections.list_all(company, page_size=5, concurrency=3)]
     assert sync_ids == async_ids == ids
+
+
+def test_next_page_fetches_the_following_page(client: CodatConnections, fake: FakeCodat, company: str) -> None:
+    ids = fake.seed_connections(company, 5)
+    first = client.connections.list(company, page_size=2)
+    second = first.next_page()
+    assert (second.page_number, [c.id for c in second.results]) == (2, ids[2:4])
+    third = second.next_page()
+    assert [c.id for c in third.results] == ids[4:]
+    assert not third.has_next_page()
+
+
+async def test_async_next_page_fetches_the_following_page(
+    aclient: AsyncCodatConnections, fake: FakeCodat, company: str
+) -> None:
+    ids = fake.seed_connections(company, 3)
+    first = await aclient.connections.list(company, page_size=2)
+    second = await first.next_page()
+    assert [c.id for c in second.results] == ids[2:]
+    with pytest.raises(LookupError):
+        await second.next_page()

@@ -181,8 +181,9 @@ def test_create_sends_one_key_on_every_attempt(sleeps: list[float]) -> None:
 @pytest.mark.parametrize("status", [500, 502, 503, 504, 408])
 def test_create_and_unlink_are_not_retried_on_5xx(status: int, sleeps: list[float]) -> None:
     transport, seen = scripted(status, 200)
-    with pytest.raises(APIStatusError, match="not retried: Codat replays this answer") as caught:
+    with pytest.raises(APIStatusError) as caught:
         make(transport).connections.create(COMPANY, "gbol")
+    assert str(caught.value).endswith("; not retried: Codat replays this answer for the same Idempotency-Key")
     assert caught.value.status_code == status
     assert len(seen) == 1
     transport, seen = scripted(status, 200)

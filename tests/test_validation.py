@@ -179,3 +179,54 @@ def test_idempotency_key_limits_are_inclusive(codat: CodatConnections, sent: lis
         with pytest.raises(InternalServerError):
             codat.connections.create(GOOD, "gbol", idempotency_key=key)
     assert [r.headers["idempotency-key"] for r in sent] == ["k", "k" * 255, "order 42 / attempt"]
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("del\x7fkey", r"a control character \(U\+007F\) at position 3"),
+        ("esc\x1bkey", r"a control character \(U\+001B\) at position 3"),
+        ("tab\tkey", r"a control character \(TAB\) at position 3"),
+        ("caf\u00e9", r"a non-ASCII character \(U\+00E9\) at position 3"),
+    ],
+)
+def test_each_kind_of_bad_character_is_named(codat: CodatConnections, key: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message + r"; it must be printable ASCII \(check for a character pasted"):
+        codat.connections.create(GOOD, "gbol", idempotency_key=key)
+
+
+def test_every_printable_ascii_character_is_accepted_in_a_key(
+    codat: CodatConnections, sent: list[httpx.Request]
+) -> None:
+    printable = "".join(chr(code) for code in range(0x21, 0x7F))  # "!" to "~"
+    with pytest.raises(InternalServerError):
+        codat.connections.create(GOOD, "gbol", idempotency_key=printable[:200])
+    with pytest.raises(InternalServerError):
+        codat.connections.create(GOOD, "gbol", idempotency_key="x" + printable[200:] + " ~")
+    assert [r.headers["idempotency-key"] for r in sent] == [printable[:200], "x" + printable[200:] + " ~"]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda c: c.connections.get(7, GOOD), "company_id must be a str, got int"),
+        (lambda c: c.connections.create(GOOD, "gbol", idempotency_key=7), "idempotency_key must be a str, got int"),
+        (lambda c: c.connections.list(GOOD, page_size=True), "page_size must be an integer from 1 to 5000, got True"),
+        (lambda c: c.connections.list_many([GOOD], concurrency=True), "concurrency must be an integer from 1 to 100"),
+        (lambda c: c.connections.list(GOOD, order_by=" created"), "order_by must be a field name"),
+        (lambda c: c.connections.list(GOOD, order_by="created "), "order_by must be a field name"),
+        (lambda c: c.connections.create(GOOD, "gbol", idempotency_key=" k"), "idempotency_key must be non-empty, w"),
+        (lambda c: c.connections.update_authorization(GOOD, GOOD, {"k": 1}), "got 'k': int"),
+        (lambda c: c.connections.update_authorization(GOOD, GOOD, {}), "authorization must be a non-empty mapping"),
+    ],
+)
+def test_messages_say_what_came(codat: CodatConnections, sent: list[httpx.Request], call: Any, message: str) -> None:
+    with pytest.raises((TypeError, ValueError), match=message):
+        call(codat)
+    assert sent == []
+
+
+def test_an_order_by_of_exactly_the_limit_is_sent(codat: CodatConnections, sent: list[httpx.Request]) -> None:
+    with pytest.raises(InternalServerError):
+        codat.connections.list(GOOD, order_by="c" * 256)
+    assert len(sent) == 1
