@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -95,3 +96,22 @@ def test_created_and_last_sync_helpers() -> None:
     assert created_at(conn) == datetime(2022, 10, 27, 9, 53, 29, tzinfo=UTC)
     assert last_sync_at(conn) is None
     assert last_sync_at(connection(lastSync="2023-01-01")) == datetime(2023, 1, 1)
+
+
+def test_booleans_render_as_codat_expects() -> None:
+    assert str(field("isActive") == True) == "isActive=true"  # noqa: E712 - the builder's operator
+    assert str(field("isActive") == False) == "isActive=false"  # noqa: E712
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "message"),
+    [
+        (lambda: field("a") == b"bytes", TypeError, "unsupported query value type: bytes"),
+        (lambda: (field("a") == 1) & "b=2", TypeError, "can only combine Query objects, got str"),  # type: ignore[operator]
+        (lambda: render_query(42), TypeError, "query must be a str or a Query, got int"),  # type: ignore[arg-type]
+        (lambda: render_query(" "), ValueError, "query must not be empty or whitespace; pass None for no filter"),
+    ],
+)
+def test_query_mistakes_say_what_came(build: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        build()
