@@ -149,10 +149,12 @@ SECRET_PART = "TOPSECRET"
         ({"api_key": f"basic {SECRET_PART}"}, r"already starts with 'Basic '"),
         ({"auth_header": SECRET_PART}, r"auth_header must be the whole header value, scheme included.*use api_key="),
         ({"auth_header": "Basic   "}, r"auth_header must be the whole header value"),
+        ({"auth_header": "  "}, r"^auth_header must not be empty or whitespace$"),
+        ({"auth_header": 5}, r"^auth_header must be a str, got int$"),
     ],
 )
 def test_bad_credentials_are_refused_at_construction_without_echoing_them(kwargs: dict[str, str], message: str) -> None:
-    with pytest.raises(ValueError, match=message) as caught:
+    with pytest.raises((ValueError, TypeError), match=message) as caught:
         CodatConnections(**kwargs)  # type: ignore[arg-type]
     for text in (str(caught.value), repr(caught.value), repr(caught.value.args)):
         assert SECRET_PART not in text

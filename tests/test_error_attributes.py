@@ -105,3 +105,10 @@ def test_appending_to_an_empty_message() -> None:
     error = CodatError("first", "second")
     error._append_to_message("more")
     assert error.args == ("first; more", "second")
+
+
+def test_text_of_exactly_the_limit_has_no_ellipsis_and_a_long_correlation_id_is_cut() -> None:
+    client = mock_client(lambda r: httpx.Response(400, json={"error": "e" * 300, "correlationId": "c" * 150}))
+    with pytest.raises(BadRequestError) as caught:
+        client.connections.get(COMPANY, CONNECTION)
+    assert str(caught.value).endswith(": " + "e" * 300 + " (correlation id " + "c" * 100 + "...)")

@@ -176,5 +176,5 @@ async def test_async_next_page_fetches_the_following_page(
     first = await aclient.connections.list(company, page_size=2)
     second = await first.next_page()
     assert [c.id for c in second.results] == ids[2:]
-    with pytest.raises(LookupError):
+    with pytest.raises(LookupError, match=r"^this is the last page; check has_next_page\(\) first$"):
         await second.next_page()

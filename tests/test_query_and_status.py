@@ -113,5 +113,5 @@ def test_booleans_render_as_codat_expects() -> None:
     ],
 )
 def test_query_mistakes_say_what_came(build: Any, error: type[Exception], message: str) -> None:
-    with pytest.raises(error, match=re.escape(message)):
+    with pytest.raises(error, match="^" + re.escape(message) + "$"):
         build()
