@@ -163,7 +163,7 @@ def test_next_page_fetches_the_following_page(client: CodatConnections, fake: Fa
     ids = fake.seed_connections(company, 5)
     first = client.connections.list(company, page_size=2)
     second = first.next_page()
-    assert (second.page_number, [c.id for c in second.results]) == (2, ids[2:4])
+    assert (second.page_number, [c.id for c in second]) == (2, ids[2:4]), "a page iterates its records"
     third = second.next_page()
     assert [c.id for c in third.results] == ids[4:]
     assert not third.has_next_page()
