@@ -97,30 +97,18 @@ class _Requester:
         log.debug("%s %s failed after %.1f ms: %s", spec.method, spec.path, elapsed, type(exc).__name__)
         if isinstance(exc, RuntimeError) and self._http.is_closed:
             return ClientClosedError(_CLOSED_MESSAGE)  # closed by another thread since _build checked
-        url = str(request.url)
+        kind: type[APIConnectionError] = APIConnectionError
         if isinstance(exc, RuntimeError):
             # Typically "Event loop is closed": a pooled connection of an event loop that has ended
             # (an async client reused across asyncio.run calls). Retried: the next attempt connects anew.
-            failure = APIConnectionError(
-                f"the HTTP client failed: RuntimeError: {exc} (use one async client per event loop)",
-                method=spec.method,
-                path=spec.path,
-                url=url,
-            )
-            failure.__cause__ = exc
-            return failure
-        if isinstance(exc, httpx.TimeoutException):
-            error: CodatError = APITimeoutError(
-                f"request timed out ({type(exc).__name__})", method=spec.method, path=spec.path, url=url
-            )
+            message = f"the HTTP client failed: RuntimeError: {exc} (use one async client per event loop)"
+        elif isinstance(exc, httpx.TimeoutException):
+            kind, message = APITimeoutError, f"request timed out ({type(exc).__name__})"
         elif isinstance(exc, httpx.LocalProtocolError):
-            # Its text can quote a header value; say only what kind of failure it was.
-            error = APIConnectionError(
-                "the request could not be sent (LocalProtocolError)", method=spec.method, path=spec.path, url=url
-            )
+            message = "the request could not be sent (LocalProtocolError)"  # its text can quote a header value
         else:
-            reason = str(exc) or type(exc).__name__
-            error = APIConnectionError(f"connection failed: {reason}", method=spec.method, path=spec.path, url=url)
+            message = f"connection failed: {str(exc) or type(exc).__name__}"
+        error = kind(message, method=spec.method, path=spec.path, url=str(request.url))
         error.__cause__ = exc
         return error
 
@@ -198,6 +186,7 @@ class SyncRequester(_Requester):
         retries_done = 0
         may_have_applied = False
         while True:
+            _clock.raise_if_stopped()  # a sweep that was left starts nothing more
             self._pacer.start(spec.company_id)
             started = _clock.monotonic()
             try:

@@ -81,6 +81,19 @@ class _ClientBase:
         """Retries after a failed attempt (the first attempt not counted)."""
         return self._requester.policy.max_retries
 
+    def _setup(self, requester: Any, *, owns_http_client: bool) -> None:
+        raise NotImplementedError
+
+    def with_options(self, *, timeout: float | httpx.Timeout | None = NOT_GIVEN, max_retries: int = NOT_GIVEN) -> Self:
+        """A client that differs only in these settings, sharing this one's pool, key and pacing.
+
+        ``codat.with_options(timeout=5, max_retries=0).connections.get(...)``; closing it does not
+        close the shared pool.
+        """
+        twin = object.__new__(type(self))
+        twin._setup(self._requester.copy(**_changed(timeout, max_retries)), owns_http_client=False)
+        return twin
+
     def __repr__(self) -> str:
         if "_requester" not in vars(self):  # half-built: a traceback with locals still prints
             return f"<{type(self).__name__} (not configured)>"
@@ -140,16 +153,6 @@ class CodatConnections(_ClientBase):
         self._requester = requester
         self._owns_http_client = owns_http_client
         self.connections = ConnectionsResource(requester)
-
-    def with_options(self, *, timeout: float | httpx.Timeout | None = NOT_GIVEN, max_retries: int = NOT_GIVEN) -> Self:
-        """A client that differs only in these settings, sharing this one's pool, key and pacing.
-
-        ``codat.with_options(timeout=5, max_retries=0).connections.get(...)``; closing it does not
-        close the shared pool.
-        """
-        twin = object.__new__(type(self))
-        twin._setup(self._requester.copy(**_changed(timeout, max_retries)), owns_http_client=False)
-        return twin
 
     def close(self) -> None:
         """End this client: later calls raise ``ClientClosedError``.
@@ -212,12 +215,6 @@ class AsyncCodatConnections(_ClientBase):
         self._requester = requester
         self._owns_http_client = owns_http_client
         self.connections = AsyncConnectionsResource(requester)
-
-    def with_options(self, *, timeout: float | httpx.Timeout | None = NOT_GIVEN, max_retries: int = NOT_GIVEN) -> Self:
-        """A client that differs only in these settings, sharing this one's pool, key and pacing."""
-        twin = object.__new__(type(self))
-        twin._setup(self._requester.copy(**_changed(timeout, max_retries)), owns_http_client=False)
-        return twin
 
     async def close(self) -> None:
         """End this client: later calls raise ``ClientClosedError`` (see ``CodatConnections.close``)."""

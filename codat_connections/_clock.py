@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-__all__ = ["Stopped", "async_sleep", "interruptible_sleep", "monotonic", "sleep", "stop_on"]
+__all__ = ["Stopped", "async_sleep", "interruptible_sleep", "monotonic", "raise_if_stopped", "sleep", "stop_on"]
 
 monotonic: Callable[[], float] = time.monotonic
 sleep: Callable[[float], None] = time.sleep
@@ -39,6 +39,13 @@ def stop_on(event: threading.Event) -> Iterator[None]:
         yield
     finally:
         _STOP.reset(token)
+
+
+def raise_if_stopped() -> None:
+    """``Stopped`` when this thread's sweep has been left (checked before every attempt of a request)."""
+    event = _STOP.get()
+    if event is not None and event.is_set():
+        raise Stopped
 
 
 def interruptible_sleep(seconds: float) -> None:

@@ -40,6 +40,7 @@ __all__ = [
     "delete",
     "get",
     "get_authorization_url",
+    "list_options",
     "list_page",
     "paged",
     "unlink",
@@ -61,16 +62,20 @@ class PageData:
 
 
 # -- building -------------------------------------------------------------------------------
+def list_options(page_size: int, query: Query | str | None, order_by: str | None) -> dict[str, Any]:
+    """A list call's checked options, shared by every company of a sweep (the wire form of ``query``)."""
+    return {
+        "page_size": check.page_size(page_size),
+        "query": render_query(query) if query is not None else UNSET,
+        "order_by": check.order_by(order_by) if order_by is not None else UNSET,
+    }
+
+
 def list_page(
     company_id: str, page: int, page_size: int, query: Query | str | None, order_by: str | None
 ) -> Operation[PageData]:
-    kwargs = list_connections._get_kwargs(
-        check.identifier(company_id, "company_id"),
-        page=check.page(page),
-        page_size=check.page_size(page_size),
-        query=render_query(query) if query is not None else UNSET,
-        order_by=check.order_by(order_by) if order_by is not None else UNSET,
-    )
+    options = list_options(page_size, query, order_by)
+    kwargs = list_connections._get_kwargs(check.identifier(company_id, "company_id"), page=check.page(page), **options)
     return Operation(RequestSpec.from_generated(kwargs, company_id=company_id), _parse_page)
 
 

@@ -5,7 +5,7 @@ most ``concurrency`` companies are in progress and nothing else is kept, so memo
 the number of companies. A failure that belongs to one company (it was deleted, the key may not
 see it, retries ran out) is reported in that company's ``error`` and the sweep goes on; a failure
 that dooms every call (``FATAL_ERRORS``) stops the sweep and is raised. Leaving the loop early
-cancels the work not yet started and stops each company in progress before its next page.
+cancels the work not yet started and stops each company in progress before its next request or wait.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def _company_id(value: object) -> str:
 
 def sweep(
     company_ids: Iterable[str],
-    list_company: Callable[[str, threading.Event], list[Connection]],
+    list_company: Callable[[str], list[Connection]],
     concurrency: int,
 ) -> Generator[CompanyConnections, None, None]:
     """Run ``list_company`` for each id on a pool of ``concurrency`` threads; yield as each completes."""
@@ -92,7 +92,7 @@ def sweep(
     def work(company_id: str) -> CompanyConnections:
         try:
             with _clock.stop_on(stop):  # a retry's wait or a pause ends when the consumer leaves
-                return CompanyConnections(company_id, list_company(company_id, stop))
+                return CompanyConnections(company_id, list_company(company_id))
         except _clock.Stopped:
             return CompanyConnections(company_id, [], None)  # never read: the sweep is over
         except CodatError as error:

@@ -156,7 +156,7 @@ class AsyncConnectionsResource:
         concurrency: int,
     ) -> AsyncGenerator[CompanyConnections, None]:
         check_company_ids(company_ids)
-        ops.list_page("company", 1, page_size, query, order_by)  # refuse bad input now
+        ops.list_options(page_size, query, order_by)  # refuse bad input now, not at the first company
         concurrency = check_concurrency(concurrency)
 
         async def list_company(company_id: str) -> builtins.list[Connection]:

@@ -8,7 +8,6 @@ async resource) and hands it to the client's request loop, which the resource se
 from __future__ import annotations
 
 import builtins
-import threading
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from contextlib import closing
 from typing import TYPE_CHECKING, TypeVar
@@ -66,7 +65,7 @@ class ConnectionsResource:
     ) -> Iterator[Connection]:
         """Every matching connection, fetching one page at a time as you consume them."""
         ops.list_page(company_id, 1, page_size, query, order_by)  # refuse bad input now, not at first next()
-        return self._iterate(company_id, query, order_by, page_size, None)
+        return self._iterate(company_id, query, order_by, page_size)
 
     def _iterate(
         self,
@@ -74,13 +73,12 @@ class ConnectionsResource:
         query: Query | str | None,
         order_by: str | None,
         page_size: int,
-        stop: threading.Event | None,
     ) -> Iterator[Connection]:
         number = 1
         while True:
             page = self.list(company_id, page=number, page_size=page_size, query=query, order_by=order_by)
             yield from page.results
-            if not page.has_next_page() or (stop is not None and stop.is_set()):
+            if not page.has_next_page():
                 return
             number += 1
             del page  # the consumed page is freed before the next is fetched: memory stays at one page
@@ -156,11 +154,11 @@ class ConnectionsResource:
         concurrency: int,
     ) -> Generator[CompanyConnections, None, None]:
         check_company_ids(company_ids)
-        ops.list_page("company", 1, page_size, query, order_by)  # refuse bad input now
+        ops.list_options(page_size, query, order_by)  # refuse bad input now, not at the first company
         concurrency = check_concurrency(concurrency)
 
-        def list_company(company_id: str, stop: threading.Event) -> builtins.list[Connection]:
-            return list(self._iterate(company_id, query, order_by, page_size, stop))
+        def list_company(company_id: str) -> builtins.list[Connection]:
+            return list(self._iterate(company_id, query, order_by, page_size))
 
         return sweep(company_ids, list_company, concurrency)
 

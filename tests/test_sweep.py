@@ -264,3 +264,19 @@ def test_a_spent_daily_quota_stops_the_sweep(fake: FakeCodat) -> None:
         list(client.connections.list_many(companies, concurrency=4))
     assert caught.value.retry_after == 18000
     assert len(seen) <= 4 + 1
+
+
+def test_leaving_a_sync_sweep_stops_a_company_between_its_pages(fake: FakeCodat) -> None:
+    import time
+
+    small, big = fake.add_company(), fake.add_company()
+    fake.seed_connections(small, 1)
+    fake.seed_connections(big, 200)
+    fake.latency(0.01)
+    client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport()))
+    sweep = client.connections.list_many([big, small], page_size=1, concurrency=2)
+    assert next(sweep).company_id == small
+    sweep.close()
+    pages_of_big = len(fake.requests_to("GET")) - 1
+    time.sleep(0.1)
+    assert len(fake.requests_to("GET")) - 1 == pages_of_big < 20, "the big company stopped at its next page"

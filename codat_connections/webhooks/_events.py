@@ -23,6 +23,7 @@ from codat_connections_api.models.connection_webhook_payload import ConnectionWe
 from codat_connections_api.types import FieldTypeError, MissingFieldError
 
 from codat_connections._json import DECODE_ERRORS, NotAJSONObject, loads_object
+from codat_connections.status import needs_reauthorization
 from codat_connections.webhooks._errors import WebhookPayloadError
 
 __all__ = [
@@ -109,7 +110,7 @@ class ConnectionEvent:
     @property
     def needs_reauthorization(self) -> bool:
         """The end user must authorize the connection again (it is ``Deauthorized`` and not deleted)."""
-        return self.connection.status == "Deauthorized" and self.event_type != ConnectionEventType.DELETED
+        return needs_reauthorization(self.connection) and self.event_type != ConnectionEventType.DELETED
 
     @property
     def authorization_url(self) -> str | None:
