@@ -3,9 +3,11 @@
 ``company_ids`` is consumed lazily (a generator over millions of ids is never materialized); at
 most ``concurrency`` companies are in progress and nothing else is kept, so memory stays flat in
 the number of companies. A failure that belongs to one company (it was deleted, the key may not
-see it, retries ran out) is reported in that company's ``error`` and the sweep goes on; a failure
-that dooms every call (``FATAL_ERRORS``) stops the sweep and is raised. Leaving the loop early
-cancels the work not yet started and stops each company in progress before its next request or wait.
+see it, retries ran out, its id as read is not a valid id) is reported in that company's ``error``
+and the sweep goes on; a failure that dooms every call (``FATAL_ERRORS``) stops the sweep and is
+raised. Leaving the loop early returns at once: work not yet started is cancelled, and each company
+in progress stops before its next request or wait (a request already on the wire ends within its
+timeout, in the background).
 """
 
 from __future__ import annotations
@@ -53,11 +55,15 @@ class CompanyConnections(NamedTuple):
     """One company's result in a sweep: its connections, or the error that stopped its listing.
 
     ``connections`` is empty when ``error`` is set (a partial listing is never passed off as whole).
+    ``error`` is a ``CodatError``, or a ``ValueError`` when the id read from ``company_ids`` is not a
+    valid company id (``company_id`` is then ``str()`` of what was read). ``company_name`` is set by
+    sweeps through the companies listing, which has it at no extra cost.
     """
 
     company_id: str
     connections: list[Connection]
-    error: CodatError | None = None
+    error: CodatError | ValueError | None = None
+    company_name: str | None = None
 
 
 def dooms_every_call(error: CodatError) -> bool:
@@ -76,8 +82,12 @@ def check_concurrency(value: object) -> int:
     return check.concurrency(value, maximum=MAX_SWEEP_CONCURRENCY, why="companies listed at once")
 
 
-def _company_id(value: object) -> str:
-    return check.identifier(value, "company id in company_ids")
+def _checked_id(value: object, position: int) -> str | CompanyConnections:
+    """The id, or the result that reports why it is not one (a lazily read id belongs to its company)."""
+    try:
+        return check.identifier(value, f"company_ids item {position}")
+    except (TypeError, ValueError) as exc:
+        return CompanyConnections(str(value), [], ValueError(str(exc)))
 
 
 def sweep(
@@ -102,6 +112,7 @@ def sweep(
 
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="codat-sweep")
     running: set[Future[CompanyConnections]] = set()
+    position = 0
     try:
         exhausted = False
         while True:
@@ -109,16 +120,23 @@ def sweep(
                 company_id = next(ids, _END)
                 if company_id is _END:
                     exhausted = True
+                    break
+                checked = _checked_id(company_id, position)
+                position += 1
+                if isinstance(checked, CompanyConnections):
+                    yield checked
                 else:
-                    running.add(pool.submit(work, _company_id(company_id)))
+                    running.add(pool.submit(work, checked))
             if not running:
                 return
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 yield future.result()
     finally:
+        # No join: the consumer left (break, an exception, Ctrl-C) and gets control back at once. Work
+        # not started is cancelled; workers stop before their next request or wait.
         stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 async def async_sweep(
@@ -140,6 +158,7 @@ async def async_sweep(
     next_id = _id_reader(company_ids)
     running: set[asyncio.Task[CompanyConnections]] = set()
     unread: list[asyncio.Task[CompanyConnections]] = []
+    position = 0
     try:
         exhausted = False
         while True:
@@ -147,8 +166,13 @@ async def async_sweep(
                 company_id = await next_id()
                 if company_id is _END:
                     exhausted = True
+                    break
+                checked = _checked_id(company_id, position)
+                position += 1
+                if isinstance(checked, CompanyConnections):
+                    yield checked
                 else:
-                    running.add(asyncio.ensure_future(work(_company_id(company_id))))
+                    running.add(asyncio.ensure_future(work(checked)))
             if not running:
                 return
             finished, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)

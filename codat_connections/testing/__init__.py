@@ -20,6 +20,7 @@ Public names:
 - ``WebhookEndpoint``: where webhooks go (a loopback URL or a callable) and its signing secret.
 - ``WebhookDelivery``: one delivery attempt in ``FakeCodat.webhook_deliveries``.
 - ``WEBHOOK_EVENT_TYPES``: every event type the fake sends.
+- ``set_testing`` and ``is_testing``: testing mode, in which no client waits (retries still happen).
 """
 
 from codat_connections.testing._fake import FakeCodat
@@ -27,6 +28,7 @@ from codat_connections.testing._faults import Fault
 from codat_connections.testing._recording import RecordedRequest
 from codat_connections.testing._responses import FakeResponse
 from codat_connections.testing._store import PLATFORMS, Platform
+from codat_connections.testing._testing_mode import is_testing, set_testing
 from codat_connections.testing._webhooks import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -39,4 +41,6 @@ __all__ = [
     "RecordedRequest",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "is_testing",
+    "set_testing",
 ]

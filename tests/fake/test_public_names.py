@@ -17,6 +17,8 @@ EXPECTED = {
     "RecordedRequest",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "is_testing",
+    "set_testing",
 }
 
 
