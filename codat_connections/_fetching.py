@@ -41,12 +41,7 @@ async def async_all_pages(first: AsyncPage[T], concurrency: int) -> list[T]:
                 break
             done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                number = running.pop(task)
-                error = task.exception()
-                if error is not None:
-                    plan.failed(number, error)
-                else:
-                    plan.arrived(number, task.result())
+                plan.settle(running.pop(task), task)
             unneeded = set(plan.unneeded(list(running.values())))
             for task, number in list(running.items()):
                 if number in unneeded:
@@ -82,12 +77,7 @@ def all_pages(first: Page[T], concurrency: int) -> list[T]:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                number = running.pop(future)
-                error = future.exception()
-                if error is not None:
-                    plan.failed(number, error)
-                else:
-                    plan.arrived(number, future.result())
+                plan.settle(running.pop(future), future)
             unneeded = set(plan.unneeded(list(running.values())))
             for future in [future for future, number in running.items() if number in unneeded]:
                 future.cancel()

@@ -13,7 +13,7 @@ timeout, in the background).
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Generator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -96,7 +96,7 @@ def sweep(
     concurrency: int,
 ) -> Generator[CompanyConnections, None, None]:
     """Run ``list_company`` for each id on a pool of ``concurrency`` threads; yield as each completes."""
-    ids = iter(company_ids)
+    ids = _checked_ids(iter(company_ids))
     stop = threading.Event()
 
     def work(company_id: str) -> CompanyConnections:
@@ -112,21 +112,16 @@ def sweep(
 
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="codat-sweep")
     running: set[Future[CompanyConnections]] = set()
-    position = 0
     try:
         exhausted = False
         while True:
             while not exhausted and len(running) < concurrency:
-                company_id = next(ids, _END)
-                if company_id is _END:
-                    exhausted = True
-                    break
-                checked = _checked_id(company_id, position)
-                position += 1
-                if isinstance(checked, CompanyConnections):
-                    yield checked
-                else:
-                    running.add(pool.submit(work, checked))
+                company = next(ids, None)
+                exhausted = company is None
+                if isinstance(company, CompanyConnections):
+                    yield company  # an id that is not one: its result, at once
+                elif company is not None:
+                    running.add(pool.submit(work, company))
             if not running:
                 return
             done, running = wait(running, return_when=FIRST_COMPLETED)
@@ -155,24 +150,19 @@ async def async_sweep(
                 raise
             return CompanyConnections(company_id, [], error)
 
-    next_id = _id_reader(company_ids)
+    next_company = _id_reader(company_ids)
     running: set[asyncio.Task[CompanyConnections]] = set()
     unread: list[asyncio.Task[CompanyConnections]] = []
-    position = 0
     try:
         exhausted = False
         while True:
             while not exhausted and len(running) < concurrency:
-                company_id = await next_id()
-                if company_id is _END:
-                    exhausted = True
-                    break
-                checked = _checked_id(company_id, position)
-                position += 1
-                if isinstance(checked, CompanyConnections):
-                    yield checked
-                else:
-                    running.add(asyncio.ensure_future(work(checked)))
+                company = await next_company()
+                exhausted = company is None
+                if isinstance(company, CompanyConnections):
+                    yield company  # an id that is not one: its result, at once
+                elif company is not None:
+                    running.add(asyncio.ensure_future(work(company)))
             if not running:
                 return
             finished, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
@@ -187,18 +177,32 @@ async def async_sweep(
         await asyncio.gather(*running, *unread, return_exceptions=True)
 
 
-def _id_reader(company_ids: Iterable[str] | AsyncIterable[str]) -> Callable[[], Awaitable[object]]:
-    """The next id, or ``_END``; from a plain or an async iterable."""
+def _checked_ids(ids: Iterator[object]) -> Iterator[str | CompanyConnections]:
+    """Each id as read, checked: the id, or the result that reports why it is not one."""
+    for position, value in enumerate(ids):
+        yield _checked_id(value, position)
+
+
+def _id_reader(
+    company_ids: Iterable[str] | AsyncIterable[str],
+) -> Callable[[], Awaitable[str | CompanyConnections | None]]:
+    """The next checked id (see ``_checked_ids``), or None at the end; from a plain or an async iterable."""
     if isinstance(company_ids, AsyncIterable):
         async_ids = aiter(company_ids)
+        position = 0
 
-        async def next_async() -> object:
-            return await anext(async_ids, _END)
+        async def next_async() -> str | CompanyConnections | None:
+            nonlocal position
+            value = await anext(async_ids, _END)
+            if value is _END:
+                return None
+            position += 1
+            return _checked_id(value, position - 1)
 
         return next_async
-    ids = iter(company_ids)
+    ids = _checked_ids(iter(company_ids))
 
-    async def next_sync() -> object:
-        return next(ids, _END)
+    async def next_sync() -> str | CompanyConnections | None:
+        return next(ids, None)
 
     return next_sync

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 __all__ = ["MAX_SANE_TOTAL", "AsyncPage", "Page", "PageData", "PagePlan", "known_total"]
 
@@ -155,6 +155,15 @@ class AsyncPage(PageBase[T]):
 
 
 PageT = TypeVar("PageT", bound=PageBase[Any])
+PageT_co = TypeVar("PageT_co", covariant=True)
+
+
+class Outcome(Protocol[PageT_co]):
+    """A finished ``asyncio.Task`` or ``concurrent.futures.Future``."""
+
+    def exception(self) -> BaseException | None: ...
+
+    def result(self) -> PageT_co: ...
 
 
 class PagePlan(Generic[PageT]):
@@ -198,12 +207,13 @@ class PagePlan(Generic[PageT]):
             self._next_number += 1
         return numbers
 
-    def arrived(self, number: int, page: PageT) -> None:
-        self._pages[number] = page
-        self._learn(number, page)
-
-    def failed(self, number: int, error: BaseException) -> None:
-        if self._failed is None or number < self._failed[0]:
+    def settle(self, number: int, outcome: Outcome[PageT]) -> None:
+        """Take in how the request for page ``number`` ended (a finished task or future)."""
+        error = outcome.exception()
+        if error is None:
+            page = self._pages[number] = outcome.result()
+            self._learn(number, page)
+        elif self._failed is None or number < self._failed[0]:
             self._failed = (number, error)
 
     def unneeded(self, running: list[int]) -> list[int]:
