@@ -56,10 +56,10 @@ $(PRISM_STAMP): | $(VENV)/.installed
 prism: $(PRISM_STAMP) ## install the pinned Prism mock server into .prism/ (with the npm from .venv)
 
 test: lint typecheck check-spec check-generated check-unasync api-check $(PRISM_STAMP) ## everything CI runs: lint, mypy --strict, drift and API checks, every test suite
-	$(VENV_PATH) $(BIN)/pytest -q
+	HYPOTHESIS_PROFILE=thorough $(VENV_PATH) $(BIN)/pytest -q
 
-test-unit: install ## the fast loop: every test suite except the Prism contract suite (no lint)
-	$(BIN)/pytest -q --ignore=$(PYTEST_CONTRACT)
+test-unit: install ## the fast loop: every suite but the Prism contract one, quick Hypothesis profile (no lint)
+	HYPOTHESIS_PROFILE=quick $(BIN)/pytest -q --ignore=$(PYTEST_CONTRACT)
 
 test-contract: install $(PRISM_STAMP) ## the contract suite: the client against Prism serving the spec
 	$(VENV_PATH) $(BIN)/pytest -q $(PYTEST_CONTRACT)

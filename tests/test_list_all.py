@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from codat_connections import AsyncCodatConnections, CodatConnections, CodatError, InternalServerError
 from tests.conftest import API_KEY, COMPANY, codat_error, mock_async_client, virtual_time, wire_connection
+from tests.profiles import examples
 
 
 class PagedServer:
@@ -106,7 +107,7 @@ consistent_servers = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     records=st.integers(min_value=0, max_value=60),
     cap=st.integers(min_value=1, max_value=15),
@@ -152,7 +153,7 @@ def test_every_record_comes_back_exactly_once_whatever_page_size_the_server_serv
     asyncio.run(scenario())
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     claimed_total=st.integers(min_value=-(2**40), max_value=2**40),
     records=st.integers(min_value=0, max_value=60),

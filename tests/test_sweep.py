@@ -252,11 +252,10 @@ async def test_async_list_many_and_needing_attention(aclient: AsyncCodatConnecti
     assert {r.company_id: {c.id for c in r.connections} for r in flagged} == expected
 
 
-async def test_async_list_many_accepts_an_async_iterable_and_stops_when_left(
-    aclient: AsyncCodatConnections, fake: FakeCodat
-) -> None:
+async def test_async_list_many_accepts_an_async_iterable_and_stops_when_left(fake: FakeCodat) -> None:
     companies = fake.add_companies(100, connections_each=1)
     taken = 0
+    sent: list[httpx.Request] = []
 
     async def ids() -> AsyncIterator[str]:
         nonlocal taken
@@ -264,16 +263,21 @@ async def test_async_list_many_accepts_an_async_iterable_and_stops_when_left(
             taken += 1
             yield company
 
-    sweep = aclient.connections.list_many(ids(), concurrency=4)
-    got = [await anext(sweep) for _ in range(3)]
-    assert all(r.error is None for r in got)
-    await sweep.aclose()
-    await asyncio.sleep(0.1)  # over loopback, requests already sent still reach the server
-    settled = len(fake.requests)
-    await asyncio.sleep(0.2)
-    assert len(fake.requests) == settled <= 3 + 4
-    assert taken <= 3 + 4 + 1
-    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+    async def record(request: httpx.Request) -> None:
+        sent.append(request)
+
+    with fake.serve() as base_url:
+        http = httpx.AsyncClient(base_url=base_url, event_hooks={"request": [record]})
+        async with AsyncCodatConnections(api_key=API_KEY, base_url=base_url, http_client=http) as client:
+            sweep = client.connections.list_many(ids(), concurrency=4)
+            got = [await anext(sweep) for _ in range(3)]
+            assert all(r.error is None for r in got)
+            await sweep.aclose()
+            # aclose() returned: every task of the sweep was cancelled and awaited, so nothing more is sent.
+            assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+            assert len(sent) <= 3 + 4
+            assert taken <= 3 + 4 + 1
+        await http.aclose()
 
 
 async def test_async_sweep_stops_on_authentication_error(fake: FakeCodat) -> None:
@@ -353,7 +357,6 @@ def test_a_spent_daily_quota_stops_the_sweep(fake: FakeCodat) -> None:
 
 
 def test_leaving_a_sync_sweep_stops_a_company_between_its_pages(fake: FakeCodat) -> None:
-    import time
 
     small, big = fake.add_company(), fake.add_company()
     fake.seed_connections(small, 1)
@@ -363,6 +366,5 @@ def test_leaving_a_sync_sweep_stops_a_company_between_its_pages(fake: FakeCodat)
     sweep = client.connections.list_many([big, small], page_size=1, concurrency=2)
     assert next(sweep).company_id == small
     sweep.close()
-    pages_of_big = len(fake.requests_to("GET")) - 1
-    time.sleep(0.1)
-    assert len(fake.requests_to("GET")) - 1 == pages_of_big < 20, "the big company stopped at its next page"
+    wait_for_sweep_threads_to_end()  # the big company's worker ends at its next page
+    assert len(fake.requests_to("GET")) - 1 < 20, "the big company stopped at its next page"

@@ -84,13 +84,19 @@ def _next_href(links: Any) -> str | None:
     return href
 
 
-def unexpected(spec: RequestSpec, response: httpx.Response, exc: BaseException) -> UnexpectedResponseError:
+def unexpected(
+    spec: RequestSpec,
+    response: httpx.Response,
+    exc: BaseException,
+    *,
+    what: str = "does not match the documented model",
+) -> UnexpectedResponseError:
     """The typed error for a 2xx whose body is not the documented model; says which field and why."""
     detail = f"{type(exc).__name__}: {exc}"
     if len(detail) > 300:
         detail = detail[:300] + "..."
     return UnexpectedResponseError(
-        f"response body does not match the documented model ({detail})",
+        f"response body {what} ({detail})",
         status_code=response.status_code,
         method=spec.method,
         path=spec.path,

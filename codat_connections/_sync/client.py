@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
 from codat_connections._client import ClientBase
 from codat_connections._config import NOT_GIVEN, NotGiven
 from codat_connections._pacing import Pacer
+from codat_connections._response import APIResponse
 from codat_connections._sync.requester import Requester
 
 if TYPE_CHECKING:
@@ -70,6 +72,29 @@ class CodatConnections(ClientBase[httpx.Client, Requester]):
         from codat_connections._sync.connections import ConnectionsResource
 
         self.connections = ConnectionsResource(requester)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> APIResponse[Any]:
+        """Call any endpoint of Codat's API outside the typed surface, with this client's retries and pacing.
+
+        ``path`` is the API path (``/companies/{id}/data/status``; query parameters go in ``params``),
+        ``json`` the request body. Reads, PUT and DELETE are retried as every read is; POST and PATCH
+        only when they carry ``idempotency_key`` (without one they are sent once: a retry could apply
+        them twice). A path under ``/companies/{id}`` counts toward that company's limit of requests
+        in flight. Failures raise the same typed errors; ``parse()`` gives the decoded JSON body (None
+        when empty; ``http_response`` for a body that is not JSON).
+        """
+        from codat_connections._operations import endpoint  # see _bind_resources
+
+        operation = endpoint.request(method, path, params, json, idempotency_key)
+        return APIResponse.of(self._requester.send(operation.spec), operation)
 
     def close(self) -> None:
         """End this client: later calls raise ``ClientClosedError``.

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from codat_connections import CodatConnections, CodatError
 from tests.conftest import API_KEY, wire_connection
+from tests.profiles import examples
 
 ids = st.one_of(
     st.text(max_size=40),
@@ -18,7 +19,7 @@ ids = st.one_of(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(company_id=ids, connection_id=ids)
 def test_ids_are_refused_or_sent_as_single_segments(company_id: str, connection_id: str) -> None:
     sent: list[httpx.Request] = []

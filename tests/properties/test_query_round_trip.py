@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from codat_connections.query import Query, field
 from codat_connections.testing._query import parse_query
+from tests.profiles import examples
 
 FIELDS = ["status", "platformName", "sourceType", "created", "n"]
 OPERATORS = ["=", "!=", "~", ">", "<", ">=", "<="]
@@ -77,7 +78,7 @@ def meaning(tree: Tree, record: dict[str, Any]) -> bool:
     return all(results) if tree[0] == "and" else any(results)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(tree=trees, rows=records)
 def test_rendered_query_means_the_same_filter(tree: Tree, rows: list[dict[str, Any]]) -> None:
     text = str(build(tree))

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from codat_connections import CodatConnections, CodatError, Connection, Page, UnexpectedResponseError
 from tests.conftest import API_KEY, COMPANY, virtual_time, wire_connection
+from tests.profiles import examples
 
-EXAMPLES = 400
+EXAMPLES = examples(400)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

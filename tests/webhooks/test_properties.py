@@ -8,11 +8,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codat_connections.webhooks import WebhookVerificationError, unwrap, verify
+from tests.profiles import examples
 from tests.webhooks.signing import SECRET, connection_event, encode, signed_headers
 
 BODY = encode(connection_event("connection.disconnected", "Deauthorized"))
 HEADERS = signed_headers(BODY)
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS

@@ -1,0 +1,155 @@
+"""``client.request``: the rest of Codat's API through the same loop (credential, retries, pacing, errors)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+
+import httpx
+import pytest
+
+from codat_connections import (
+    AsyncCodatConnections,
+    CodatConnections,
+    InternalServerError,
+    NotFoundError,
+    RateLimitError,
+    UnexpectedResponseError,
+)
+from tests.conftest import API_KEY, COMPANY, codat_error, mock_async_client, mock_client
+
+STATUS_PATH = f"/companies/{COMPANY}/data/status"
+
+
+def scripted(
+    *answers: int, body: bytes = b'{"balanceSheet": {"currentStatus": "Complete"}}'
+) -> tuple[list[httpx.Request], httpx.MockTransport]:
+    seen: list[httpx.Request] = []
+    queue = list(answers)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        status = queue.pop(0)
+        if status >= 400:
+            return httpx.Response(status, json=codat_error(status, "no"), headers={"Retry-After": "0"})
+        return httpx.Response(status, content=body)
+
+    return seen, httpx.MockTransport(handler)
+
+
+def client_on(transport: httpx.MockTransport) -> CodatConnections:
+    return mock_client(transport.handler)  # type: ignore[arg-type]
+
+
+def test_a_read_goes_through_the_loop_with_the_credential_and_is_retried(sleeps: list[float]) -> None:
+    seen, transport = scripted(503, 200)
+    response = client_on(transport).request("get", STATUS_PATH, params={"dataType": "invoices"})
+    assert response.parse() == {"balanceSheet": {"currentStatus": "Complete"}}
+    assert (response.status_code, response.retries_taken, response.method) == (200, 1, "GET")
+    expected = "Basic " + base64.b64encode(API_KEY.encode()).decode()
+    assert [r.headers["authorization"] for r in seen] == [expected, expected]
+    assert seen[0].url.path == STATUS_PATH and seen[0].url.params["dataType"] == "invoices"
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_a_write_without_an_idempotency_key_is_sent_once(method: str, sleeps: list[float]) -> None:
+    seen, transport = scripted(500, 200)
+    with pytest.raises(InternalServerError, match=f"not retried: a {method} without an Idempotency-Key"):
+        client_on(transport).request(method, f"/companies/{COMPANY}/data/queue", json={"x": 1})
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_a_keyed_write_is_retried_with_the_same_key_but_never_on_a_5xx(method: str, sleeps: list[float]) -> None:
+    seen, transport = scripted(429, 200)
+    client = client_on(transport)
+    response = client.request(method, f"/companies/{COMPANY}/x", json={"a": 1}, idempotency_key="key-1")
+    assert response.retries_taken == 1
+    assert [r.headers["idempotency-key"] for r in seen] == ["key-1", "key-1"]
+    assert [json.loads(r.content) for r in seen] == [{"a": 1}, {"a": 1}]
+    seen, transport = scripted(500, 200)
+    with pytest.raises(InternalServerError, match="Codat replays this answer for the same Idempotency-Key"):
+        client_on(transport).request(method, f"/companies/{COMPANY}/x", idempotency_key="key-2")
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_put_and_delete_are_retried_as_reads(method: str, sleeps: list[float]) -> None:
+    seen, transport = scripted(502, 204, body=b"")
+    response = client_on(transport).request(method, f"/companies/{COMPANY}/syncSettings")
+    assert (response.parse(), len(seen)) == (None, 2)
+
+
+def test_errors_are_typed_as_for_every_other_call(sleeps: list[float]) -> None:
+    _, transport = scripted(404)
+    with pytest.raises(NotFoundError) as caught:
+        client_on(transport).request("GET", STATUS_PATH)
+    assert caught.value.path == STATUS_PATH and caught.value.correlation_id == "corr-123"
+    _, transport = scripted(200, body=b"<html>not json</html>")
+    with pytest.raises(UnexpectedResponseError, match="not JSON"):
+        client_on(transport).request("GET", STATUS_PATH).parse()
+
+
+def test_a_long_retry_after_is_raised_at_once(sleeps: list[float]) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, json=codat_error(429, "quota"), headers={"Retry-After": "3600"})
+
+    with pytest.raises(RateLimitError):
+        mock_client(handler).request("GET", "/profile")
+    assert sleeps == []
+
+
+async def test_a_company_path_counts_toward_that_companys_limit_of_requests_in_flight() -> None:
+    in_flight = peak = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        return httpx.Response(200, json={})
+
+    client = mock_async_client(handler)  # type: ignore[arg-type]
+    await asyncio.gather(*(client.request("GET", f"/companies/{COMPANY}/data/status") for _ in range(25)))
+    assert peak == 10, "Codat's 10 requests in flight per company"
+    peak = 0
+    await asyncio.gather(*(client.request("GET", f"/companies/company-{n}/data/status") for n in range(25)))
+    assert peak > 10, "different companies are not held back"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "error", "message"),
+    [
+        ("TRACE", "/profile", {}, ValueError, "method must be one of DELETE, GET, PATCH, POST, PUT, got 'TRACE'"),
+        ("GET", "profile", {}, ValueError, "path must be a path on the API, starting with one '/'"),
+        ("GET", "https://evil.example/x", {}, ValueError, "starting with one '/'"),
+        ("GET", "//evil.example/x", {}, ValueError, "starting with one '/'"),
+        ("GET", "/companies?page=2", {}, ValueError, "path must not contain '?': pass query parameters as params="),
+        ("GET", "/companies/a b", {}, ValueError, "path must not contain ' '"),
+        ("GET", "/companies/../profile", {}, ValueError, "must not contain '.' or '..' segments"),
+        ("GET", "/profile", {"idempotency_key": "k"}, ValueError, "on POST and PATCH only, not on GET"),
+        ("POST", "/profile", {"idempotency_key": " k"}, ValueError, "idempotency_key must be non-empty"),
+        ("GET", "/profile", {"params": [("a", "b")]}, TypeError, "params must be a mapping"),
+        ("GET", b"/profile", {}, TypeError, "path must be a str, got bytes"),
+    ],
+)
+def test_bad_calls_are_refused_before_any_request(
+    method: str, path: object, kwargs: dict[str, object], error: type[Exception], message: str
+) -> None:
+    seen, transport = scripted(200)
+    with pytest.raises(error, match=message.replace("?", r"\?").replace("(", r"\(")):
+        client_on(transport).request(method, path, **kwargs)  # type: ignore[arg-type]
+    assert seen == []
+
+
+async def test_the_async_client_has_it_too(sleeps: list[float]) -> None:
+    seen, transport = scripted(503, 200)
+    client = AsyncCodatConnections(api_key=API_KEY, http_client=httpx.AsyncClient(transport=transport))
+    from tests.conftest import use_test_clock
+
+    use_test_clock(client)
+    response = await client.request("GET", "/profile")
+    assert response.parse() == {"balanceSheet": {"currentStatus": "Complete"}}
+    assert len(seen) == 2
