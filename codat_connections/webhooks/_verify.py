@@ -10,8 +10,11 @@ The HMAC itself is the ``standardwebhooks`` reference implementation's (``Webhoo
 - typed errors: its bare ``ValueError`` on a signature entry without a comma, its ``binascii.Error`` on bad
   base64 and its ``UnicodeDecodeError`` on a non-UTF-8 body all become ``WebhookVerificationError``.
 
-Signatures are compared in constant time (``hmac.compare_digest``); any one valid ``v1`` entry of a
-space-separated header passes, which is how a sender signs during a secret rotation.
+Signatures are compared in constant time (``hmac.compare_digest``); any one valid ``v1`` entry of the
+header passes, which is how a sender signs during a secret rotation. Entries are separated by spaces
+(the scheme) or commas: a proxy or framework that receives the header twice joins the two with ``", "``
+(``httpx.Headers`` does) or ``","`` (WSGI servers do). An entry is ``version,base64`` with nothing
+between: base64 holds no comma, so the comma after a whole entry can only separate it from the next.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import functools
 import hmac
 import math
 import os
+import re
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -42,6 +46,8 @@ _HEADER_NAMES = (
     ("webhook-signature", "svix-signature"),
 )
 _MAX_TIMESTAMP_DIGITS = 12  # beyond year 9999: not a time any sender means
+_SIGNATURE_ENTRY = re.compile(r"(?<![^\s,])([^\s,]+),([^\s,]+)")
+"""One ``version,base64`` entry, starting the header or after a space or comma; each part runs to the next one."""
 
 
 def verified_text(
@@ -190,9 +196,8 @@ def _signatures_checked(signer: Webhook, message_id: str, sent_at: datetime, tex
     except UnicodeEncodeError:
         return -1
     well_formed = 0
-    for entry in header.split():
-        version, _, encoded = entry.partition(",")
-        if version != "v1" or not encoded:
+    for version, encoded in _SIGNATURE_ENTRY.findall(header):
+        if version != "v1":
             continue
         try:
             received = binascii.a2b_base64(encoded, strict_mode=True)
