@@ -26,13 +26,13 @@ import math
 import os
 import re
 import time
-from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from standardwebhooks import Webhook
 
 from codat_connections._constants import WEBHOOK_SECRET_ENV
 from codat_connections.webhooks._errors import WebhookVerificationError
+from codat_connections.webhooks._headers import HEADER_NAMES, HeaderSource, header_values
 
 __all__ = ["DEFAULT_TOLERANCE_SECONDS", "verified_text"]
 
@@ -40,19 +40,12 @@ DEFAULT_TOLERANCE_SECONDS = 300
 """How far a delivery's timestamp may be from this machine's clock, either way (Standard Webhooks' 5 minutes)."""
 
 _SECRET_PREFIX = "whsec_"  # noqa: S105 (the prefix of every secret, not a secret)
-_HEADER_NAMES = (
-    ("webhook-id", "svix-id"),
-    ("webhook-timestamp", "svix-timestamp"),
-    ("webhook-signature", "svix-signature"),
-)
 _MAX_TIMESTAMP_DIGITS = 12  # beyond year 9999: not a time any sender means
 _SIGNATURE_ENTRY = re.compile(r"(?<![^\s,])([^\s,]+),([^\s,]+)")
 """One ``version,base64`` entry, starting the header or after a space or comma; each part runs to the next one."""
 
 
-def verified_text(
-    payload: bytes | str, headers: Mapping[str, str], secret: str | None, tolerance: float
-) -> tuple[str, str]:
+def verified_text(payload: bytes | str, headers: HeaderSource, secret: str | None, tolerance: float) -> tuple[str, str]:
     """The delivery's message id and its body as text, once its signature and timestamp are proven good.
 
     Checks run in the order of the Standard Webhooks scheme: secret, headers, timestamp, signature.
@@ -120,16 +113,9 @@ def _check_tolerance(tolerance: float) -> None:
         raise ValueError(f"tolerance must be a finite number of seconds >= 0, got {tolerance!r}")
 
 
-def _find_headers(headers: Mapping[str, str]) -> tuple[str, str, str]:
-    """The id, timestamp and signature header values, whatever the case of their names.
-
-    Exact lowercase names are tried first (ASGI servers deliver them so, and case-insensitive header
-    objects answer any case); only when one is not found are all names lowercased.
-    """
-    found = [headers.get(primary) or headers.get(alternative) for primary, alternative in _HEADER_NAMES]
-    if not all(found):
-        lowered = {name.lower(): value for name, value in headers.items()}
-        found = [lowered.get(primary) or lowered.get(alternative) for primary, alternative in _HEADER_NAMES]
+def _find_headers(headers: HeaderSource) -> tuple[str, str, str]:
+    """The id, timestamp and signature header values, each refused when missing or empty."""
+    found = header_values(headers)
     message_id = _present(found[0], 0, None)
     return message_id, _present(found[1], 1, message_id), _present(found[2], 2, message_id)
 
@@ -137,7 +123,7 @@ def _find_headers(headers: Mapping[str, str]) -> tuple[str, str, str]:
 def _present(value: str | None, index: int, message_id: str | None) -> str:
     if value and not value.isspace():
         return value
-    primary, alternative = _HEADER_NAMES[index]
+    primary, alternative = HEADER_NAMES[index]
     raise WebhookVerificationError(
         f"missing or empty {primary} header (or {alternative})",
         reason="missing_header",
