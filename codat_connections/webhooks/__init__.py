@@ -56,11 +56,11 @@ def unwrap(
     """Verify a delivery, then decode it: the event, with ``message_id`` set from the ``webhook-id`` header.
 
     ``payload`` is the raw request body exactly as received (bytes, or the same text). ``headers`` are
-    the request's headers as the framework hands them over: any mapping (``request.headers``), or the
-    ``(name, value)`` pairs of ``str`` or ``bytes`` (ASGI's ``scope["headers"]`` as it is); names in any
-    case, ``webhook-*`` or ``svix-*``. A repeated header counts with every copy (its values joined with
-    ", " as HTTP joins them); a mapping that keeps one value per name keeps what it keeps. Anything else
-    is a ``TypeError`` that says what to pass.
+    the request's headers as the framework hands them over: a mapping or header object
+    (``request.headers``), or ``(name, value)`` pairs of ``str`` or ``bytes`` (ASGI's ``scope["headers"]``
+    as it is); names in any case, ``webhook-*`` or ``svix-*``. Every copy of a repeated header counts (the
+    values joined with ", ", as HTTP joins them) as far as the form holds them: pairs hold every copy, a
+    mapping what its framework kept. Anything else is a ``TypeError`` that says what to pass.
     ``secret`` is the endpoint's ``whsec_...`` signing secret (default: the ``CODAT_WEBHOOK_SECRET``
     environment variable); ``tolerance`` the seconds the delivery's timestamp may be from now, either way.
 
