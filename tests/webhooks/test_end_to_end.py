@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
+import httpx
 import pytest
 
 from codat_connections import CodatConnections, RateLimitError
@@ -25,6 +26,7 @@ from codat_connections.webhooks import (
     RateLimitEventType,
 )
 from tests.webhooks.readme_receiver import Receiver, subscribe, summary
+from tests.webhooks.signing import KEY, MESSAGE_ID, OTHER_KEY, SECRET, connection_event, encode, signature
 
 
 @pytest.fixture(autouse=True)
@@ -201,3 +203,29 @@ def test_the_readme_wsgi_app_over_real_http(
         ("connection.connected", "Linked"),
         ("connection.created", "PendingAuth"),
     ]
+
+
+def test_a_signature_header_sent_twice_through_a_real_wsgi_server(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proxy added a second ``webhook-signature``; wsgiref joins the two with "," in the WSGI environ."""
+    body = encode(connection_event())
+    sent = int(time.time())
+    good, stale = signature(KEY, MESSAGE_ID, sent, body), signature(OTHER_KEY, MESSAGE_ID, sent, body)
+    monkeypatch.setenv("CODAT_WEBHOOK_SECRET", SECRET)
+    server = make_server("127.0.0.1", 0, receiver.wsgi_app, handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        statuses = []
+        with httpx.Client(trust_env=False, timeout=5) as client:
+            for first, second in ((good, stale), (stale, good)):
+                headers = [("webhook-id", MESSAGE_ID), ("webhook-timestamp", str(sent))]
+                headers += [("webhook-signature", first), ("webhook-signature", second)]
+                url = f"http://127.0.0.1:{server.server_port}/codat/webhooks"
+                statuses.append(client.post(url, content=body, headers=headers).status_code)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert statuses == [202, 200]  # taken once, then acknowledged as the same message
