@@ -38,7 +38,7 @@ def header_values(headers: HeaderSource) -> list[str | None]:
     Raises ``TypeError`` naming what to pass when ``headers`` is none of the forms above; the message
     names types only, never a value (one may be a signature).
     """
-    if isinstance(headers, Mapping):
+    if type(headers) is dict or isinstance(headers, Mapping):  # a dict skips the ABC check
         get = headers.get  # the fast path: written out, as every delivery takes it
         message_id, timestamp = get("webhook-id") or get("svix-id"), get("webhook-timestamp") or get("svix-timestamp")
         signature = get("webhook-signature") or get("svix-signature")

@@ -41,8 +41,12 @@ DEFAULT_TOLERANCE_SECONDS = 300
 
 _SECRET_PREFIX = "whsec_"  # noqa: S105 (the prefix of every secret, not a secret)
 _MAX_TIMESTAMP_DIGITS = 12  # beyond year 9999: not a time any sender means
-_SIGNATURE_ENTRY = re.compile(r"(?<![^\s,])([^\s,]+),([^\s,]+)")
-"""One ``version,base64`` entry, starting the header or after a space or comma; each part runs to the next one."""
+_JOINED_ENTRIES = re.compile(r"([^\s,]+),([^\s,]+)")
+"""A ``version,base64`` entry among entries joined with commas, each part running to the next comma or space.
+
+Matches are tried leftmost first and a part cannot hold a separator, so each starts at the start of the
+text or right after a separator: never inside a broken entry.
+"""
 
 
 def verified_text(payload: bytes | str, headers: HeaderSource, secret: str | None, tolerance: float) -> tuple[str, str]:
@@ -182,9 +186,7 @@ def _signatures_checked(signer: Webhook, message_id: str, sent_at: datetime, tex
     except UnicodeEncodeError:
         return -1
     well_formed = 0
-    for version, encoded in _SIGNATURE_ENTRY.findall(header):
-        if version != "v1":
-            continue
+    for encoded in _v1_entries(header):
         try:
             received = binascii.a2b_base64(encoded, strict_mode=True)
         except (binascii.Error, ValueError):
@@ -193,6 +195,19 @@ def _signatures_checked(signer: Webhook, message_id: str, sent_at: datetime, tex
         if hmac.compare_digest(expected, received):
             return None
     return well_formed
+
+
+def _v1_entries(header: str) -> list[str]:
+    """The base64 part of each ``v1`` entry of the header, in order (none may be valid base64)."""
+    found = []
+    for chunk in header.split():
+        if chunk.count(",") == 1:  # one entry, the scheme's own form (and the fast path)
+            version, _, encoded = chunk.partition(",")
+            if version == "v1" and encoded:
+                found.append(encoded)
+        else:  # entries a proxy or framework joined with commas; or no entry at all
+            found.extend(encoded for version, encoded in _JOINED_ENTRIES.findall(chunk) if version == "v1")
+    return found
 
 
 def _no_match(message_id: str, detail: str) -> WebhookVerificationError:
