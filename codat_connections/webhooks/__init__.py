@@ -13,7 +13,7 @@ deduplicate on ``event.message_id`` and answer 2xx before doing slow work. This 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from codat_connections.webhooks._errors import VerificationFailure, WebhookPayloadError, WebhookVerificationError
 from codat_connections.webhooks._events import (
@@ -48,15 +48,19 @@ __all__ = [
 
 def unwrap(
     payload: bytes | str,
-    headers: Mapping[str, str],
+    headers: Mapping[str, str] | Iterable[tuple[str, str]] | Iterable[tuple[bytes, bytes]],
     *,
     secret: str | None = None,
     tolerance: float = DEFAULT_TOLERANCE_SECONDS,
 ) -> WebhookEvent:
     """Verify a delivery, then decode it: the event, with ``message_id`` set from the ``webhook-id`` header.
 
-    ``payload`` is the raw request body exactly as received (bytes, or the same text); ``headers`` any
-    mapping of the request's headers, looked up without regard to case, ``webhook-*`` or ``svix-*``.
+    ``payload`` is the raw request body exactly as received (bytes, or the same text). ``headers`` are
+    the request's headers as the framework hands them over: a mapping or header object
+    (``request.headers``), or ``(name, value)`` pairs of ``str`` or ``bytes`` (ASGI's ``scope["headers"]``
+    as it is); names in any case, ``webhook-*`` or ``svix-*``. Every copy of a repeated header counts (the
+    values joined with ", ", as HTTP joins them) as far as the form holds them: pairs hold every copy, a
+    mapping what its framework kept. Anything else is a ``TypeError`` that says what to pass.
     ``secret`` is the endpoint's ``whsec_...`` signing secret (default: the ``CODAT_WEBHOOK_SECRET``
     environment variable); ``tolerance`` the seconds the delivery's timestamp may be from now, either way.
 
@@ -68,7 +72,7 @@ def unwrap(
 
 def verify(
     payload: bytes | str,
-    headers: Mapping[str, str],
+    headers: Mapping[str, str] | Iterable[tuple[str, str]] | Iterable[tuple[bytes, bytes]],
     *,
     secret: str | None = None,
     tolerance: float = DEFAULT_TOLERANCE_SECONDS,

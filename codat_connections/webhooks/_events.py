@@ -4,15 +4,21 @@
 never breaks on Codat's news: an event type this library does not know becomes an ``UnknownEvent``
 carrying its JSON, and a new ``connection.*`` type that still carries a connection becomes a
 ``ConnectionEvent`` whose ``event_type`` equals the new raw string.
+
+Each event class is generic in the type of its ``message_id``: ``str`` on an event from ``unwrap``
+(which refuses a delivery without a ``webhook-id``) and the default, so a bare ``WebhookEvent`` or
+``ConnectionEvent`` is one from ``unwrap``; ``None`` on one that ``parse_event`` decoded without one.
+The parameter is covariant: a ``WebhookEvent`` is a ``WebhookEvent[str | None]``, for code taking both.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
 
 from codat_connections_api.models.client_rate_limit_webhook import ClientRateLimitWebhook
 from codat_connections_api.models.client_rate_limit_webhook_payload import ClientRateLimitWebhookPayload
@@ -38,6 +44,14 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+if TYPE_CHECKING:  # type checkers read PEP 696 defaults on every Python; at run time they need 3.13
+    from typing_extensions import TypeVar as DefaultedTypeVar
+
+    _MessageId_co = DefaultedTypeVar("_MessageId_co", bound=str | None, covariant=True, default=str)
+elif sys.version_info >= (3, 13):
+    _MessageId_co = TypeVar("_MessageId_co", bound=str | None, covariant=True, default=str)
+else:  # a default is for type checkers only: Python 3.11 and 3.12 have no place for it
+    _MessageId_co = TypeVar("_MessageId_co", bound=str | None, covariant=True)
 
 
 class _Mismatch(ValueError):
@@ -91,7 +105,7 @@ class CompanyReference:
 
 
 @dataclass(slots=True)
-class ConnectionEvent:
+class ConnectionEvent(Generic[_MessageId_co]):
     """A connection was created, linked, failed to link, was disconnected, reconnected or deleted.
 
     ``connection`` is the connection as the REST API would return it when the event was generated.
@@ -102,8 +116,11 @@ class ConnectionEvent:
     generated_date: datetime
     company: CompanyReference
     connection: Connection
-    message_id: str | None = None
-    """The delivery's ``webhook-id``: the same on every retry of one message, so deduplicate on it."""
+    message_id: _MessageId_co
+    """The delivery's ``webhook-id``: the same on every retry of one message, so deduplicate on it.
+
+    A ``str`` on every event from ``unwrap``; None when ``parse_event`` was given none.
+    """
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """The decoded JSON body, for fields this library does not model."""
 
@@ -119,7 +136,7 @@ class ConnectionEvent:
 
 
 @dataclass(slots=True)
-class RateLimitEvent:
+class RateLimitEvent(Generic[_MessageId_co]):
     """Your client's daily request quota was reached, or was reset."""
 
     id: str
@@ -129,26 +146,37 @@ class RateLimitEvent:
     quota_remaining: int
     expiry_date: datetime | None
     """When the quota resets; None if Codat sent no readable date-time (the raw value is in ``raw``)."""
-    message_id: str | None = None
+    message_id: _MessageId_co
+    """The delivery's ``webhook-id`` (see ``ConnectionEvent.message_id``)."""
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(slots=True)
-class UnknownEvent:
+class UnknownEvent(Generic[_MessageId_co]):
     """An event type this library does not model (Codat adds types without notice): verified, kept as JSON."""
 
     id: str | None
     event_type: str
     generated_date: datetime | None
     raw: dict[str, Any] = field(repr=False)
-    message_id: str | None = None
+    message_id: _MessageId_co
+    """The delivery's ``webhook-id`` (see ``ConnectionEvent.message_id``)."""
 
 
-WebhookEvent: TypeAlias = ConnectionEvent | RateLimitEvent | UnknownEvent
+WebhookEvent: TypeAlias = ConnectionEvent[_MessageId_co] | RateLimitEvent[_MessageId_co] | UnknownEvent[_MessageId_co]
 
 
-def parse_event(payload: bytes | str, *, message_id: str | None = None) -> WebhookEvent:
+@overload
+def parse_event(payload: bytes | str, *, message_id: str) -> WebhookEvent[str]: ...
+@overload
+def parse_event(payload: bytes | str, *, message_id: None = None) -> WebhookEvent[None]: ...
+
+
+def parse_event(payload: bytes | str, *, message_id: str | None = None) -> WebhookEvent[str | None]:
     """Decode a webhook body into its event, without verifying it: for bodies already verified and stored.
+
+    The event's ``message_id`` is ``message_id``: give the ``webhook-id`` stored with the body to have
+    the event ``unwrap`` returned (typed ``WebhookEvent``); without one it is None (``WebhookEvent[None]``).
 
     Raises ``WebhookPayloadError`` when the body is not a JSON object with a string ``eventType``, or a
     known event type's body lacks what that type always carries.
@@ -184,7 +212,7 @@ def parse_event(payload: bytes | str, *, message_id: str | None = None) -> Webho
     return _unknown(body, event_type, message_id)
 
 
-def _decode_connection_event(body: dict[str, Any], message_id: str | None) -> ConnectionEvent:
+def _decode_connection_event(body: dict[str, Any], message_id: str | None) -> ConnectionEvent[str | None]:
     model = ConnectionWebhook.from_dict(body)
     payload = _required(model.payload, ConnectionWebhookPayload, "payload")
     company = _required(payload.reference_company, GeneratedCompanyReference, "payload.referenceCompany")
@@ -205,7 +233,7 @@ def _decode_connection_event(body: dict[str, Any], message_id: str | None) -> Co
     )
 
 
-def _decode_rate_limit_event(body: dict[str, Any], message_id: str | None) -> RateLimitEvent:
+def _decode_rate_limit_event(body: dict[str, Any], message_id: str | None) -> RateLimitEvent[str | None]:
     model = ClientRateLimitWebhook.from_dict(body)
     payload = _required(model.payload, ClientRateLimitWebhookPayload, "payload")
     try:
@@ -224,7 +252,7 @@ def _decode_rate_limit_event(body: dict[str, Any], message_id: str | None) -> Ra
     )
 
 
-_Decoder: TypeAlias = Callable[[dict[str, Any], str | None], WebhookEvent]
+_Decoder: TypeAlias = Callable[[dict[str, Any], str | None], WebhookEvent[str | None]]
 _DECODERS: dict[str, _Decoder] = {
     **{member.value: _decode_connection_event for member in ConnectionEventType},
     **{member.value: _decode_rate_limit_event for member in RateLimitEventType},
@@ -240,7 +268,7 @@ def _decoder_for_new_type(event_type: str) -> _Decoder | None:
     return None
 
 
-def _unknown(body: dict[str, Any], event_type: str, message_id: str | None) -> UnknownEvent:
+def _unknown(body: dict[str, Any], event_type: str, message_id: str | None) -> UnknownEvent[str | None]:
     event_id = body.get("id")
     try:
         generated = _aware_datetime(body.get("generatedDate"))

@@ -10,8 +10,11 @@ The HMAC itself is the ``standardwebhooks`` reference implementation's (``Webhoo
 - typed errors: its bare ``ValueError`` on a signature entry without a comma, its ``binascii.Error`` on bad
   base64 and its ``UnicodeDecodeError`` on a non-UTF-8 body all become ``WebhookVerificationError``.
 
-Signatures are compared in constant time (``hmac.compare_digest``); any one valid ``v1`` entry of a
-space-separated header passes, which is how a sender signs during a secret rotation.
+Signatures are compared in constant time (``hmac.compare_digest``); any one valid ``v1`` entry of the
+header passes, which is how a sender signs during a secret rotation. Entries are separated by spaces
+(the scheme) or commas: a proxy or framework that receives the header twice joins the two with ``", "``
+(``httpx.Headers`` does) or ``","`` (WSGI servers do). An entry is ``version,base64`` with nothing
+between: base64 holds no comma, so the comma after a whole entry can only separate it from the next.
 """
 
 from __future__ import annotations
@@ -21,14 +24,15 @@ import functools
 import hmac
 import math
 import os
+import re
 import time
-from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from standardwebhooks import Webhook
 
 from codat_connections._constants import WEBHOOK_SECRET_ENV
 from codat_connections.webhooks._errors import WebhookVerificationError
+from codat_connections.webhooks._headers import HEADER_NAMES, HeaderSource, header_values
 
 __all__ = ["DEFAULT_TOLERANCE_SECONDS", "verified_text"]
 
@@ -36,17 +40,16 @@ DEFAULT_TOLERANCE_SECONDS = 300
 """How far a delivery's timestamp may be from this machine's clock, either way (Standard Webhooks' 5 minutes)."""
 
 _SECRET_PREFIX = "whsec_"  # noqa: S105 (the prefix of every secret, not a secret)
-_HEADER_NAMES = (
-    ("webhook-id", "svix-id"),
-    ("webhook-timestamp", "svix-timestamp"),
-    ("webhook-signature", "svix-signature"),
-)
 _MAX_TIMESTAMP_DIGITS = 12  # beyond year 9999: not a time any sender means
+_JOINED_ENTRIES = re.compile(r"([^\s,]+),([^\s,]+)")
+"""A ``version,base64`` entry among entries joined with commas, each part running to the next comma or space.
+
+Matches are tried leftmost first and a part cannot hold a separator, so each starts at the start of the
+text or right after a separator: never inside a broken entry.
+"""
 
 
-def verified_text(
-    payload: bytes | str, headers: Mapping[str, str], secret: str | None, tolerance: float
-) -> tuple[str, str]:
+def verified_text(payload: bytes | str, headers: HeaderSource, secret: str | None, tolerance: float) -> tuple[str, str]:
     """The delivery's message id and its body as text, once its signature and timestamp are proven good.
 
     Checks run in the order of the Standard Webhooks scheme: secret, headers, timestamp, signature.
@@ -114,16 +117,9 @@ def _check_tolerance(tolerance: float) -> None:
         raise ValueError(f"tolerance must be a finite number of seconds >= 0, got {tolerance!r}")
 
 
-def _find_headers(headers: Mapping[str, str]) -> tuple[str, str, str]:
-    """The id, timestamp and signature header values, whatever the case of their names.
-
-    Exact lowercase names are tried first (ASGI servers deliver them so, and case-insensitive header
-    objects answer any case); only when one is not found are all names lowercased.
-    """
-    found = [headers.get(primary) or headers.get(alternative) for primary, alternative in _HEADER_NAMES]
-    if not all(found):
-        lowered = {name.lower(): value for name, value in headers.items()}
-        found = [lowered.get(primary) or lowered.get(alternative) for primary, alternative in _HEADER_NAMES]
+def _find_headers(headers: HeaderSource) -> tuple[str, str, str]:
+    """The id, timestamp and signature header values, each refused when missing or empty."""
+    found = header_values(headers)
     message_id = _present(found[0], 0, None)
     return message_id, _present(found[1], 1, message_id), _present(found[2], 2, message_id)
 
@@ -131,7 +127,7 @@ def _find_headers(headers: Mapping[str, str]) -> tuple[str, str, str]:
 def _present(value: str | None, index: int, message_id: str | None) -> str:
     if value and not value.isspace():
         return value
-    primary, alternative = _HEADER_NAMES[index]
+    primary, alternative = HEADER_NAMES[index]
     raise WebhookVerificationError(
         f"missing or empty {primary} header (or {alternative})",
         reason="missing_header",
@@ -190,10 +186,7 @@ def _signatures_checked(signer: Webhook, message_id: str, sent_at: datetime, tex
     except UnicodeEncodeError:
         return -1
     well_formed = 0
-    for entry in header.split():
-        version, _, encoded = entry.partition(",")
-        if version != "v1" or not encoded:
-            continue
+    for encoded in _v1_entries(header):
         try:
             received = binascii.a2b_base64(encoded, strict_mode=True)
         except (binascii.Error, ValueError):
@@ -202,6 +195,19 @@ def _signatures_checked(signer: Webhook, message_id: str, sent_at: datetime, tex
         if hmac.compare_digest(expected, received):
             return None
     return well_formed
+
+
+def _v1_entries(header: str) -> list[str]:
+    """The base64 part of each ``v1`` entry of the header, in order (none may be valid base64)."""
+    found = []
+    for chunk in header.split():
+        if chunk.count(",") == 1:  # one entry, the scheme's own form (and the fast path)
+            version, _, encoded = chunk.partition(",")
+            if version == "v1" and encoded:
+                found.append(encoded)
+        else:  # entries a proxy or framework joined with commas; or no entry at all
+            found.extend(encoded for version, encoded in _JOINED_ENTRIES.findall(chunk) if version == "v1")
+    return found
 
 
 def _no_match(message_id: str, detail: str) -> WebhookVerificationError:

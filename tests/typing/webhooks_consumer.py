@@ -1,7 +1,9 @@
 """Consumer code for ``codat_connections.webhooks``, checked by mypy --strict in `make test`.
 
 ``describe`` is also run by tests/webhooks/test_consumer.py on every kind of event, so the exhaustive
-``match`` below is both type-checked and exercised.
+``match`` below is both type-checked and exercised. ``message_id`` is a ``str`` on every event from
+``unwrap`` (a delivery without one is refused), and on ``parse_event``'s when one is given: a receiver
+keys a table on it with no branch for None; an event decoded without one says so in its type.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from codat_connections.webhooks import (
 )
 
 
-def describe(event: WebhookEvent) -> str:
-    """What a receiver does with each event; mypy proves every member of the union is handled."""
+def describe(event: WebhookEvent[str | None]) -> str:
+    """What a receiver does with each event, verified or not; mypy proves every member of the union is handled."""
     match event:
         case ConnectionEvent(event_type=ConnectionEventType.DISCONNECTED) if event.needs_reauthorization:
             assert_type(event.authorization_url, str | None)
@@ -48,6 +50,9 @@ def describe(event: WebhookEvent) -> str:
             assert_never(event)
 
 
+seen_message_ids: set[str] = set()
+
+
 def receive(body: bytes, headers: Mapping[str, str]) -> int:
     try:
         event = unwrap(body, headers, secret="whsec_c2VjcmV0", tolerance=60)
@@ -59,8 +64,10 @@ def receive(body: bytes, headers: Mapping[str, str]) -> int:
     except WebhookPayloadError as exc:
         assert_type(exc.event_type, str | None)
         return 400
-    assert_type(event, ConnectionEvent | RateLimitEvent | UnknownEvent)
-    assert_type(event.message_id, str | None)
+    assert_type(event, ConnectionEvent[str] | RateLimitEvent[str] | UnknownEvent[str])
+    assert_type(event, WebhookEvent)
+    assert_type(event.message_id, str)
+    seen_message_ids.add(event.message_id)  # no branch for None: unwrap refuses a delivery without a webhook-id
     assert_type(event.generated_date, datetime | None)
     if isinstance(event, ConnectionEvent):
         assert_type(event.id, str)
@@ -84,7 +91,32 @@ def receive(body: bytes, headers: Mapping[str, str]) -> int:
     return 204
 
 
-def replay(stored: str, message_id: str) -> None:
+def receive_asgi(body: bytes, scope_headers: list[tuple[bytes, bytes]]) -> str:
+    event = unwrap(body, scope_headers, secret="whsec_c2VjcmV0")
+    assert_type(event.message_id, str)
+    return event.message_id
+
+
+def work(event: WebhookEvent) -> str:
+    """A worker taking events from a queue of ``WebhookEvent``: the bare name is an event from ``unwrap``."""
+    assert_type(event.message_id, str)
+    if isinstance(event, ConnectionEvent):
+        assert_type(event, ConnectionEvent[str])
+        assert_type(event.message_id, str)
+    return event.message_id
+
+
+def replay(stored: str, message_id: str, maybe_id: str | None) -> None:
     assert_type(verify(stored, {"webhook-id": message_id}), None)
     assert_type(parse_event(stored, message_id=message_id), WebhookEvent)
-    assert_type(parse_event(stored.encode()), ConnectionEvent | RateLimitEvent | UnknownEvent)
+    assert_type(parse_event(stored, message_id=message_id).message_id, str)
+    work(parse_event(stored, message_id=message_id))
+    assert_type(parse_event(stored.encode()), ConnectionEvent[None] | RateLimitEvent[None] | UnknownEvent[None])
+    assert_type(parse_event(stored.encode()).message_id, None)
+    either: WebhookEvent[str | None] = parse_event(stored, message_id=maybe_id)
+    assert_type(parse_event(stored, message_id=maybe_id).message_id, str | None)
+    assert_type(either.message_id, str | None)
+    describe(parse_event(stored))  # WebhookEvent[None] is a WebhookEvent[str | None]
+    describe(parse_event(stored, message_id=message_id))
+    # An event decoded without its delivery id is not one from unwrap (the ignore fails mypy if it type-checks).
+    work(parse_event(stored))  # type: ignore[arg-type]

@@ -1,15 +1,15 @@
 """End to end: the README's receiver, fed by FakeCodat's signed deliveries, types every event and refuses forgeries.
 
-The receiver is not re-typed here: it is the README "Webhooks" section's first block, executed as
-written, so these tests hold the documentation to what the fake (delivering as Codat does) sends.
+The receiver is not re-typed here: it is the README "Webhooks" section's code, executed as written
+(tests/webhooks/readme_receiver.py), so these tests hold the documentation to what the fake (delivering
+as Codat does) sends. The fixtures (``fake`` on a clock the test moves, ``codat``, ``receiver``) are in
+tests/webhooks/conftest.py.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
@@ -24,71 +24,14 @@ from codat_connections.webhooks import (
     ConnectionEventType,
     RateLimitEvent,
     RateLimitEventType,
-    WebhookEvent,
 )
-from tests.conftest import API_KEY
-from tests.webhooks.test_readme import webhook_blocks
-
-Receive = Callable[[bytes, dict[str, str]], int]
+from tests.webhooks.readme_receiver import Receiver, subscribe, summary
+from tests.webhooks.signing import KEY, MESSAGE_ID, OTHER_KEY, SECRET, connection_event, encode, signature
 
 
 @pytest.fixture(autouse=True)
 def clock() -> None:
     """The real clock (not conftest.py's pinned one): the fake signs each attempt at the current time."""
-
-
-class Receiver:
-    """The README's receiver block, executed in a namespace of its own (fresh dedup set and work queue)."""
-
-    def __init__(self) -> None:
-        self.namespace: dict[str, Any] = {"__name__": "readme_receiver"}
-        exec(compile(webhook_blocks()[0], "<README Webhooks block 1>", "exec"), self.namespace)  # noqa: S102
-        self.receive: Receive = self.namespace["receive"]
-        self.wsgi_app = self.namespace["wsgi_app"]
-        self.handle: Callable[[WebhookEvent], str] = self.namespace["handle"]
-
-    def events(self) -> list[WebhookEvent]:
-        work: queue.Queue[WebhookEvent] = self.namespace["work"]
-        taken = []
-        while not work.empty():
-            taken.append(work.get_nowait())
-        return taken
-
-
-@pytest.fixture
-def receiver() -> Receiver:
-    return Receiver()
-
-
-@pytest.fixture
-def now() -> list[datetime]:
-    return [datetime(2026, 3, 2, 23, 50, tzinfo=UTC)]
-
-
-@pytest.fixture
-def fake(now: list[datetime]) -> FakeCodat:
-    return FakeCodat(api_key=API_KEY, clock=lambda: now[0])
-
-
-@pytest.fixture
-def codat(fake: FakeCodat) -> Iterator[CodatConnections]:
-    with CodatConnections(
-        api_key=API_KEY, max_retries=0, http_client=httpx.Client(transport=fake.transport())
-    ) as client:
-        yield client
-
-
-def subscribe(fake: FakeCodat, target: Receive | str, monkeypatch: pytest.MonkeyPatch) -> None:
-    endpoint = fake.add_webhook_endpoint(target)
-    monkeypatch.setenv("CODAT_WEBHOOK_SECRET", endpoint.secret)  # as the README's receiver expects
-
-
-def summary(event: WebhookEvent) -> tuple[str, str]:
-    if isinstance(event, ConnectionEvent):
-        return event.event_type.value, event.connection.status.value
-    if isinstance(event, RateLimitEvent):
-        return event.event_type.value, f"{event.quota_remaining}/{event.daily_quota}"
-    return event.event_type, "unknown"
 
 
 def test_every_event_the_fake_sends_is_verified_and_typed(
@@ -226,9 +169,7 @@ def test_reordered_deliveries_are_each_verified(
         ("connection.connected", "Linked"),
         ("connection.created", "PendingAuth"),
     ]
-    # No order is promised: the latest state is the one generated last, whatever arrived last.
-    latest = max(events, key=lambda e: (e.generated_date, e.raw["payload"]["connection"]["status"] == "Deauthorized"))
-    assert summary(latest) == ("connection.disconnected", "Deauthorized")
+    # Keeping the latest state whatever the order: tests/webhooks/test_ordering.py.
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -262,3 +203,29 @@ def test_the_readme_wsgi_app_over_real_http(
         ("connection.connected", "Linked"),
         ("connection.created", "PendingAuth"),
     ]
+
+
+def test_a_signature_header_sent_twice_through_a_real_wsgi_server(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proxy added a second ``webhook-signature``; wsgiref joins the two with "," in the WSGI environ."""
+    body = encode(connection_event())
+    sent = int(time.time())
+    good, stale = signature(KEY, MESSAGE_ID, sent, body), signature(OTHER_KEY, MESSAGE_ID, sent, body)
+    monkeypatch.setenv("CODAT_WEBHOOK_SECRET", SECRET)
+    server = make_server("127.0.0.1", 0, receiver.wsgi_app, handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        statuses = []
+        with httpx.Client(trust_env=False, timeout=5) as client:
+            for first, second in ((good, stale), (stale, good)):
+                headers = [("webhook-id", MESSAGE_ID), ("webhook-timestamp", str(sent))]
+                headers += [("webhook-signature", first), ("webhook-signature", second)]
+                url = f"http://127.0.0.1:{server.server_port}/codat/webhooks"
+                statuses.append(client.post(url, content=body, headers=headers).status_code)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert statuses == [202, 200]  # taken once, then acknowledged as the same message

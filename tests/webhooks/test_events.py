@@ -277,4 +277,4 @@ def test_rate_limit_event_without_its_counts_is_a_payload_error(field: str) -> N
 
 def test_parse_event_refuses_a_decoded_dict() -> None:
     with pytest.raises(TypeError, match="raw body"):
-        parse_event(connection_event())  # type: ignore[arg-type]
+        parse_event(connection_event())  # type: ignore[call-overload]

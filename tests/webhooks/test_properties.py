@@ -9,7 +9,17 @@ from hypothesis import strategies as st
 
 from codat_connections.webhooks import WebhookVerificationError, unwrap, verify
 from tests.profiles import examples
-from tests.webhooks.signing import SECRET, connection_event, encode, signed_headers
+from tests.webhooks.signing import (
+    KEY,
+    MESSAGE_ID,
+    NOW,
+    OTHER_KEY,
+    SECRET,
+    connection_event,
+    encode,
+    signature,
+    signed_headers,
+)
 
 BODY = encode(connection_event("connection.disconnected", "Deauthorized"))
 HEADERS = signed_headers(BODY)
@@ -56,3 +66,35 @@ def test_any_genuine_delivery_verifies_and_round_trips(name: str, tags: dict[str
     event = unwrap(raw, signed_headers(raw, message_id=message_id), secret=SECRET)
     assert event.message_id == message_id
     assert event.raw == body
+
+
+ENTRIES = st.sampled_from(
+    [
+        signature(OTHER_KEY, MESSAGE_ID, NOW, BODY),  # a retired secret's
+        "v1a,ZmFrZSBlZDI1NTE5IHNpZ25hdHVyZQ==",  # another scheme's
+        "v2," + signature(KEY, MESSAGE_ID, NOW, BODY).removeprefix("v1,"),  # the right bytes, another version
+        "v1,not-base64",
+    ]
+)
+SEPARATORS = st.text(alphabet=" ,\t", min_size=1, max_size=3)
+
+
+@SETTINGS
+@given(others=st.lists(ENTRIES, max_size=4), position=st.integers(min_value=0), data=st.data())
+def test_the_good_entry_verifies_wherever_it_is_and_however_entries_are_joined(
+    others: list[str], position: int, data: st.DataObject
+) -> None:
+    good = signature(KEY, MESSAGE_ID, NOW, BODY)
+    entries = [*others]
+    entries.insert(position % (len(others) + 1), good)
+    header = entries[0]
+    for entry in entries[1:]:
+        header += data.draw(SEPARATORS) + entry
+    verify(BODY, {**HEADERS, "webhook-signature": header}, secret=SECRET)
+    without = header.replace(good, data.draw(ENTRIES))
+    try:
+        verify(BODY, {**HEADERS, "webhook-signature": without}, secret=SECRET)
+    except WebhookVerificationError as exc:
+        assert exc.reason in ("no_matching_signature", "malformed_signature")
+    else:
+        raise AssertionError(f"accepted without the good entry: {without!r}")

@@ -105,6 +105,49 @@ def test_rotated_secrets_any_one_valid_signature_passes() -> None:
     assert refused(BODY, {**base, "webhook-signature": "v2," + new[3:]}) == "malformed_signature"
 
 
+@pytest.mark.parametrize("good_first", [True, False])
+def test_two_signature_headers_joined_with_a_comma_verify(good_first: bool) -> None:
+    """A proxy or framework joins repeated headers with ", " (``httpx.Headers`` does), WSGI servers with ",".
+
+    Each entry's own comma (``v1,<base64>``) is told from a separating one: base64 holds no comma.
+    """
+    good, stale = signature(KEY, MESSAGE_ID, NOW, BODY), signature(OTHER_KEY, MESSAGE_ID, NOW, BODY)
+    first, second = (good, stale) if good_first else (stale, good)
+    base = signed_headers(BODY)
+    joined = httpx.Headers(
+        [
+            *((n, v) for n, v in base.items() if n != "webhook-signature"),
+            ("webhook-signature", first),
+            ("webhook-signature", second),
+        ]
+    )
+    assert joined["webhook-signature"] == f"{first}, {second}"
+    verify(BODY, joined, secret=SECRET)
+    for header in (f"{first},{second}", f"{first} ,{second}", f"{first},  {second},", f"v2,abcd,{first} {second}"):
+        verify(BODY, {**base, "webhook-signature": header}, secret=SECRET)
+    assert refused(BODY, {**base, "webhook-signature": f"{stale}, {stale}"}) == "no_matching_signature"
+
+
+GOOD_BASE64 = signature(KEY, MESSAGE_ID, NOW, BODY).removeprefix("v1,")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        f"v1,,{GOOD_BASE64}",  # an empty entry, then bare base64
+        f"v1 ,{GOOD_BASE64}",  # a space between version and comma
+        f",{GOOD_BASE64}",  # no version
+        f"xv1,{GOOD_BASE64}",  # another version
+        f"v1,{GOOD_BASE64}x",  # trailing junk in the base64
+        f"v1,{GOOD_BASE64[:21]},{GOOD_BASE64[21:]}",  # a comma inside the base64
+        f"v1,{GOOD_BASE64[:21]} {GOOD_BASE64[21:]}",  # a space inside the base64
+    ],
+)
+def test_a_separator_never_makes_a_broken_entry_pass(header: str) -> None:
+    """Separators go between whole ``version,base64`` entries only: none inside one is forgiven."""
+    assert refused(BODY, {**signed_headers(BODY), "webhook-signature": header}) == "malformed_signature"
+
+
 @pytest.mark.parametrize("header", ["webhook-id", "webhook-timestamp", "webhook-signature"])
 @pytest.mark.parametrize("value", [None, ""])
 def test_each_missing_header_is_named(header: str, value: str | None) -> None:

@@ -1,0 +1,68 @@
+"""The README's receiver and worker, executed as written, for the tests that feed them the fake's deliveries.
+
+The README's "Webhooks" section ends with a block that tries the receiver once (tests/webhooks/test_readme.py
+runs it); every block before it defines the receiver (``receive``, ``wsgi_app``) and the worker
+(``handle`` and the state it keeps). They are executed here in a namespace of each ``Receiver``'s own:
+a fresh deduplication set, work queue and state.
+"""
+
+from __future__ import annotations
+
+import functools
+import queue
+from collections.abc import Callable
+from types import CodeType
+from typing import Any
+
+import pytest
+
+from codat_connections.testing import FakeCodat
+from codat_connections.webhooks import ConnectionEvent, RateLimitEvent, WebhookEvent
+from tests.webhooks.test_readme import webhook_blocks
+
+Receive = Callable[[bytes, dict[str, str]], int]
+
+
+@functools.cache
+def receiver_code() -> tuple[CodeType, ...]:
+    """Every README webhook block but the last (the try-it block), compiled once."""
+    blocks = webhook_blocks()[:-1]
+    return tuple(compile(block, f"<README Webhooks block {n}>", "exec") for n, block in enumerate(blocks, 1))
+
+
+class Receiver:
+    """The README's receiver and worker in a namespace of their own."""
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {"__name__": "readme_receiver"}
+        for code in receiver_code():
+            exec(code, self.namespace)  # noqa: S102 (the project's own README)
+        self.receive: Receive = self.namespace["receive"]
+        self.wsgi_app = self.namespace["wsgi_app"]
+        self.handle: Callable[[WebhookEvent], str] = self.namespace["handle"]
+
+    def events(self) -> list[WebhookEvent]:
+        """The events taken so far (the receiver's work queue, emptied)."""
+        work: queue.Queue[WebhookEvent] = self.namespace["work"]
+        taken = []
+        while not work.empty():
+            taken.append(work.get_nowait())
+        return taken
+
+    def states(self) -> dict[str, str]:
+        """The worker's latest known status of each connection, by connection id."""
+        return {connection_id: known.status for connection_id, known in self.namespace["latest"].items()}
+
+
+def subscribe(fake: FakeCodat, target: Receive | str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deliver the fake's webhooks to ``target``, with its endpoint's secret where the README reads it."""
+    endpoint = fake.add_webhook_endpoint(target)
+    monkeypatch.setenv("CODAT_WEBHOOK_SECRET", endpoint.secret)
+
+
+def summary(event: WebhookEvent) -> tuple[str, str]:
+    if isinstance(event, ConnectionEvent):
+        return event.event_type.value, event.connection.status.value
+    if isinstance(event, RateLimitEvent):
+        return event.event_type.value, f"{event.quota_remaining}/{event.daily_quota}"
+    return event.event_type, "unknown"
