@@ -103,8 +103,11 @@ async def async_pages_ahead(first: Callable[[], Awaitable[AsyncPage[T]]]) -> Asy
             yield page
             if ahead is None:
                 return
+            seen = page.fingerprint()
             page = await ahead
             ahead = None
+            if page.fingerprint() == seen:
+                return  # the server ignores the page number: this page repeats the last one
     finally:
         if ahead is not None:
             ahead.cancel()
@@ -119,5 +122,8 @@ def pages_ahead(first: Callable[[], Page[T]]) -> Iterator[Page[T]]:
         if not page.has_next_page():
             return
         fetch, number, size = page.following()
+        seen = page.fingerprint()
         del page  # freed before the next is fetched
         page = fetch(number, size)
+        if page.fingerprint() == seen:
+            return  # the server ignores the page number: this page repeats the last one

@@ -13,6 +13,8 @@ always consistent (Codat's own example says ``totalResults: 0`` with a ``next`` 
   link decides, absent or null on the last page;
 * after a first page shorter than asked that is not the last, later pages are asked for at the size
   the server served, so that page offsets line up however the server computes them;
+* a page that repeats the one before it (the same records at both ends: a server that ignores the
+  page number) is not read again: the listing ends before it;
 * page numbers only ever go up, so iteration cannot loop.
 
 Whenever the server pages consistently, following the rule yields exactly the records it holds.
@@ -85,6 +87,10 @@ class PageBase(Generic[T]):
         if total is not None:
             return self.records_through() < total
         return self.next_link is not None
+
+    def fingerprint(self) -> tuple[int, list[T], list[T]]:
+        """How many records, the first and the last: equal on a repeated page, unequal on a real next one."""
+        return len(self.results), self.results[:1], self.results[-1:]
 
     def records_through(self) -> int:
         """How many records this page and the ones before it hold, when the server pages consistently."""
@@ -188,6 +194,10 @@ class PagePlan(Generic[PageT]):
         self._learn(1, first)
 
     def _learn(self, number: int, page: PageT) -> None:
+        for before, after in ((number - 1, number), (number, number + 1)):
+            earlier, later = self._pages.get(before), self._pages.get(after)
+            if earlier is not None and later is not None and later.fingerprint() == earlier.fingerprint():
+                self._last = before if self._last is None else min(self._last, before)  # a repeat: not new
         if not page.has_next_page():
             self._last = number if self._last is None else min(self._last, number)
             return

@@ -33,15 +33,16 @@ CONNECTION = "2e9d2c44-f675-40ba-8049-353bfcb5e171"
 
 
 class VirtualClock(Clock):
-    """A client's clock for tests: every wait is recorded in ``waits`` and moves the clock on at once."""
+    """A client's clock for tests: time moves only by the waits, each recorded in ``waits`` and not slept."""
 
     def __init__(self) -> None:
         self.waits: list[float] = []
+        self._start = time.monotonic()
         self._skipped = 0.0
         self._lock = threading.Lock()
 
     def monotonic(self) -> float:
-        return time.monotonic() + self._skipped
+        return self._start + self._skipped
 
     def sleep(self, seconds: float) -> None:
         raise_if_stopped()  # a sweep that was left stops its workers' waits, as the real clock does

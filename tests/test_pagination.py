@@ -242,3 +242,23 @@ def test_what_the_document_refuses_in_the_envelope_is_still_refused(field: str, 
 
     with pytest.raises(UnexpectedResponseError, match=f"{field}: expected an integer"):
         mock_client(handler).connections.list(COMPANY, page_size=1)
+
+
+@pytest.mark.parametrize(("total", "next_href"), [(10**9, None), (10**9, "/x?page=2"), (-1, "/x?page=2")])
+async def test_a_server_that_ignores_the_page_number_ends_the_listing(total: int, next_href: str | None) -> None:
+    """The same page for every page number, with a total (or a next link) saying more: read once, not 10**9 times."""
+    body = page_body([wire_connection(1), wire_connection(2)], page=1, size=2, total=total, next_href=next_href)
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        return httpx.Response(200, content=body)
+
+    client = mock_client(handler)
+    assert len(list(client.connections.iterate(COMPANY, page_size=2))) == 2
+    assert calls == 2, "page 2 came back the same as page 1"
+    calls = 0
+    assert len(client.connections.list_all(COMPANY, page_size=2, concurrency=3)) == 2
+    assert calls <= 1 + 3
+    assert len(await mock_async_client(handler).connections.list_all(COMPANY, page_size=2, concurrency=3)) == 2

@@ -23,5 +23,8 @@ def records(first: Callable[[], Page[T]]) -> Iterator[T]:
         if not page.has_next_page():
             return
         fetch, number, size = page.following()
+        seen = page.fingerprint()
         del page  # the consumed page is freed before the next is fetched: memory stays at one page
         page = fetch(number, size)
+        if page.fingerprint() == seen:
+            return  # the server ignores the page number: this page repeats the last one
