@@ -19,7 +19,8 @@ VENV_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 PRISM_VERSION := 5.16.0
 PRISM_STAMP := .prism/.installed-$(PRISM_VERSION)
 PYTEST_CONTRACT := tests/contract
-GENERATE = $(VENV_PATH) $(BIN)/openapi-python-client generate \
+# CODAT_CONNECTIONS_ROOT: how generator-config.yaml's last post-hook finds openapi/post_generate.py.
+GENERATE = $(VENV_PATH) CODAT_CONNECTIONS_ROOT="$(CURDIR)" $(BIN)/openapi-python-client generate \
 	--path $(SPEC) --config generator-config.yaml --custom-template-path openapi/templates \
 	--meta none --overwrite --fail-on-warning
 

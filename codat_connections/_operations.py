@@ -26,7 +26,7 @@ from codat_connections_api.models import (
     CreateConnectionRequest,
     UpdateConnectionStatus,
 )
-from codat_connections_api.types import UNSET, json_type
+from codat_connections_api.runtime import json_type
 
 from codat_connections import _validation as check
 from codat_connections._json import DECODE_ERRORS, loads_object
@@ -66,8 +66,8 @@ def list_options(page_size: int, query: Query | str | None, order_by: str | None
     """A list call's checked options, shared by every company of a sweep (the wire form of ``query``)."""
     return {
         "page_size": check.page_size(page_size),
-        "query": render_query(query) if query is not None else UNSET,
-        "order_by": check.order_by(order_by) if order_by is not None else UNSET,
+        "query": render_query(query) if query is not None else None,
+        "order_by": check.order_by(order_by) if order_by is not None else None,
     }
 
 
@@ -75,7 +75,9 @@ def list_page(
     company_id: str, page: int, page_size: int, query: Query | str | None, order_by: str | None
 ) -> Operation[PageData]:
     options = list_options(page_size, query, order_by)
-    kwargs = list_connections._get_kwargs(check.identifier(company_id, "company_id"), page=check.page(page), **options)
+    kwargs = list_connections.build_request(
+        check.identifier(company_id, "company_id"), page=check.page(page), **options
+    )
     return Operation(RequestSpec.from_generated(kwargs, company_id=company_id), _parse_page)
 
 
@@ -91,17 +93,19 @@ def paged(operation: Operation[PageData], make_page: Callable[[PageData], P]) ->
 
 def get(company_id: str, connection_id: str) -> Operation[Connection]:
     ids = _ids(company_id, connection_id)
-    return Operation(RequestSpec.from_generated(get_connection._get_kwargs(*ids), company_id=ids[0]), _parse_connection)
+    return Operation(
+        RequestSpec.from_generated(get_connection.build_request(*ids), company_id=ids[0]), _parse_connection
+    )
 
 
 def get_authorization_url(company_id: str, connection_id: str) -> Operation[str]:
     ids = _ids(company_id, connection_id)
-    return Operation(RequestSpec.from_generated(get_connection._get_kwargs(*ids), company_id=ids[0]), _parse_link_url)
+    return Operation(RequestSpec.from_generated(get_connection.build_request(*ids), company_id=ids[0]), _parse_link_url)
 
 
 def create(company_id: str, platform_key: str, idempotency_key: str | None) -> Operation[Connection]:
     body = CreateConnectionRequest(platform_key=check.platform_key(platform_key))
-    kwargs = create_connection._get_kwargs(check.identifier(company_id, "company_id"), body=body)
+    kwargs = create_connection.build_request(check.identifier(company_id, "company_id"), body=body)
     spec = RequestSpec.from_generated(
         kwargs, company_id=company_id, idempotency_key=check.idempotency_key(idempotency_key)
     )
@@ -110,13 +114,15 @@ def create(company_id: str, platform_key: str, idempotency_key: str | None) -> O
 
 def delete(company_id: str, connection_id: str) -> Operation[None]:
     ids = _ids(company_id, connection_id)
-    return Operation(RequestSpec.from_generated(delete_connection._get_kwargs(*ids), company_id=ids[0]), _parse_nothing)
+    return Operation(
+        RequestSpec.from_generated(delete_connection.build_request(*ids), company_id=ids[0]), _parse_nothing
+    )
 
 
 def unlink(company_id: str, connection_id: str, idempotency_key: str | None) -> Operation[Connection]:
     ids = _ids(company_id, connection_id)
     body = UpdateConnectionStatus(status=ConnectionStatus.UNLINKED)
-    kwargs = unlink_connection._get_kwargs(*ids, body=body)
+    kwargs = unlink_connection.build_request(*ids, body=body)
     spec = RequestSpec.from_generated(kwargs, company_id=ids[0], idempotency_key=check.idempotency_key(idempotency_key))
     return Operation(spec, _parse_connection)
 
@@ -127,7 +133,7 @@ def update_authorization(
     ids = _ids(company_id, connection_id)
     body = ConnectionAuthorization()
     body.additional_properties = check.authorization(authorization)
-    kwargs = update_connection_authorization._get_kwargs(*ids, body=body)
+    kwargs = update_connection_authorization.build_request(*ids, body=body)
     return Operation(RequestSpec.from_generated(kwargs, company_id=ids[0]), _parse_connection)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
+from codat_connections_api.runtime import RequestArgs
 
 __all__ = ["AsyncSender", "Operation", "RequestSpec", "SyncSender"]
 
@@ -41,16 +42,14 @@ class RequestSpec:
         """Set on create and unlink: the same key on every attempt, so Codat applies the write once."""
 
     @classmethod
-    def from_generated(
-        cls, kwargs: dict[str, Any], *, company_id: str, idempotency_key: str | None = None
-    ) -> RequestSpec:
-        """From the generated endpoint's request kwargs, which own the paths and parameter names."""
+    def from_generated(cls, kwargs: RequestArgs, *, company_id: str, idempotency_key: str | None = None) -> RequestSpec:
+        """From the generated endpoint's ``build_request``, which owns the paths and parameter names."""
         return cls(
-            str(kwargs["method"]).upper(),
-            str(kwargs["url"]),
+            kwargs["method"],
+            kwargs["url"],
             company_id=company_id,
-            params=dict(kwargs.get("params", {})),
-            json=kwargs.get("json"),
+            params=dict(kwargs["params"]),
+            json=kwargs["json"],
             idempotency_key=idempotency_key,
         )
 

@@ -1,9 +1,9 @@
-"""openapi/templates/response_model.py.jinja on property shapes this project's document does not use yet.
+"""openapi/templates/ (response models and request builders) on shapes this project's document does not use yet.
 
 The generated package covers strings, integers, enums, models, lists of models and free-form maps;
-a new upstream document may bring booleans, numbers, required nullable fields, lists of scalars or
-typed maps. Here a small document with each of them is generated with the project's templates and
-config, imported, and used as a caller would.
+a new upstream document may bring booleans, numbers, required nullable fields, lists of scalars,
+typed maps, or query parameters of other types. Here a small document with each of them is generated
+with the project's templates and config, imported, and used as a caller would.
 """
 
 from __future__ import annotations
@@ -26,9 +26,17 @@ DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "shapes", "version": "1"},
     "paths": {
-        "/thing": {
+        "/things/{thingId}": {
             "get": {
                 "operationId": "get-thing",
+                "tags": ["Things"],
+                "parameters": [
+                    {"name": "thingId", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "colour", "in": "query", "schema": {"$ref": "#/components/schemas/Colour"}},
+                    {"name": "fresh", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "limit", "in": "query", "required": True, "schema": {"type": "integer"}},
+                    {"name": "ratio", "in": "query", "schema": {"type": "number", "default": 0.5}},
+                ],
                 "responses": {
                     "200": {
                         "description": "ok",
@@ -61,25 +69,42 @@ DOCUMENT: dict[str, Any] = {
 }
 UNSUPPORTED: dict[str, Any] = {
     **DOCUMENT,
+    "paths": {
+        "/things/{thingId}": {
+            "get": {
+                **DOCUMENT["paths"]["/things/{thingId}"]["get"],
+                "parameters": [
+                    {"name": "thingId", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+                    {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
+                ],
+            }
+        }
+    },
     "components": {
         "schemas": {
+            "Colour": {"type": "string", "enum": ["red", "blue"]},
             "Thing": {
                 "type": "object",
                 "properties": {
                     "when": {"type": "string", "format": "date-time"},
                     "either": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
                 },
-            }
+            },
         }
     },
 }
 
 
-def generate(document: dict[str, Any], folder: Path, package: str) -> ModuleType:
-    """``document`` generated with the project's config and templates into ``folder/package``, imported."""
+def generate(document: dict[str, Any], folder: Path, package: str, module: str = "models.thing") -> ModuleType:
+    """``document`` generated with the project's config and templates into ``folder/package``; ``module`` imported."""
     source = folder / f"{package}.yaml"
     source.write_text(yaml.safe_dump(document))
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "CODAT_CONNECTIONS_ROOT": str(ROOT),
+    }
     templates, config = ROOT / "openapi" / "templates", ROOT / "generator-config.yaml"
     subprocess.run(
         [
@@ -93,16 +118,32 @@ def generate(document: dict[str, Any], folder: Path, package: str) -> ModuleType
     )
     sys.path.insert(0, str(folder))
     try:
-        return importlib.import_module(f"{package}.models.thing")
+        return importlib.import_module(f"{package}.{module}")
     finally:
         sys.path.remove(str(folder))
 
 
 @pytest.fixture(scope="module")
-def thing_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    yield generate(DOCUMENT, tmp_path_factory.mktemp("shapes"), "shapes_client")
+def shapes_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("shapes")
+    generate(DOCUMENT, folder, "shapes_client")
+    yield folder
     for name in [name for name in sys.modules if name.startswith("shapes_client")]:
         del sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def thing_module(shapes_folder: Path) -> ModuleType:
+    return importlib.import_module("shapes_client.models.thing")
+
+
+@pytest.fixture(scope="module")
+def endpoint_module(shapes_folder: Path) -> ModuleType:
+    sys.path.insert(0, str(shapes_folder))
+    try:
+        return importlib.import_module("shapes_client.api.things.get_thing")
+    finally:
+        sys.path.remove(str(shapes_folder))
 
 
 def test_every_shape_decodes_and_writes_back_what_came_in(thing_module: ModuleType) -> None:
@@ -124,6 +165,20 @@ def test_every_shape_decodes_and_writes_back_what_came_in(thing_module: ModuleTy
     assert decoded.colour == "purple", "an unknown enum value stays readable"
     assert decoded.to_dict() == minimal
     assert "Unset" not in repr(decoded)
+
+
+def test_the_request_builder_owns_path_query_names_and_leaves_out_none(endpoint_module: ModuleType) -> None:
+    colour = importlib.import_module("shapes_client.models.colour").Colour
+    args = endpoint_module.build_request("a b/c", limit=0, colour=colour.BLUE, fresh=False)
+    assert args == {
+        "method": "GET",
+        "url": "/things/a%20b%2Fc",
+        "params": {"colour": "blue", "fresh": False, "limit": 0, "ratio": 0.5},
+        "json": None,
+    }
+    assert endpoint_module.build_request("x", limit=3, ratio=None)["params"] == {"limit": 3}
+    with pytest.raises(TypeError):
+        endpoint_module.build_request("x")  # a required query parameter is a required argument
 
 
 @pytest.mark.parametrize(
@@ -151,3 +206,9 @@ def test_a_shape_the_template_cannot_decode_fails_on_import_naming_it(tmp_path: 
     with pytest.raises(TypeError, match=r"cannot decode .*Thing\.when \(datetime\.datetime\)") as caught:
         generate(UNSUPPORTED, tmp_path, "unsupported_client")
     assert "Thing.either (int | str)" in str(caught.value)
+    with pytest.raises(TypeError) as refused:
+        generate(UNSUPPORTED, tmp_path, "unsupported_client", module="api.things.get_thing")
+    assert str(refused.value) == (
+        "openapi/templates/endpoint_module.py.jinja cannot build get_thing: "
+        "X-Trace (a header or cookie parameter), ids (list[str])"
+    )

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, TypeAlias, TypeVar
 
 from codat_connections_api.models.client_rate_limit_webhook import ClientRateLimitWebhook
@@ -20,7 +19,7 @@ from codat_connections_api.models.company_reference import CompanyReference as G
 from codat_connections_api.models.connection import Connection
 from codat_connections_api.models.connection_webhook import ConnectionWebhook
 from codat_connections_api.models.connection_webhook_payload import ConnectionWebhookPayload
-from codat_connections_api.types import FieldTypeError, MissingFieldError
+from codat_connections_api.runtime import FieldTypeError, MissingFieldError, TolerantStrEnum
 
 from codat_connections._json import DECODE_ERRORS, NotAJSONObject, loads_object
 from codat_connections.status import needs_reauthorization
@@ -44,20 +43,7 @@ class _Mismatch(ValueError):
     """A field of a known event type is absent or of the wrong kind; the message names the field."""
 
 
-class _TolerantEnum(StrEnum):
-    """A value Codat adds later still decodes: it becomes a member-like object equal to its raw string."""
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = value
-        member._value_ = value
-        return member
-
-
-class ConnectionEventType(_TolerantEnum):
+class ConnectionEventType(TolerantStrEnum):
     """The six connection events Codat sends; a type it adds later is kept, equal to its raw string."""
 
     CREATED = "connection.created"
@@ -69,7 +55,7 @@ class ConnectionEventType(_TolerantEnum):
     DELETED = "connection.deleted"
 
 
-class RateLimitEventType(_TolerantEnum):
+class RateLimitEventType(TolerantStrEnum):
     """The daily quota's two events: used up, and reset at 00:00 UTC (a new type is kept as its raw string)."""
 
     REACHED = "client.rateLimit.reached"
