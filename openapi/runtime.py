@@ -6,7 +6,8 @@ inside a Jinja template. Every name below is public to ``codat_connections``, wh
 
 - ``RequestArgs``: what an endpoint's ``build_request`` returns (the caller sends it);
 - ``FieldTypeError``, ``MissingFieldError`` and the helpers the response models decode with;
-- ``TolerantStrEnum``: the base of every generated enum (a value the document does not list stays readable).
+- ``TolerantStrEnum``: the base of every generated enum (a value the document does not list stays readable);
+- ``parse_datetime``: the one rule for the date-times Codat stamps itself.
 
 Standard library only: the generated package must not depend on the facade.
 """
@@ -14,6 +15,7 @@ Standard library only: the generated package must not depend on the facade.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from enum import Enum, StrEnum
 from typing import Any, Literal, TypedDict, TypeVar
 
@@ -27,6 +29,7 @@ __all__ = [
     "decode_failure",
     "empty_as_none",
     "json_type",
+    "parse_datetime",
     "unknown_fields",
     "wrong_type",
 ]
@@ -149,3 +152,23 @@ class TolerantStrEnum(StrEnum):
         member._name_ = value
         member._value_ = value
         return member
+
+
+# -- date-times ----------------------------------------------------------------------------------
+def parse_datetime(value: str) -> datetime:
+    """A date-time Codat stamps itself (created, lastSync, erroredOnUtc, generatedDate, ...), always aware.
+
+    Codat's DateTime strings come as UTC (``...Z``), with an offset, as unqualified local time or as a
+    date alone. The "local time" form is for data synced from accounting platforms; the stamps this
+    library exposes are Codat's own, which it records in UTC. So: an aware value keeps its offset; a
+    naive one is UTC; a date alone is midnight UTC. Anything that is not ISO 8601 (as
+    ``datetime.fromisoformat`` reads it) is a ``ValueError`` naming the value; a non-string a ``TypeError``.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"a Codat date-time is a string, got {type(value).__name__}")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        shown = value if len(value) <= 60 else value[:60] + "..."
+        raise ValueError(f"not a Codat date-time: {shown!r}") from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

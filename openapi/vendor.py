@@ -53,6 +53,13 @@ WEBHOOK_EVENTS = (
 
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
+# Codat's date-time scalar: a plain string schema (no `format`, as its examples include dates alone), so
+# it is inlined where used; properties that reference it are listed on their object in DATETIME_EXTENSION
+# (JSON name -> Python property name) for the response-model template to give them a datetime property.
+DATETIME_SCHEMA = "#/components/schemas/DateTime"
+DATETIME_EXTENSION = "x-datetime-properties"
+_DATETIME_SUFFIXES = ("_on_utc", "_utc", "_date")
+
 # Schema keywords that carry facts; everything else (prose, titles, vendor extensions,
 # ``definitions``) is dropped.
 FACT_KEYWORDS = (
@@ -87,6 +94,20 @@ class VendorError(Exception):
 def _pascal(text: str) -> str:
     words = re.findall(r"[A-Za-z0-9]+", text)
     return "".join(w[:1].upper() + w[1:] for w in words) or "Schema"
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def datetime_property_name(field: str) -> str:
+    """The datetime property of a date-time field: its snake name, less ``_on_utc``/``_utc``/``_date``, plus ``_at``."""
+    snake = _snake(field)
+    for suffix in _DATETIME_SUFFIXES:
+        if snake.endswith(suffix) and len(snake) > len(suffix):
+            snake = snake[: -len(suffix)]
+            break
+    return f"{snake}_at"
 
 
 class Vendor:
@@ -165,11 +186,13 @@ class Vendor:
             out = self._merge_all_of(schema, pointer)
         else:
             out = {}
+            stamps: dict[str, str] = {}
             for key in FACT_KEYWORDS:
                 if key not in schema:
                     continue
                 value = schema[key]
                 if key == "properties":
+                    stamps = {prop: datetime_property_name(prop) for prop in value if self._is_datetime(value[prop])}
                     value = {
                         prop: self._convert_property(sub, f"{pointer}/properties/{prop}") for prop, sub in value.items()
                     }
@@ -188,6 +211,8 @@ class Vendor:
             if out.get("additionalProperties") is False and pointer.startswith("#/components/schemas/"):
                 # Response models stay open: unknown fields from a newer API are kept.
                 del out["additionalProperties"]
+            if stamps:
+                out[DATETIME_EXTENSION] = self._checked_stamps(stamps, out["properties"], pointer)
         return self._nullable(out) if nullable else out
 
     def _convert_property(self, schema: Json, pointer: str) -> Json:
@@ -198,9 +223,31 @@ class Vendor:
             return self._nullable(ref) if nullable else ref
         return self.convert(schema, pointer)
 
+    def _is_datetime(self, schema: Json) -> bool:
+        """Whether ``schema`` is (a chain of references ending in) Codat's DateTime scalar."""
+        seen: set[str] = set()
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            ref = schema["$ref"]
+            if ref == DATETIME_SCHEMA:
+                return True
+            if ref in seen:
+                return False
+            seen.add(ref)
+            schema = self.resolve(ref)
+        return False
+
+    @staticmethod
+    def _checked_stamps(stamps: dict[str, str], properties: Json, pointer: str) -> dict[str, str]:
+        taken = {_snake(prop) for prop in properties}
+        clashes = sorted(name for name in stamps.values() if name in taken)
+        if clashes:
+            raise VendorError(f"datetime property name(s) {', '.join(clashes)} at {pointer} clash with fields")
+        return stamps
+
     def _merge_all_of(self, schema: Json, pointer: str) -> Json:
         """Flatten an allOf of objects (Codat's list envelope) into one object."""
         merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+        stamps: dict[str, str] = {}
         for index, raw_part in enumerate(schema["allOf"]):
             part_pointer = f"{pointer}/allOf/{index}"
             part = raw_part
@@ -211,14 +258,18 @@ class Vendor:
                 part = self._merge_all_of(part, part_pointer)
                 merged["properties"].update(part["properties"])
                 merged["required"].extend(part.get("required", []))
+                stamps.update(part.get(DATETIME_EXTENSION, {}))
                 continue
             if part.get("type", "object") != "object":
                 raise VendorError(f"allOf at {pointer} mixes non-object schemas")
             converted = self.convert({k: v for k, v in part.items() if k != "nullable"}, part_pointer)
             merged["properties"].update(converted.get("properties", {}))
             merged["required"].extend(r for r in converted.get("required", []) if r not in merged["required"])
+            stamps.update(converted.get(DATETIME_EXTENSION, {}))
         if not merged["required"]:
             del merged["required"]
+        if stamps:
+            merged[DATETIME_EXTENSION] = self._checked_stamps(stamps, merged["properties"], pointer)
         return merged
 
     @staticmethod

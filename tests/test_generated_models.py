@@ -7,6 +7,7 @@ import gc
 import importlib
 import pickle
 import sys
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -23,6 +24,7 @@ from codat_connections_api.models import (
     ConnectionWebhook,
     ConnectionWebhookPayload,
     CreateConnectionRequest,
+    DataConnectionError,
     DataConnectionErrorStatus,
     ErrorMessage,
     HalRef,
@@ -445,6 +447,29 @@ def test_each_endpoint_module_exposes_only_build_request() -> None:
         assert not [name for name in vars(module) if name in ("sync", "asyncio", "sync_detailed", "_get_kwargs")]
         text = path.read_text(encoding="utf-8")
         assert "httpx" not in text and "Client" not in text and "errors" not in text, f"{path.name} has no client"
+
+
+# -- one home for each rule: date-times and tolerant enums ------------------------------------------
+def test_date_time_fields_read_as_aware_datetimes() -> None:
+    conn = Connection.from_dict(wire_connection(created="2022-10-27T09:53:29", lastSync="2022-10-27T10:22:43+02:00"))
+    assert conn.created_at == datetime(2022, 10, 27, 9, 53, 29, tzinfo=UTC), "a naive stamp is UTC"
+    assert conn.last_sync_at == datetime(2022, 10, 27, 10, 22, 43, tzinfo=timezone(timedelta(hours=2)))
+    assert Connection.from_dict(wire_connection(lastSync=None)).last_sync_at is None
+    error = DataConnectionError.from_dict({"erroredOnUtc": "2024-01-01", "resolvedOnUtc": None})
+    assert (error.errored_at, error.resolved_at) == (datetime(2024, 1, 1, tzinfo=UTC), None), "a date is midnight UTC"
+    webhook = ClientRateLimitWebhook.from_dict(
+        {"generatedDate": "2024-01-01T00:00:00Z", "payload": {"expiryDate": None}}
+    )
+    assert webhook.generated_at == datetime(2024, 1, 1, tzinfo=UTC)
+    assert isinstance(webhook.payload, ClientRateLimitWebhookPayload) and webhook.payload.expiry_at is None
+    assert ConnectionWebhook.from_dict({}).generated_at is None
+
+
+def test_an_unreadable_date_time_fails_on_access_naming_it_not_on_decode() -> None:
+    conn = Connection.from_dict(wire_connection(created="yesterday"))
+    assert conn.created == "yesterday"
+    with pytest.raises(ValueError, match="^not a Codat date-time: 'yesterday'$"):
+        _ = conn.created_at
 
 
 def test_generated_enums_share_the_one_tolerant_base() -> None:

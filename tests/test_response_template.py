@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -62,7 +63,9 @@ DOCUMENT: dict[str, Any] = {
                     "words": {"type": "array", "items": {"type": "string"}},
                     "labels": {"$ref": "#/components/schemas/Labels"},
                     "parts": {"type": ["array", "null"], "items": {"$ref": "#/components/schemas/Part"}},
+                    "seenOnUtc": {"type": ["string", "null"]},
                 },
+                "x-datetime-properties": {"seenOnUtc": "seen_at"},
             },
         }
     },
@@ -89,7 +92,9 @@ UNSUPPORTED: dict[str, Any] = {
                 "properties": {
                     "when": {"type": "string", "format": "date-time"},
                     "either": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                    "count": {"type": "integer"},
                 },
+                "x-datetime-properties": {"count": "count_at"},
             },
         }
     },
@@ -167,6 +172,17 @@ def test_every_shape_decodes_and_writes_back_what_came_in(thing_module: ModuleTy
     assert "Unset" not in repr(decoded)
 
 
+def test_a_date_time_field_reads_as_an_aware_datetime_on_access(thing_module: ModuleType) -> None:
+    wire = {"flag": True, "ratio": 1, "colour": "red", "part": None, "seenOnUtc": "2024-05-01T10:00:00"}
+    thing = thing_module.Thing.from_dict(wire)
+    assert thing.seen_on_utc == "2024-05-01T10:00:00", "the wire string stays as it came"
+    assert thing.seen_at == datetime(2024, 5, 1, 10, tzinfo=UTC)
+    assert thing.to_dict() == wire
+    assert thing_module.Thing.from_dict({**wire, "seenOnUtc": None}).seen_at is None
+    with pytest.raises(ValueError, match="not a Codat date-time: 'soon'"):
+        _ = thing_module.Thing.from_dict({**wire, "seenOnUtc": "soon"}).seen_at
+
+
 def test_the_request_builder_owns_path_query_names_and_leaves_out_none(endpoint_module: ModuleType) -> None:
     colour = importlib.import_module("shapes_client.models.colour").Colour
     args = endpoint_module.build_request("a b/c", limit=0, colour=colour.BLUE, fresh=False)
@@ -191,6 +207,7 @@ def test_the_request_builder_owns_path_query_names_and_leaves_out_none(endpoint_
         ("words", "ab", "Thing.words: expected an array, got a string"),
         ("labels", {"k": 1}, "Thing.labels: expected an object of string values, got an object"),
         ("parts", [{"n": "1"}], "Part.n: expected an integer, got a string"),
+        ("seenOnUtc", 5, "Thing.seenOnUtc: expected a string or null, got a number"),
     ],
 )
 def test_every_shape_refuses_the_wrong_json_type(
@@ -206,6 +223,7 @@ def test_a_shape_the_template_cannot_decode_fails_on_import_naming_it(tmp_path: 
     with pytest.raises(TypeError, match=r"cannot decode .*Thing\.when \(datetime\.datetime\)") as caught:
         generate(UNSUPPORTED, tmp_path, "unsupported_client")
     assert "Thing.either (int | str)" in str(caught.value)
+    assert "Thing.count (a date-time that is not a string field)" in str(caught.value)
     with pytest.raises(TypeError) as refused:
         generate(UNSUPPORTED, tmp_path, "unsupported_client", module="api.things.get_thing")
     assert str(refused.value) == (

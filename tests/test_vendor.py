@@ -145,6 +145,7 @@ def synthetic_upstream() -> dict[str, Any]:
                     "properties": {
                         "id": {"$ref": "#/components/parameters/connectionId/schema"},
                         "status": {"$ref": "#/components/schemas/Connection/definitions/dataConnectionStatus"},
+                        "created": {"$ref": "#/components/schemas/DateTime"},
                         "lastSync": {"$ref": "#/components/schemas/DateTime", "nullable": True},
                         "dataConnectionErrors": {
                             "type": "array",
@@ -157,6 +158,11 @@ def synthetic_upstream() -> dict[str, Any]:
                         "dataConnectionError": {
                             "type": "object",
                             "properties": {
+                                "erroredOnUtc": {"$ref": "#/components/schemas/DateTime"},
+                                "resolvedOnUtc": {
+                                    "$ref": "#/components/schemas/Connection/properties/lastSync",
+                                    "nullable": True,
+                                },
                                 "status": {
                                     "type": "string",
                                     "nullable": True,
@@ -392,6 +398,44 @@ def test_a_document_without_webhooks_still_vendors() -> None:
     validate(doc)
 
 
+def test_date_time_fields_are_marked_from_the_document_without_a_format() -> None:
+    schemas = _render(synthetic_upstream())["components"]["schemas"]
+    assert schemas["Connection"]["x-datetime-properties"] == {"created": "created_at", "lastSync": "last_sync_at"}
+    assert schemas["DataConnectionError"]["x-datetime-properties"] == {
+        "erroredOnUtc": "errored_at",
+        "resolvedOnUtc": "resolved_at",
+    }, "resolvedOnUtc refers to Connection.lastSync, which refers to DateTime: the chain is followed"
+    assert "x-datetime-properties" not in schemas["Connections"]
+    for prop in ("created", "lastSync"):
+        assert "format" not in schemas["Connection"]["properties"][prop], "Codat's examples include dates alone"
+
+
+@pytest.mark.parametrize(
+    ("field", "name"),
+    [
+        ("created", "created_at"),
+        ("lastSync", "last_sync_at"),
+        ("erroredOnUtc", "errored_at"),
+        ("resolvedOnUtc", "resolved_at"),
+        ("generatedDate", "generated_at"),
+        ("expiryDate", "expiry_at"),
+        ("modifiedUtc", "modified_at"),
+        ("date", "date_at"),
+    ],
+)
+def test_datetime_property_names(field: str, name: str) -> None:
+    assert vendor.datetime_property_name(field) == name
+
+
+def test_a_datetime_property_name_that_clashes_with_a_field_is_refused() -> None:
+    upstream = synthetic_upstream()
+    upstream["components"]["schemas"]["Connection"]["properties"]["createdAt"] = {"type": "string"}
+    with pytest.raises(
+        vendor.VendorError, match="datetime property name.s. created_at at #/components/schemas/Connection"
+    ):
+        _render(upstream)
+
+
 @pytest.mark.parametrize("missing", ["unlink-connection", "update-connection-authorization"])
 def test_missing_operation_is_named(missing: str) -> None:
     upstream = synthetic_upstream()
@@ -453,6 +497,7 @@ def test_vendor_spec_prints_what_a_new_upstream_document_changes(
         "- Connection.dataConnectionErrors",
         "+ Connection.integrationKey: string",
         "~ Connection.lastSync: type string | null -> integer",
+        "~ Connection.lastSync: no longer a date-time",
         "~ Connection.status: no longer required",
         "+ ConnectionStatus: enum value Deauthorized",
         "~ ErrorMessage.error: now required",
@@ -499,4 +544,13 @@ def test_real_upstream_yields_the_committed_document_with_six_operations() -> No
     doc = yaml.safe_load(text)
     operation_ids = {op["operationId"] for item in doc["paths"].values() for op in item.values()}
     assert operation_ids == set(vendor.OPERATIONS)
+    schemas = doc["components"]["schemas"]
+    stamps = {name: s["x-datetime-properties"] for name, s in schemas.items() if s.get("x-datetime-properties")}
+    assert stamps == {
+        "ClientRateLimitWebhook": {"generatedDate": "generated_at"},
+        "ClientRateLimitWebhookPayload": {"expiryDate": "expiry_at"},
+        "Connection": {"created": "created_at", "lastSync": "last_sync_at"},
+        "ConnectionWebhook": {"generatedDate": "generated_at"},
+        "DataConnectionError": {"erroredOnUtc": "errored_at", "resolvedOnUtc": "resolved_at"},
+    }
     validate(doc)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeAlias, TypeVar
 
 from codat_connections_api.models.client_rate_limit_webhook import ClientRateLimitWebhook
@@ -19,7 +19,7 @@ from codat_connections_api.models.company_reference import CompanyReference as G
 from codat_connections_api.models.connection import Connection
 from codat_connections_api.models.connection_webhook import ConnectionWebhook
 from codat_connections_api.models.connection_webhook_payload import ConnectionWebhookPayload
-from codat_connections_api.runtime import FieldTypeError, MissingFieldError, TolerantStrEnum
+from codat_connections_api.runtime import FieldTypeError, MissingFieldError, TolerantStrEnum, parse_datetime
 
 from codat_connections._json import DECODE_ERRORS, NotAJSONObject, loads_object
 from codat_connections.status import needs_reauthorization
@@ -242,14 +242,13 @@ def _unknown(body: dict[str, Any], event_type: str, message_id: str | None) -> U
 
 
 def _aware_datetime(value: object, name: str = "date-time") -> datetime:
-    """A Codat date-time; naive values are UTC, as Codat documents ``generatedDate`` and ``expiryDate``."""
+    """A Codat date-time by the library's one rule (``parse_datetime``: naive is UTC, a date alone midnight UTC)."""
     if not isinstance(value, str):
         raise _Mismatch(f"{name} is missing or not a string")
     try:
-        parsed = datetime.fromisoformat(value)
+        return parse_datetime(value)
     except ValueError:
         raise _Mismatch(f"{name} is not an ISO 8601 date-time: {value[:40]!r}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _required(value: object, kind: type[_T], name: str) -> _T:

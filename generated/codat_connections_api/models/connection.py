@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Self
 
 from attrs import define as _attrs_define
@@ -13,6 +14,7 @@ from ..runtime import (
     decode_enum,
     decode_failure,
     empty_as_none,
+    parse_datetime,
     unknown_fields,
     wrong_type,
 )
@@ -74,6 +76,23 @@ class Connection:
     @additional_properties.setter
     def additional_properties(self, value: dict[str, Any]) -> None:
         self._extra = value
+
+    @property
+    def created_at(self) -> datetime:
+        """``created`` as an aware datetime: a naive value is UTC, a date alone midnight UTC.
+
+        Read on access (``runtime.parse_datetime``); a value that is not ISO 8601 raises ``ValueError``.
+        """
+        return parse_datetime(self.created)
+
+    @property
+    def last_sync_at(self) -> datetime | None:
+        """``lastSync`` as an aware datetime (None when it is): a naive value is UTC, a date alone midnight UTC.
+
+        Read on access (``runtime.parse_datetime``); a value that is not ISO 8601 raises ``ValueError``.
+        """
+        value = self.last_sync
+        return None if value is None else parse_datetime(value)
 
     def __repr__(self) -> str:
         extra = f", additional_properties={self._extra!r}" if self._extra else ""

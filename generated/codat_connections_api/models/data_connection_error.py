@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Self
 
 from attrs import define as _attrs_define
@@ -12,6 +13,7 @@ from ..runtime import (
     decode_enum,
     decode_failure,
     empty_as_none,
+    parse_datetime,
     unknown_fields,
     wrong_type,
 )
@@ -51,6 +53,24 @@ class DataConnectionError:
     @additional_properties.setter
     def additional_properties(self, value: dict[str, Any]) -> None:
         self._extra = value
+
+    @property
+    def errored_at(self) -> datetime | None:
+        """``erroredOnUtc`` as an aware datetime (None when it is): a naive value is UTC, a date alone midnight UTC.
+
+        Read on access (``runtime.parse_datetime``); a value that is not ISO 8601 raises ``ValueError``.
+        """
+        value = self.errored_on_utc
+        return None if value is None else parse_datetime(value)
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        """``resolvedOnUtc`` as an aware datetime (None when it is): a naive value is UTC, a date alone midnight UTC.
+
+        Read on access (``runtime.parse_datetime``); a value that is not ISO 8601 raises ``ValueError``.
+        """
+        value = self.resolved_on_utc
+        return None if value is None else parse_datetime(value)
 
     def __repr__(self) -> str:
         extra = f", additional_properties={self._extra!r}" if self._extra else ""
