@@ -3,8 +3,8 @@
 Why this exists: openapi-python-client resolves only ``#/components/<kind>/<Name>`` references,
 while Codat's document points into other schemas' ``definitions``, into
 ``components/parameters/X/schema`` and into ``paths``; it also mixes OpenAPI 3.0 ``nullable``
-into a 3.1 document. This tool keeps the facts of the six connection operations (paths,
-operation ids, parameters and limits, types, enums, required lists, responses, examples),
+into a 3.1 document. This tool keeps the facts of the six connection and six company operations
+(paths, operation ids, parameters and limits, types, enums, required lists, responses, examples),
 drops Codat's prose, takes every description from ``overlay.yaml`` and rewrites the document
 into a shape the generator, Prism and openapi-core all read the same way.
 
@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 # the Makefile's UPSTREAM and the tests default to it.
 DEFAULT_UPSTREAM = HERE.parent.parent / "shared" / "codat" / "Codat-Platform.yaml"
 
-OPERATIONS = (
+CONNECTION_OPERATIONS = (
     "list-connections",
     "create-connection",
     "get-connection",
@@ -37,6 +37,16 @@ OPERATIONS = (
     "unlink-connection",
     "update-connection-authorization",
 )
+COMPANY_OPERATIONS = (
+    "list-companies",
+    "create-company",
+    "get-company",
+    "update-company",
+    "delete-company",
+    "get-company-access-token",
+)
+OPERATIONS = CONNECTION_OPERATIONS + COMPANY_OPERATIONS
+"""Every operation the client is generated for; an upstream document lacking any of them is an error."""
 
 # Webhooks whose bodies the client decodes: the connection lifecycle and the daily quota.
 # An upstream document without a `webhooks` section (older ones) still vendors, without them.
@@ -58,6 +68,7 @@ UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-
 # (JSON name -> Python property name) for the response-model template to give them a datetime property.
 DATETIME_SCHEMA = "#/components/schemas/DateTime"
 DATETIME_EXTENSION = "x-datetime-properties"
+CREDENTIALS_EXTENSION = "x-secret-properties"  # fields holding credentials (overlay.yaml's secret_properties)
 _DATETIME_SUFFIXES = ("_on_utc", "_utc", "_date")
 
 # Schema keywords that carry facts; everything else (prose, titles, vendor extensions,
@@ -73,6 +84,9 @@ FACT_KEYWORDS = (
     "maxLength",
     "minItems",
     "maxItems",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
     "default",
     "items",
     "properties",
@@ -198,8 +212,8 @@ class Vendor:
                     }
                 elif key == "items":
                     value = self.convert(value, f"{pointer}/items")
-                elif key == "additionalProperties" and isinstance(value, dict):
-                    value = self.convert(value, f"{pointer}/additionalProperties")
+                elif key in ("additionalProperties", "propertyNames") and isinstance(value, dict):
+                    value = self.convert(value, f"{pointer}/{key}")
                 elif key in ("anyOf", "oneOf"):
                     value = [self.convert(s, f"{pointer}/{key}/{i}") for i, s in enumerate(value)]
                 out[key] = value
@@ -293,7 +307,7 @@ class Vendor:
                     found[operation["operationId"]] = (path, method, item, operation)
         missing = [op for op in OPERATIONS if op not in found]
         if missing:
-            raise VendorError("the upstream document lacks the connection operation(s): " + ", ".join(missing))
+            raise VendorError("the upstream document lacks the operation(s): " + ", ".join(missing))
         return found
 
     def parameter(self, param: Json) -> Json:
@@ -469,6 +483,20 @@ class Vendor:
                     self.notes.append(f"note: overlay.yaml has no description for {name}.{prop}")
             self.schemas[name] = described
 
+    def mark_secrets(self) -> None:
+        """Tag the fields that hold credentials (overlay ``secret_properties``) with ``x-secret-properties``.
+
+        The response-model template keeps them out of ``repr`` and refuses to pickle the model.
+        """
+        for name, props in self.overlay.get("secret_properties", {}).items():
+            schema = self.schemas.get(name)
+            if schema is None:
+                continue  # an older document without the schema
+            unknown = [prop for prop in props if prop not in schema.get("properties", {})]
+            if unknown:
+                raise VendorError(f"overlay.yaml secret_properties: {name} has no field {', '.join(unknown)}")
+            schema[CREDENTIALS_EXTENSION] = list(props)
+
     # -- the document -----------------------------------------------------------------
     def build(self) -> Json:
         operations = self.find_operations()
@@ -479,6 +507,7 @@ class Vendor:
         webhooks = self.webhooks()
         self.mark_request_only(paths, webhooks)
         self.describe()
+        self.mark_secrets()
         info = self.overlay["info"]
         schemes = self.upstream.get("components", {}).get("securitySchemes", {})
         security_schemes = {

@@ -13,24 +13,38 @@ from typing import Any
 import attrs
 import pytest
 import yaml
+from codat_connections_api.api.companies import (
+    create_company,
+    delete_company,
+    get_company,
+    get_company_access_token,
+    list_companies,
+    update_company,
+)
 from codat_connections_api.api.connections import create_connection, list_connections, unlink_connection
 from codat_connections_api.models import (
     ClientRateLimitWebhook,
     ClientRateLimitWebhookPayload,
+    Companies,
+    Company,
+    CompanyAccessToken,
     CompanyReference,
     Connection,
     Connections,
     ConnectionStatus,
     ConnectionWebhook,
     ConnectionWebhookPayload,
+    CreateCompanyRequest,
     CreateConnectionRequest,
     DataConnectionError,
     DataConnectionErrorStatus,
     ErrorMessage,
     HalRef,
     SourceType,
+    UpdateCompanyRequest,
 )
 from codat_connections_api.runtime import FieldTypeError, MissingFieldError, TolerantStrEnum
+from codat_connections_api.types import UNSET
 
 from tests.conftest import ROOT, SPEC_PATH, wire_connection
 
@@ -439,7 +453,7 @@ ENDPOINTS = sorted((ROOT / "generated" / "codat_connections_api" / "api").glob("
 
 
 def test_each_endpoint_module_exposes_only_build_request() -> None:
-    assert len(ENDPOINTS) == 6
+    assert len(ENDPOINTS) == 12
     for path in ENDPOINTS:
         module = importlib.import_module(f"codat_connections_api.api.{path.parent.name}.{path.stem}")
         defined = [name for name, value in vars(module).items() if getattr(value, "__module__", "") == module.__name__]
@@ -447,6 +461,147 @@ def test_each_endpoint_module_exposes_only_build_request() -> None:
         assert not [name for name in vars(module) if name in ("sync", "asyncio", "sync_detailed", "_get_kwargs")]
         text = path.read_text(encoding="utf-8")
         assert "httpx" not in text and "Client" not in text and "errors" not in text, f"{path.name} has no client"
+
+
+def test_company_request_builders() -> None:
+    listing = list_companies.build_request(page=2, page_size=5000, query="name~Acme", order_by="-created", tags="uid=c")
+    assert listing == {
+        "method": "GET",
+        "url": "/companies",
+        "params": {"page": 2, "pageSize": 5000, "query": "name~Acme", "orderBy": "-created", "tags": "uid=c"},
+        "json": None,
+    }
+    assert list_companies.build_request()["params"] == {"page": 1, "pageSize": 100}
+    assert list_companies.build_request(page=None, page_size=None)["params"] == {}, "None leaves a parameter out"
+    body = CreateCompanyRequest(name="Acme Ltd", tags={"uid": "cust-42"})
+    assert create_company.build_request(body=body) == {
+        "method": "POST",
+        "url": "/companies",
+        "params": {},
+        "json": {"name": "Acme Ltd", "tags": {"uid": "cust-42"}},
+    }
+    assert get_company.build_request("a/b")["url"] == "/companies/a%2Fb"
+    assert delete_company.build_request("c")["method"] == "DELETE"
+    assert get_company_access_token.build_request("c id")["url"] == "/companies/c%20id/accessToken"
+    patch = update_company.build_request("c", body=UpdateCompanyRequest(description="vip"))
+    assert (patch["method"], patch["json"]) == ("PATCH", {"description": "vip"}), "PATCH sends only what is given"
+
+
+def test_update_body_keeps_absent_apart_from_null() -> None:
+    assert UpdateCompanyRequest().to_dict() == {}
+    assert UpdateCompanyRequest(name="New", tags={}).to_dict() == {"name": "New", "tags": {}}
+    assert UpdateCompanyRequest().name is UNSET
+    assert UpdateCompanyRequest.from_dict({"tags": {"a": "b"}}).tags == {"a": "b"}, "tags are a plain dict"
+
+
+# -- companies ----------------------------------------------------------------------------------
+def company_examples() -> list[tuple[str, dict[str, Any]]]:
+    """(schema name, example body) for every company response example in the vendored document."""
+    found = []
+    for item in SPEC["paths"].values():
+        for operation in item.values():
+            content = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
+            schema = content.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+            if schema in ("Company", "Companies", "CompanyAccessToken"):
+                found += [(schema, example["value"]) for example in content.get("examples", {}).values()]
+    return found
+
+
+COMPANY_MODELS: dict[str, Any] = {"Company": Company, "Companies": Companies, "CompanyAccessToken": CompanyAccessToken}
+
+
+@pytest.mark.parametrize(("schema", "body"), company_examples(), ids=lambda v: v if isinstance(v, str) else "")
+def test_company_examples_decode_and_round_trip(schema: str, body: dict[str, Any]) -> None:
+    model = COMPANY_MODELS[schema].from_dict(body)
+    assert model.to_dict() == body
+    assert "Unset" not in repr(model)
+
+
+def test_a_company_carries_its_connections_as_the_same_model() -> None:
+    body = company_examples_by_name()["Subsidiary multi-entity company"]
+    company = Company.from_dict(body)
+    assert isinstance(company.data_connections, list)
+    (connection,) = company.data_connections
+    assert isinstance(connection, Connection) and connection.status is ConnectionStatus.LINKED
+    assert isinstance(company.reference_parent_company, CompanyReference)
+    assert company.reference_subsidiary_companies == []
+    assert company.products == ["spend-insights", "lending", "expenses-v1", "commerce"]
+    assert company.created_at == datetime(2022, 11, 10, 10, 45, 18, tzinfo=UTC)
+    assert company.last_sync_at is None
+
+
+def company_examples_by_name() -> dict[str, dict[str, Any]]:
+    content = SPEC["paths"]["/companies/{companyId}"]["get"]["responses"]["200"]["content"]["application/json"]
+    return {name: example["value"] for name, example in content["examples"].items()}
+
+
+def wire_company(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"id": "ab12c58d-a678-4ebf-a159-ae99e1807bd0", "name": "Acme", "redirect": "https://l/c"}
+    body.update(overrides)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error", "message"),
+    [
+        ({"name": None}, FieldTypeError, "Company.name: expected a string, got null"),
+        ({"redirect": 3}, FieldTypeError, "Company.redirect: expected a string, got a number"),
+        ({"tags": {"uid": 42}}, FieldTypeError, "Company.tags: expected an object of string values, got an object"),
+        ({"products": ["a", 1]}, FieldTypeError, "Company.products: expected an array of strings, got an array"),
+        ({"dataConnections": [{"id": "x"}]}, MissingFieldError, "Connection.integrationId: required field is missing"),
+        (
+            {"referenceParentCompany": []},
+            FieldTypeError,
+            "Company.referenceParentCompany: expected an object or null, got an array",
+        ),
+    ],
+)
+def test_company_fields_are_typed_and_checked(overrides: dict[str, Any], error: type, message: str) -> None:
+    with pytest.raises(error) as caught:
+        Company.from_dict(wire_company(**overrides))
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("name", ["id", "name", "redirect"])
+def test_a_company_missing_a_required_field_is_named(name: str) -> None:
+    body = wire_company()
+    del body[name]
+    with pytest.raises(MissingFieldError, match=f"^Company.{name}: required field is missing$"):
+        Company.from_dict(body)
+
+
+def test_a_company_keeps_unknown_fields_and_reads_absent_as_none() -> None:
+    body = wire_company(newThing={"a": 1}, description=None)
+    company = Company.from_dict(body)
+    assert company.additional_properties == {"newThing": {"a": 1}}
+    assert (company.description, company.tags, company.data_connections, company.created_at) == (None, None, None, None)
+    assert company.to_dict() == body
+
+
+@pytest.mark.parametrize("model", [Connections, Companies])
+@pytest.mark.parametrize("value", [-1, -(2**40), 2**70])
+def test_envelope_counts_decode_any_integer_the_document_allows(model: Any, value: int) -> None:
+    body = {
+        "results": [],
+        "pageNumber": value,
+        "pageSize": value,
+        "totalResults": value,
+        "_links": {"self": {"href": "/x"}, "current": {"href": "/x"}},
+    }
+    page = model.from_dict(body)
+    assert (page.page_number, page.page_size, page.total_results) == (value, value, value)
+
+
+def test_the_access_token_is_kept_out_of_repr_and_pickles() -> None:
+    body = {"accessToken": "tok-SECRET-1", "expiresIn": 86400, "tokenType": "Bearer"}
+    token = CompanyAccessToken.from_dict(body)
+    assert token.access_token == "tok-SECRET-1" and token.to_dict() == body
+    assert "tok-SECRET-1" not in repr(token) and "access_token=<hidden>" in repr(token)
+    assert "tok-SECRET-1" not in str(token)
+    with pytest.raises(TypeError, match=r"^CompanyAccessToken holds a credential \(accessToken\) and is not pickled"):
+        pickle.dumps(token)
+    for copied in (copy.copy(token), copy.deepcopy(token)):
+        assert copied == token and copied is not token
 
 
 # -- one home for each rule: date-times and tolerant enums ------------------------------------------

@@ -207,6 +207,7 @@ def test_the_request_builder_owns_path_query_names_and_leaves_out_none(endpoint_
         ("words", "ab", "Thing.words: expected an array, got a string"),
         ("labels", {"k": 1}, "Thing.labels: expected an object of string values, got an object"),
         ("parts", [{"n": "1"}], "Part.n: expected an integer, got a string"),
+        ("words", ["a", 1], "Thing.words: expected an array of strings, got an array"),
         ("seenOnUtc", 5, "Thing.seenOnUtc: expected a string or null, got a number"),
     ],
 )

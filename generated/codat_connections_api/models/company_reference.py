@@ -28,7 +28,8 @@ class CompanyReference:
     links: CompanyReferenceLinks | None = None
     """ Links to a company. """
     tags: dict[str, str] | None = None
-    """ Key/value labels set on a company (string values). """
+    """ Key/value labels set on a company (string values; at most 10, keys of 1 to 27 characters, values of at most
+    100). """
     _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
     _extra: dict[str, Any] | None = _attrs_field(

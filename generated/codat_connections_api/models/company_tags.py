@@ -16,7 +16,7 @@ from ..runtime import (
 
 @_attrs_define(repr=False)
 class CompanyTags:
-    """Key/value labels set on a company (string values)."""
+    """Key/value labels set on a company (string values; at most 10, keys of 1 to 27 characters, values of at most 100)."""
 
     _nulls: int = _attrs_field(default=0, eq=False, alias="_nulls")
     """Bit set for each optional field that came as explicit null (``to_dict`` writes it back)."""
