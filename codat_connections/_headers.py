@@ -11,6 +11,8 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from codat_connections_api.runtime import parse_datetime
+
 __all__ = ["RateLimitInfo", "correlation_id", "parse_retry_after", "seconds_until"]
 
 # A Unix timestamp in seconds is this large from 2001 on; smaller numbers are read as seconds from now.
@@ -65,12 +67,13 @@ def _parse_reset(value: str | None, now: float) -> datetime | None:
         except (OverflowError, OSError, ValueError):
             return None
     try:
-        when = datetime.fromisoformat(value)
+        return parse_datetime(value)  # the library's one date-time rule: naive is UTC
     except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 

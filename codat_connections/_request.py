@@ -6,10 +6,13 @@ never see the client class, and the client never sees a resource's decoding.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 import httpx
+
+if TYPE_CHECKING:
+    from codat_connections_api.runtime import RequestArgs
 
 __all__ = ["Answer", "AsyncSender", "Operation", "RequestSpec", "Sender"]
 
@@ -43,15 +46,15 @@ class RequestSpec:
 
     @classmethod
     def from_generated(
-        cls, args: Mapping[str, Any], *, company_id: str | None, idempotency_key: str | None = None
+        cls, args: RequestArgs, *, company_id: str | None, idempotency_key: str | None = None
     ) -> RequestSpec:
         """From a generated endpoint's ``build_request``, which owns the path, the parameter names and the body."""
         return cls(
-            str(args["method"]).upper(),
-            str(args["url"]),
+            args["method"],
+            args["url"],
             company_id=company_id,
-            params=dict(args.get("params") or {}),
-            json=args.get("json"),
+            params=dict(args["params"]),
+            json=args["json"],
             idempotency_key=idempotency_key,
         )
 

@@ -4,6 +4,13 @@ A connection starts ``PendingAuth`` with a link URL, becomes ``Linked`` once the
 authorizes, ``Unlinked`` when you unlink it (data kept) and ``Deauthorized`` when the platform
 withdraws access; re-link a ``Deauthorized`` connection through its own ``link_url``.
 A status the library does not know yet stays readable: it equals its raw string.
+
+Date-times: every one this library exposes is a stamp Codat makes itself (a connection's ``created`` and
+``lastSync``, a connection error's ``erroredOnUtc``/``resolvedOnUtc``, a company's ``created`` and
+``lastSync``, a webhook's ``generatedDate``/``expiryDate``, the rate limit's reset), which Codat records in
+UTC. One rule reads them all (``parse_datetime``, and the models' ``..._at`` properties): an aware value
+keeps its offset; a naive one is UTC; a date alone is midnight UTC; anything else is a ``ValueError``
+naming the value.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from codat_connections_api import runtime
 
 if TYPE_CHECKING:
     from codat_connections_api.models.connection import Connection
@@ -58,29 +67,21 @@ def filter_by_status(connections: Iterable[Connection], *statuses: ConnectionSta
 
 
 def parse_datetime(value: str) -> datetime:
-    """A Codat date-time in any documented form: ``Z``, an offset, naive local time, or a date only.
+    """A date-time Codat stamps, always aware: an offset is kept, naive is UTC, a date alone midnight UTC.
 
-    Naive values stay naive (Codat sends the business's local time when the platform gives no zone).
+    ``ValueError`` (naming the value) when it is not ISO 8601; ``TypeError`` when it is not a string.
     """
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"not a Codat date-time: {value!r}")
-    from dateutil.parser import isoparse  # ~10 ms to import: paid by callers of this helper only
-
-    try:
-        return isoparse(value.strip())
-    except (ValueError, OverflowError) as exc:
-        raise ValueError(f"not a Codat date-time: {value!r}") from exc
+    return runtime.parse_datetime(value)
 
 
 def created_at(connection: Connection) -> datetime:
-    """When the connection was created, as a ``datetime``."""
-    return parse_datetime(connection.created)
+    """When the connection was created, as an aware ``datetime`` (``connection.created_at``)."""
+    return connection.created_at
 
 
 def last_sync_at(connection: Connection) -> datetime | None:
-    """When data was last pulled, or None if never (or not reported)."""
-    value = connection.last_sync
-    return parse_datetime(value) if isinstance(value, str) else None
+    """When data was last pulled, as an aware ``datetime``; None if never (``connection.last_sync_at``)."""
+    return connection.last_sync_at
 
 
 def __getattr__(name: str) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 
 Json = Any
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+DATETIME_EXTENSION = "x-datetime-properties"  # vendor.py: the fields that reference Codat's DateTime
 
 
 def type_of(schema: Json) -> str:
@@ -108,18 +109,23 @@ def _compare_schema(name: str, was: Json, now: Json) -> list[str]:
     lines += [f"+ {name}: enum value {v}" for v in values_now if v not in values_was]
     props_was, props_now = was.get("properties", {}), now.get("properties", {})
     required_was, required_now = set(was.get("required", [])), set(now.get("required", []))
+    stamps_was, stamps_now = was.get(DATETIME_EXTENSION, {}), now.get(DATETIME_EXTENSION, {})
     for prop in props_was:
         if prop not in props_now:
             lines.append(f"- {name}.{prop}")
     for prop, schema in props_now.items():
         required = " (required)" if prop in required_now else ""
         if prop not in props_was:
-            lines.append(f"+ {name}.{prop}: {type_of(schema)}{required}")
+            stamp = f" (date-time: {stamps_now[prop]})" if prop in stamps_now else ""
+            lines.append(f"+ {name}.{prop}: {type_of(schema)}{stamp}{required}")
             continue
         if (prop in required_was) != (prop in required_now):
             lines.append(f"~ {name}.{prop}: {'now required' if prop in required_now else 'no longer required'}")
         if type_of(props_was[prop]) != type_of(schema):
             lines.append(f"~ {name}.{prop}: type {type_of(props_was[prop])} -> {type_of(schema)}")
+        if stamps_was.get(prop) != stamps_now.get(prop):
+            state = f"now a date-time ({stamps_now[prop]})" if prop in stamps_now else "no longer a date-time"
+            lines.append(f"~ {name}.{prop}: {state}")
         lines += _compare_schema(f"{name}.{prop}", _enum_only(props_was[prop]), _enum_only(schema))
     if type_of(was.get("additionalProperties")) != type_of(now.get("additionalProperties")):
         extra_was, extra_now = was.get("additionalProperties"), now.get("additionalProperties")

@@ -3,8 +3,8 @@
 Why this exists: openapi-python-client resolves only ``#/components/<kind>/<Name>`` references,
 while Codat's document points into other schemas' ``definitions``, into
 ``components/parameters/X/schema`` and into ``paths``; it also mixes OpenAPI 3.0 ``nullable``
-into a 3.1 document. This tool keeps the facts of the six connection operations (paths,
-operation ids, parameters and limits, types, enums, required lists, responses, examples),
+into a 3.1 document. This tool keeps the facts of the six connection and six company operations
+(paths, operation ids, parameters and limits, types, enums, required lists, responses, examples),
 drops Codat's prose, takes every description from ``overlay.yaml`` and rewrites the document
 into a shape the generator, Prism and openapi-core all read the same way.
 
@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 # the Makefile's UPSTREAM and the tests default to it.
 DEFAULT_UPSTREAM = HERE.parent.parent / "shared" / "codat" / "Codat-Platform.yaml"
 
-OPERATIONS = (
+CONNECTION_OPERATIONS = (
     "list-connections",
     "create-connection",
     "get-connection",
@@ -37,6 +37,16 @@ OPERATIONS = (
     "unlink-connection",
     "update-connection-authorization",
 )
+COMPANY_OPERATIONS = (
+    "list-companies",
+    "create-company",
+    "get-company",
+    "update-company",
+    "delete-company",
+    "get-company-access-token",
+)
+OPERATIONS = CONNECTION_OPERATIONS + COMPANY_OPERATIONS
+"""Every operation the client is generated for; an upstream document lacking any of them is an error."""
 
 # Webhooks whose bodies the client decodes: the connection lifecycle and the daily quota.
 # An upstream document without a `webhooks` section (older ones) still vendors, without them.
@@ -53,6 +63,14 @@ WEBHOOK_EVENTS = (
 
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
+# Codat's date-time scalar: a plain string schema (no `format`, as its examples include dates alone), so
+# it is inlined where used; properties that reference it are listed on their object in DATETIME_EXTENSION
+# (JSON name -> Python property name) for the response-model template to give them a datetime property.
+DATETIME_SCHEMA = "#/components/schemas/DateTime"
+DATETIME_EXTENSION = "x-datetime-properties"
+CREDENTIALS_EXTENSION = "x-secret-properties"  # fields holding credentials (overlay.yaml's secret_properties)
+_DATETIME_SUFFIXES = ("_on_utc", "_utc", "_date")
+
 # Schema keywords that carry facts; everything else (prose, titles, vendor extensions,
 # ``definitions``) is dropped.
 FACT_KEYWORDS = (
@@ -66,6 +84,9 @@ FACT_KEYWORDS = (
     "maxLength",
     "minItems",
     "maxItems",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
     "default",
     "items",
     "properties",
@@ -87,6 +108,20 @@ class VendorError(Exception):
 def _pascal(text: str) -> str:
     words = re.findall(r"[A-Za-z0-9]+", text)
     return "".join(w[:1].upper() + w[1:] for w in words) or "Schema"
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def datetime_property_name(field: str) -> str:
+    """The datetime property of a date-time field: its snake name, less ``_on_utc``/``_utc``/``_date``, plus ``_at``."""
+    snake = _snake(field)
+    for suffix in _DATETIME_SUFFIXES:
+        if snake.endswith(suffix) and len(snake) > len(suffix):
+            snake = snake[: -len(suffix)]
+            break
+    return f"{snake}_at"
 
 
 class Vendor:
@@ -165,18 +200,20 @@ class Vendor:
             out = self._merge_all_of(schema, pointer)
         else:
             out = {}
+            stamps: dict[str, str] = {}
             for key in FACT_KEYWORDS:
                 if key not in schema:
                     continue
                 value = schema[key]
                 if key == "properties":
+                    stamps = {prop: datetime_property_name(prop) for prop in value if self._is_datetime(value[prop])}
                     value = {
                         prop: self._convert_property(sub, f"{pointer}/properties/{prop}") for prop, sub in value.items()
                     }
                 elif key == "items":
                     value = self.convert(value, f"{pointer}/items")
-                elif key == "additionalProperties" and isinstance(value, dict):
-                    value = self.convert(value, f"{pointer}/additionalProperties")
+                elif key in ("additionalProperties", "propertyNames") and isinstance(value, dict):
+                    value = self.convert(value, f"{pointer}/{key}")
                 elif key in ("anyOf", "oneOf"):
                     value = [self.convert(s, f"{pointer}/{key}/{i}") for i, s in enumerate(value)]
                 out[key] = value
@@ -188,6 +225,8 @@ class Vendor:
             if out.get("additionalProperties") is False and pointer.startswith("#/components/schemas/"):
                 # Response models stay open: unknown fields from a newer API are kept.
                 del out["additionalProperties"]
+            if stamps:
+                out[DATETIME_EXTENSION] = self._checked_stamps(stamps, out["properties"], pointer)
         return self._nullable(out) if nullable else out
 
     def _convert_property(self, schema: Json, pointer: str) -> Json:
@@ -198,9 +237,31 @@ class Vendor:
             return self._nullable(ref) if nullable else ref
         return self.convert(schema, pointer)
 
+    def _is_datetime(self, schema: Json) -> bool:
+        """Whether ``schema`` is (a chain of references ending in) Codat's DateTime scalar."""
+        seen: set[str] = set()
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            ref = schema["$ref"]
+            if ref == DATETIME_SCHEMA:
+                return True
+            if ref in seen:
+                return False
+            seen.add(ref)
+            schema = self.resolve(ref)
+        return False
+
+    @staticmethod
+    def _checked_stamps(stamps: dict[str, str], properties: Json, pointer: str) -> dict[str, str]:
+        taken = {_snake(prop) for prop in properties}
+        clashes = sorted(name for name in stamps.values() if name in taken)
+        if clashes:
+            raise VendorError(f"datetime property name(s) {', '.join(clashes)} at {pointer} clash with fields")
+        return stamps
+
     def _merge_all_of(self, schema: Json, pointer: str) -> Json:
         """Flatten an allOf of objects (Codat's list envelope) into one object."""
         merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+        stamps: dict[str, str] = {}
         for index, raw_part in enumerate(schema["allOf"]):
             part_pointer = f"{pointer}/allOf/{index}"
             part = raw_part
@@ -211,14 +272,18 @@ class Vendor:
                 part = self._merge_all_of(part, part_pointer)
                 merged["properties"].update(part["properties"])
                 merged["required"].extend(part.get("required", []))
+                stamps.update(part.get(DATETIME_EXTENSION, {}))
                 continue
             if part.get("type", "object") != "object":
                 raise VendorError(f"allOf at {pointer} mixes non-object schemas")
             converted = self.convert({k: v for k, v in part.items() if k != "nullable"}, part_pointer)
             merged["properties"].update(converted.get("properties", {}))
             merged["required"].extend(r for r in converted.get("required", []) if r not in merged["required"])
+            stamps.update(converted.get(DATETIME_EXTENSION, {}))
         if not merged["required"]:
             del merged["required"]
+        if stamps:
+            merged[DATETIME_EXTENSION] = self._checked_stamps(stamps, merged["properties"], pointer)
         return merged
 
     @staticmethod
@@ -242,7 +307,7 @@ class Vendor:
                     found[operation["operationId"]] = (path, method, item, operation)
         missing = [op for op in OPERATIONS if op not in found]
         if missing:
-            raise VendorError("the upstream document lacks the connection operation(s): " + ", ".join(missing))
+            raise VendorError("the upstream document lacks the operation(s): " + ", ".join(missing))
         return found
 
     def parameter(self, param: Json) -> Json:
@@ -418,6 +483,20 @@ class Vendor:
                     self.notes.append(f"note: overlay.yaml has no description for {name}.{prop}")
             self.schemas[name] = described
 
+    def mark_secrets(self) -> None:
+        """Tag the fields that hold credentials (overlay ``secret_properties``) with ``x-secret-properties``.
+
+        The response-model template keeps them out of ``repr`` and refuses to pickle the model.
+        """
+        for name, props in self.overlay.get("secret_properties", {}).items():
+            schema = self.schemas.get(name)
+            if schema is None:
+                continue  # an older document without the schema
+            unknown = [prop for prop in props if prop not in schema.get("properties", {})]
+            if unknown:
+                raise VendorError(f"overlay.yaml secret_properties: {name} has no field {', '.join(unknown)}")
+            schema[CREDENTIALS_EXTENSION] = list(props)
+
     # -- the document -----------------------------------------------------------------
     def build(self) -> Json:
         operations = self.find_operations()
@@ -428,6 +507,7 @@ class Vendor:
         webhooks = self.webhooks()
         self.mark_request_only(paths, webhooks)
         self.describe()
+        self.mark_secrets()
         info = self.overlay["info"]
         schemes = self.upstream.get("components", {}).get("securitySchemes", {})
         security_schemes = {

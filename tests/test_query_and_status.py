@@ -74,15 +74,15 @@ def test_status_helpers() -> None:
     [
         ("2021-11-15T06:00:00Z", datetime(2021, 11, 15, 6, tzinfo=UTC)),
         ("2021-11-15T01:00:00-05:00", datetime(2021, 11, 15, 1, tzinfo=timezone(timedelta(hours=-5)))),
-        ("2021-11-15T01:00:00", datetime(2021, 11, 15, 1)),
-        ("2022-10-23", datetime(2022, 10, 23)),
+        ("2021-11-15T01:00:00", datetime(2021, 11, 15, 1, tzinfo=UTC)),  # naive: Codat's own stamps are UTC
+        ("2022-10-23", datetime(2022, 10, 23, tzinfo=UTC)),  # a date alone: midnight UTC
         ("2022-10-27T10:22:43.6464237Z", datetime(2022, 10, 27, 10, 22, 43, 646423, tzinfo=UTC)),
     ],
 )
 def test_codat_datetime_forms(text: str, expected: datetime) -> None:
     parsed = parse_datetime(text)
     assert parsed == expected
-    assert (parsed.tzinfo is None) == (expected.tzinfo is None)
+    assert parsed.utcoffset() == expected.utcoffset(), "always aware; an offset is kept"
 
 
 @pytest.mark.parametrize("bad", ["", "yesterday", "2022-13-45"])
@@ -95,7 +95,7 @@ def test_created_and_last_sync_helpers() -> None:
     conn = connection(created="2022-10-27T09:53:29Z", lastSync=None)
     assert created_at(conn) == datetime(2022, 10, 27, 9, 53, 29, tzinfo=UTC)
     assert last_sync_at(conn) is None
-    assert last_sync_at(connection(lastSync="2023-01-01")) == datetime(2023, 1, 1)
+    assert last_sync_at(connection(lastSync="2023-01-01")) == datetime(2023, 1, 1, tzinfo=UTC)
 
 
 def test_booleans_render_as_codat_expects() -> None:

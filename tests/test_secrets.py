@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import logging
 import pickle
 import traceback
@@ -91,9 +92,9 @@ async def test_async_client_repr_and_errors_are_clean(caplog: pytest.LogCaptureF
         assert_clean(record.getMessage())
 
 
-def test_generated_client_repr_hides_the_token() -> None:
-    from codat_connections_api import AuthenticatedClient
+def test_the_generated_package_has_no_client_to_hold_the_token() -> None:
+    import codat_connections_api
 
-    generated = AuthenticatedClient(base_url="https://api.codat.io", token=ENCODED, prefix="Basic")
-    generated.get_httpx_client()
-    assert_clean(repr(generated))
+    assert not hasattr(codat_connections_api, "AuthenticatedClient")
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("codat_connections_api.client")

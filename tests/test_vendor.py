@@ -17,6 +17,11 @@ OVERLAY: dict[str, Any] = yaml.safe_load((ROOT / "openapi" / "overlay.yaml").rea
 
 ERR = {"$ref": "#/components/responses/Err"}
 CONNECTION_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Connection"}}}}
+COMPANY_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Company"}}}}
+
+
+def _json_body(ref: str) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": {"$ref": ref}}}}
 
 
 def _op(op_id: str, params: list[Any], ok: dict[str, Any], body: Any = None) -> dict[str, Any]:
@@ -36,6 +41,8 @@ def synthetic_upstream() -> dict[str, Any]:
     an allOf envelope, {$ref, nullable} and a nullable enum."""
     company = {"$ref": "#/components/parameters/companyId"}
     connection = {"$ref": "#/components/parameters/connectionId"}
+    page = {"$ref": "#/components/parameters/page"}
+    tags = {"name": "tags", "in": "query", "description": "Upstream prose.", "schema": {"type": "string"}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Upstream", "version": "1"},
@@ -55,10 +62,44 @@ def synthetic_upstream() -> dict[str, Any]:
                     "responses": {"200": {"description": "x"}},
                 }
             },
+            "/companies": {
+                "get": _op(
+                    "list-companies",
+                    [page, tags],
+                    {"description": "OK", **_json_body("#/components/schemas/Companies")},
+                ),
+                "post": _op(
+                    "create-company",
+                    [],
+                    {"description": "OK", **COMPANY_REF},
+                    body=_json_body("#/components/schemas/CompanyRequestBody"),
+                ),
+            },
+            "/companies/{companyId}": {
+                "get": _op("get-company", [company], {"description": "OK", **COMPANY_REF}),
+                "patch": _op(
+                    "update-company",
+                    [company],
+                    {"description": "OK", **COMPANY_REF},
+                    body=_json_body("#/components/schemas/CompanyUpdateRequest"),
+                ),
+                "delete": {
+                    "operationId": "delete-company",
+                    "parameters": [company],
+                    "responses": {"204": {"description": "Upstream prose."}, "404": ERR},
+                },
+            },
+            "/companies/{companyId}/accessToken": {
+                "get": _op(
+                    "get-company-access-token",
+                    [company],
+                    {"description": "OK", **_json_body("#/components/schemas/CompanyAccessToken")},
+                )
+            },
             "/companies/{companyId}/connections": {
                 "get": _op(
                     "list-connections",
-                    [company, {"$ref": "#/components/parameters/page"}],
+                    [company, page],
                     {
                         "description": "OK",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Connections"}}},
@@ -145,6 +186,7 @@ def synthetic_upstream() -> dict[str, Any]:
                     "properties": {
                         "id": {"$ref": "#/components/parameters/connectionId/schema"},
                         "status": {"$ref": "#/components/schemas/Connection/definitions/dataConnectionStatus"},
+                        "created": {"$ref": "#/components/schemas/DateTime"},
                         "lastSync": {"$ref": "#/components/schemas/DateTime", "nullable": True},
                         "dataConnectionErrors": {
                             "type": "array",
@@ -157,6 +199,7 @@ def synthetic_upstream() -> dict[str, Any]:
                         "dataConnectionError": {
                             "type": "object",
                             "properties": {
+                                "erroredOnUtc": {"$ref": "#/components/schemas/DateTime"},
                                 "status": {
                                     "type": "string",
                                     "nullable": True,
@@ -190,6 +233,100 @@ def synthetic_upstream() -> dict[str, Any]:
                     },
                 },
                 "ErrorMessage": {"type": "object", "properties": {"error": {"type": "string"}}},
+                **company_schemas(),
+            },
+        },
+    }
+
+
+def company_schemas() -> dict[str, Any]:
+    """The company schemas shaped like Codat's: an allOf of details and connections, a reference, tag rules."""
+    details = "#/components/schemas/Company/definitions/companyDetails"
+    name = {"type": "string", "pattern": "^[A-Za-z0-9\\s\\-',&@.,?!\\s]+$", "minLength": 1}
+    tags_ref = {"$ref": f"{details}/properties/tags"}
+    return {
+        "Company": {
+            "type": "object",
+            "title": "Upstream prose.",
+            "allOf": [
+                {"$ref": details},
+                {
+                    "type": "object",
+                    "properties": {
+                        "dataConnections": {"type": "array", "items": {"$ref": "#/components/schemas/Connection"}}
+                    },
+                },
+            ],
+            "definitions": {
+                "companyDetails": {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "properties": {
+                        "id": {"$ref": "#/components/parameters/connectionId/schema"},
+                        "name": {"type": "string"},
+                        "tags": {
+                            "type": "object",
+                            "title": "Upstream prose.",
+                            "additionalProperties": {"type": "string", "maxLength": 100},
+                            "maxProperties": 10,
+                            "propertyNames": {"pattern": "^.{1,27}$"},
+                        },
+                        "description": {"type": "string", "nullable": True},
+                        "created": {"$ref": "#/components/schemas/DateTime"},
+                        "lastSync": {"$ref": "#/components/schemas/Connection/properties/lastSync", "nullable": True},
+                        "referenceParentCompany": {
+                            "$ref": "#/components/schemas/Company/definitions/companyReference",
+                            "nullable": True,
+                        },
+                    },
+                },
+                "companyReference": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"$ref": "#/components/parameters/connectionId/schema"},
+                        "name": {"$ref": f"{details}/properties/name"},
+                        "description": {"$ref": f"{details}/properties/description"},
+                        "links": {"type": "object", "properties": {"portal": {"type": "string"}}},
+                        "tags": tags_ref,
+                    },
+                },
+            },
+        },
+        "Companies": {
+            "allOf": [
+                {
+                    "type": "object",
+                    "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/Company"}}},
+                },
+                {"$ref": "#/components/schemas/PagingInfo"},
+            ]
+        },
+        "CompanyRequestBody": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {"name": name, "description": {"type": "string"}, "tags": tags_ref},
+        },
+        "CompanyUpdateRequest": {
+            "type": "object",
+            "properties": {
+                "name": name,
+                "description": {"$ref": "#/components/schemas/CompanyRequestBody/properties/description"},
+                "tags": tags_ref,
+            },
+        },
+        "CompanyAccessToken": {
+            "type": "object",
+            "allOf": [{"$ref": "#/components/schemas/CompanyAccessToken/definitions/accessToken"}],
+            "definitions": {
+                "accessToken": {
+                    "type": "object",
+                    "required": ["expiresIn", "accessToken", "tokenType"],
+                    "properties": {
+                        "accessToken": {"type": "string"},
+                        "expiresIn": {"type": "integer"},
+                        "tokenType": {"type": "string"},
+                    },
+                }
             },
         },
     }
@@ -253,29 +390,6 @@ def with_webhooks(upstream: dict[str, Any]) -> dict[str, Any]:
                         "type": "object",
                         "properties": {"dailyQuota": {"type": "integer"}, "quotaRemaining": {"type": "integer"}},
                     }
-                },
-            },
-            "Company": {
-                "type": "object",
-                "definitions": {
-                    "companyDetails": {
-                        "type": "object",
-                        "properties": {
-                            "tags": {"type": "object", "additionalProperties": {"type": "string"}},
-                            "description": {"type": "string", "nullable": True},
-                        },
-                    },
-                    "companyReference": {
-                        "type": "object",
-                        "properties": {
-                            "id": {"$ref": "#/components/parameters/connectionId/schema"},
-                            "description": {
-                                "$ref": "#/components/schemas/Company/definitions/companyDetails/properties/description"
-                            },
-                            "links": {"type": "object", "properties": {"portal": {"type": "string"}}},
-                            "tags": {"$ref": "#/components/schemas/Company/definitions/companyDetails/properties/tags"},
-                        },
-                    },
                 },
             },
         }
@@ -376,7 +490,13 @@ def test_schemas_only_requests_carry_are_marked_request_only() -> None:
     upstream = with_webhooks(synthetic_upstream())
     schemas = _render(upstream)["components"]["schemas"]
     marked = {name for name, schema in schemas.items() if schema.get("x-request-only")}
-    assert marked == {"CreateConnectionRequest", "ConnectionAuthorization"}
+    assert marked == {
+        "CreateConnectionRequest",
+        "ConnectionAuthorization",
+        "CreateCompanyRequest",
+        "UpdateCompanyRequest",
+    }
+    assert "x-request-only" not in schemas["CompanyTags"], "sent in company bodies, received in Company"
     # A schema that is both sent and received is a response model (None for absent fields).
     patch = upstream["paths"]["/companies/{companyId}/connections/{connectionId}"]["patch"]
     patch["requestBody"] = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Connection"}}}}
@@ -392,7 +512,98 @@ def test_a_document_without_webhooks_still_vendors() -> None:
     validate(doc)
 
 
-@pytest.mark.parametrize("missing", ["unlink-connection", "update-connection-authorization"])
+def test_company_operations_and_models_are_vendored() -> None:
+    doc = _render(synthetic_upstream())
+    validate(doc)
+    operations = {
+        op["operationId"]: (path, method) for path, item in doc["paths"].items() for method, op in item.items()
+    }
+    assert {name: operations[name] for name in vendor.COMPANY_OPERATIONS} == {
+        "list-companies": ("/companies", "get"),
+        "create-company": ("/companies", "post"),
+        "get-company": ("/companies/{companyId}", "get"),
+        "update-company": ("/companies/{companyId}", "patch"),
+        "delete-company": ("/companies/{companyId}", "delete"),
+        "get-company-access-token": ("/companies/{companyId}/accessToken", "get"),
+    }
+    listing = doc["paths"]["/companies"]["get"]
+    assert listing["parameters"][1] == {
+        "name": "tags",
+        "in": "query",
+        "description": OVERLAY["parameters"]["tags"],
+        "schema": {"type": "string"},
+    }
+    schemas = doc["components"]["schemas"]
+    company = schemas["Company"]
+    assert sorted(company["properties"]) == sorted(
+        ["id", "name", "tags", "description", "created", "lastSync", "referenceParentCompany", "dataConnections"]
+    ), "the details and the connections are one object"
+    assert company["required"] == ["id", "name"]
+    assert company["properties"]["dataConnections"]["items"] == {"$ref": "#/components/schemas/Connection"}
+    assert company["properties"]["referenceParentCompany"]["anyOf"][0] == {
+        "$ref": "#/components/schemas/CompanyReference"
+    }
+    assert company["properties"]["tags"]["$ref"] == "#/components/schemas/CompanyTags"
+    tags = schemas["CompanyTags"]
+    assert (tags["maxProperties"], tags["propertyNames"]) == (10, {"pattern": "^.{1,27}$"}), "tag rules are facts"
+    envelope = schemas["Companies"]
+    assert sorted(envelope["properties"]) == ["pageNumber", "pageSize", "results"]
+    assert envelope["properties"]["results"]["items"] == {"$ref": "#/components/schemas/Company"}
+    assert "maximum" not in envelope["properties"]["pageSize"], "the 2000 correction applies to both envelopes"
+    create, update = schemas["CreateCompanyRequest"], schemas["UpdateCompanyRequest"]
+    assert create["required"] == ["name"] and "required" not in update
+    assert create["properties"]["name"]["pattern"] == "^[A-Za-z0-9\\s\\-',&@.,?!\\s]+$"
+    assert update["properties"]["description"] == {
+        "description": OVERLAY["schemas"]["UpdateCompanyRequest"]["properties"]["description"],
+        "type": "string",
+    }
+    token = schemas["CompanyAccessToken"]
+    assert token["required"] == ["expiresIn", "accessToken", "tokenType"]
+    assert "CompanyRequestBody" not in schemas and "CompanyUpdateRequest" not in schemas, "renamed by the overlay"
+
+
+def test_date_time_fields_are_marked_from_the_document_without_a_format() -> None:
+    schemas = _render(synthetic_upstream())["components"]["schemas"]
+    assert schemas["Connection"]["x-datetime-properties"] == {"created": "created_at", "lastSync": "last_sync_at"}
+    assert schemas["DataConnectionError"]["x-datetime-properties"] == {"erroredOnUtc": "errored_at"}
+    assert schemas["Company"]["x-datetime-properties"] == {"created": "created_at", "lastSync": "last_sync_at"}, (
+        "Company.lastSync refers to Connection.lastSync, which refers to DateTime: the chain is followed"
+    )
+    assert "x-datetime-properties" not in schemas["Companies"]
+    for name in ("Connection", "Company"):
+        for prop in ("created", "lastSync"):
+            assert "format" not in schemas[name]["properties"][prop], "Codat's examples include dates alone"
+
+
+@pytest.mark.parametrize(
+    ("field", "name"),
+    [
+        ("created", "created_at"),
+        ("lastSync", "last_sync_at"),
+        ("erroredOnUtc", "errored_at"),
+        ("resolvedOnUtc", "resolved_at"),
+        ("generatedDate", "generated_at"),
+        ("expiryDate", "expiry_at"),
+        ("modifiedUtc", "modified_at"),
+        ("date", "date_at"),
+    ],
+)
+def test_datetime_property_names(field: str, name: str) -> None:
+    assert vendor.datetime_property_name(field) == name
+
+
+def test_a_datetime_property_name_that_clashes_with_a_field_is_refused() -> None:
+    upstream = synthetic_upstream()
+    upstream["components"]["schemas"]["Connection"]["properties"]["createdAt"] = {"type": "string"}
+    with pytest.raises(
+        vendor.VendorError, match="datetime property name.s. created_at at #/components/schemas/Connection"
+    ):
+        _render(upstream)
+
+
+@pytest.mark.parametrize(
+    "missing", ["unlink-connection", "update-connection-authorization", "list-companies", "get-company-access-token"]
+)
 def test_missing_operation_is_named(missing: str) -> None:
     upstream = synthetic_upstream()
     for item in upstream["paths"].values():
@@ -445,14 +656,14 @@ def test_vendor_spec_prints_what_a_new_upstream_document_changes(
         "- schema DataConnectionErrorStatus",
         "+ schema ClientRateLimitWebhook: object with 4 fields",
         "+ schema ClientRateLimitWebhookPayload: object with 2 fields",
-        "+ schema CompanyReference: object with 4 fields",
-        "+ schema CompanyReferenceLinks: object with 1 field",
-        "+ schema CompanyTags: object",
         "+ schema ConnectionWebhook: object with 4 fields",
         "+ schema ConnectionWebhookPayload: object with 2 fields",
+        "~ Company.lastSync: type string | null -> integer | null",  # it refers to Connection.lastSync
+        "~ Company.lastSync: no longer a date-time",
         "- Connection.dataConnectionErrors",
         "+ Connection.integrationKey: string",
         "~ Connection.lastSync: type string | null -> integer",
+        "~ Connection.lastSync: no longer a date-time",
         "~ Connection.status: no longer required",
         "+ ConnectionStatus: enum value Deauthorized",
         "~ ErrorMessage.error: now required",
@@ -493,10 +704,24 @@ def test_the_change_summary_covers_operations_parameters_responses_and_enums() -
 
 
 @pytest.mark.skipif(not UPSTREAM_PATH.is_file(), reason="Codat's upstream document is not beside the checkout")
-def test_real_upstream_yields_the_committed_document_with_six_operations() -> None:
-    text, _ = vendor.render(UPSTREAM_PATH.read_text(encoding="utf-8"), OVERLAY)
+def test_real_upstream_yields_the_committed_document_with_twelve_operations() -> None:
+    text, notes = vendor.render(UPSTREAM_PATH.read_text(encoding="utf-8"), OVERLAY)
     assert text == SPEC_PATH.read_text(encoding="utf-8")
+    assert not [note for note in notes if "overlay.yaml has no description" in note], "every field has our words"
     doc = yaml.safe_load(text)
     operation_ids = {op["operationId"] for item in doc["paths"].values() for op in item.values()}
-    assert operation_ids == set(vendor.OPERATIONS)
+    assert operation_ids == set(vendor.OPERATIONS) and len(operation_ids) == 12
+    stamps = {
+        name: s["x-datetime-properties"]
+        for name, s in doc["components"]["schemas"].items()
+        if s.get("x-datetime-properties")
+    }
+    assert stamps == {
+        "ClientRateLimitWebhook": {"generatedDate": "generated_at"},
+        "ClientRateLimitWebhookPayload": {"expiryDate": "expiry_at"},
+        "Company": {"created": "created_at", "lastSync": "last_sync_at"},
+        "Connection": {"created": "created_at", "lastSync": "last_sync_at"},
+        "ConnectionWebhook": {"generatedDate": "generated_at"},
+        "DataConnectionError": {"erroredOnUtc": "errored_at", "resolvedOnUtc": "resolved_at"},
+    }
     validate(doc)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
-from codat_connections_api.types import json_type
+from codat_connections_api.runtime import json_type
 
 from codat_connections._json import DECODE_ERRORS, loads_object
 from codat_connections._request import RequestSpec

@@ -20,11 +20,9 @@ from codat_connections_api.models import (
     CreateConnectionRequest,
     UpdateConnectionStatus,
 )
-from codat_connections_api.types import UNSET
 
 from codat_connections import _validation as check
 from codat_connections._operations._decoding import model_parser, nothing, page_parser
-from codat_connections._operations._generated import build
 from codat_connections._request import Operation, RequestSpec
 from codat_connections.pagination import PageData
 from codat_connections.query import Query, render_query
@@ -48,8 +46,8 @@ def list_options(page_size: int, query: Query | str | None, order_by: str | None
     """A list call's checked options, shared by every company of a sweep (the wire form of ``query``)."""
     return {
         "page_size": check.page_size(page_size),
-        "query": render_query(query) if query is not None else UNSET,
-        "order_by": check.order_by(order_by) if order_by is not None else UNSET,
+        "query": render_query(query) if query is not None else None,
+        "order_by": check.order_by(order_by) if order_by is not None else None,
     }
 
 
@@ -58,13 +56,15 @@ def list_page(
 ) -> Operation[PageData[Connection]]:
     options = list_options(page_size, query, order_by)
     company_id = check.identifier(company_id, "company_id")
-    args = build(list_connections, company_id, page=check.page(page), **options)
+    args = list_connections.build_request(company_id, page=check.page(page), **options)
     return Operation(RequestSpec.from_generated(args, company_id=company_id), _parse_page)
 
 
 def get(company_id: str, connection_id: str) -> Operation[Connection]:
     ids = _ids(company_id, connection_id)
-    return Operation(RequestSpec.from_generated(build(get_connection, *ids), company_id=ids[0]), _parse_connection)
+    return Operation(
+        RequestSpec.from_generated(get_connection.build_request(*ids), company_id=ids[0]), _parse_connection
+    )
 
 
 def get_authorization_url(company_id: str, connection_id: str) -> Operation[str]:
@@ -75,7 +75,7 @@ def create(company_id: str, platform_key: str, idempotency_key: str | None) -> O
     body = CreateConnectionRequest(platform_key=check.platform_key(platform_key))
     company_id = check.identifier(company_id, "company_id")
     spec = RequestSpec.from_generated(
-        build(create_connection, company_id, body=body),
+        create_connection.build_request(company_id, body=body),
         company_id=company_id,
         idempotency_key=check.idempotency_key(idempotency_key),
     )
@@ -84,14 +84,14 @@ def create(company_id: str, platform_key: str, idempotency_key: str | None) -> O
 
 def delete(company_id: str, connection_id: str) -> Operation[None]:
     ids = _ids(company_id, connection_id)
-    return Operation(RequestSpec.from_generated(build(delete_connection, *ids), company_id=ids[0]), nothing)
+    return Operation(RequestSpec.from_generated(delete_connection.build_request(*ids), company_id=ids[0]), nothing)
 
 
 def unlink(company_id: str, connection_id: str, idempotency_key: str | None) -> Operation[Connection]:
     ids = _ids(company_id, connection_id)
     body = UpdateConnectionStatus(status=ConnectionStatus.UNLINKED)
     spec = RequestSpec.from_generated(
-        build(unlink_connection, *ids, body=body),
+        unlink_connection.build_request(*ids, body=body),
         company_id=ids[0],
         idempotency_key=check.idempotency_key(idempotency_key),
     )
@@ -104,7 +104,7 @@ def update_authorization(
     ids = _ids(company_id, connection_id)
     body = ConnectionAuthorization()
     body.additional_properties = check.authorization(authorization)
-    args = build(update_connection_authorization, *ids, body=body)
+    args = update_connection_authorization.build_request(*ids, body=body)
     return Operation(RequestSpec.from_generated(args, company_id=ids[0]), _parse_connection)
 
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
 
 from codat_connections_api.models.client_rate_limit_webhook import ClientRateLimitWebhook
@@ -26,7 +25,7 @@ from codat_connections_api.models.company_reference import CompanyReference as G
 from codat_connections_api.models.connection import Connection
 from codat_connections_api.models.connection_webhook import ConnectionWebhook
 from codat_connections_api.models.connection_webhook_payload import ConnectionWebhookPayload
-from codat_connections_api.types import FieldTypeError, MissingFieldError
+from codat_connections_api.runtime import FieldTypeError, MissingFieldError, TolerantStrEnum, parse_datetime
 
 from codat_connections._json import DECODE_ERRORS, NotAJSONObject, loads_object
 from codat_connections.status import needs_reauthorization
@@ -58,20 +57,7 @@ class _Mismatch(ValueError):
     """A field of a known event type is absent or of the wrong kind; the message names the field."""
 
 
-class _TolerantEnum(StrEnum):
-    """A value Codat adds later still decodes: it becomes a member-like object equal to its raw string."""
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = value
-        member._value_ = value
-        return member
-
-
-class ConnectionEventType(_TolerantEnum):
+class ConnectionEventType(TolerantStrEnum):
     """The six connection events Codat sends; a type it adds later is kept, equal to its raw string."""
 
     CREATED = "connection.created"
@@ -83,7 +69,7 @@ class ConnectionEventType(_TolerantEnum):
     DELETED = "connection.deleted"
 
 
-class RateLimitEventType(_TolerantEnum):
+class RateLimitEventType(TolerantStrEnum):
     """The daily quota's two events: used up, and reset at 00:00 UTC (a new type is kept as its raw string)."""
 
     REACHED = "client.rateLimit.reached"
@@ -284,14 +270,13 @@ def _unknown(body: dict[str, Any], event_type: str, message_id: str | None) -> U
 
 
 def _aware_datetime(value: object, name: str = "date-time") -> datetime:
-    """A Codat date-time; naive values are UTC, as Codat documents ``generatedDate`` and ``expiryDate``."""
+    """A Codat date-time by the library's one rule (``parse_datetime``: naive is UTC, a date alone midnight UTC)."""
     if not isinstance(value, str):
         raise _Mismatch(f"{name} is missing or not a string")
     try:
-        parsed = datetime.fromisoformat(value)
+        return parse_datetime(value)
     except ValueError:
         raise _Mismatch(f"{name} is not an ISO 8601 date-time: {value[:40]!r}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _required(value: object, kind: type[_T], name: str) -> _T:

@@ -2,9 +2,8 @@
 """Contains some shared types for properties"""
 
 from collections.abc import Mapping, MutableMapping
-from enum import Enum
 from http import HTTPStatus
-from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -53,101 +52,4 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-# -- decoding the models the API returns (openapi/README.md: "Response models") ----------------
-E = TypeVar("E", bound=Enum)
-
-
-class FieldTypeError(TypeError):
-    """A field of a received body holds a JSON value of the wrong type; the message names the model and field."""
-
-
-class MissingFieldError(KeyError):
-    """A required field is absent from a received body; the message names the model and field."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
-
-
-def json_type(value: object) -> str:
-    """How a value reads in JSON terms, for error messages ("null", "a number", "an array", ...)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "an array"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
-
-
-def wrong_type(field: str, expected: str, value: object) -> FieldTypeError:
-    """The error for ``field`` (``Model.jsonName``) holding ``value`` where ``expected`` belongs."""
-    return FieldTypeError(f"{field}: expected {expected}, got {json_type(value)}")
-
-
-def decode_enum(enum: type[E], field: str, value: object) -> E:
-    """Slow path of an enum field: a string the document does not list stays readable; anything else is refused."""
-    if not isinstance(value, str):
-        raise wrong_type(field, "a string", value)
-    return enum(value)
-
-
-def decode_failure(
-    model: str,
-    src: object,
-    exc: Exception,
-    required: tuple[str, ...],
-    enums: tuple[str, ...],
-) -> Exception:
-    """The error to raise when decoding ``src`` into ``model`` failed with ``exc``: one that names the field.
-
-    Runs only after a failure, so the fast path pays nothing for these checks.
-    """
-    if isinstance(exc, FieldTypeError | MissingFieldError):
-        return exc
-    if not isinstance(src, Mapping):
-        return FieldTypeError(f"{model}: expected an object, got {json_type(src)}")
-    for key in required:
-        if key not in src:
-            return MissingFieldError(f"{model}.{key}: required field is missing")
-    for key in enums:  # an array or object in an enum field fails the member lookup
-        value = src.get(key)
-        if value is not None and not isinstance(value, str):
-            return wrong_type(f"{model}.{key}", "a string", value)
-    return exc
-
-
-def unknown_fields(src: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
-    """The fields of ``src`` a model does not declare, as they came (a newer API's additions).
-
-    Called only when ``src`` has more keys than the model's fields account for.
-    """
-    return {key: value for key, value in src.items() if key not in known}
-
-
-def empty_as_none(extra: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Equality key of a model's unknown fields: none recorded and an empty dict compare equal."""
-    return extra or None
-
-
-__all__ = [
-    "UNSET",
-    "FieldTypeError",
-    "File",
-    "FileTypes",
-    "MissingFieldError",
-    "RequestFiles",
-    "Response",
-    "Unset",
-    "decode_enum",
-    "decode_failure",
-    "empty_as_none",
-    "json_type",
-    "unknown_fields",
-    "wrong_type",
-]
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]

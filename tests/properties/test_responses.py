@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 from codat_connections_api.models import Connections
-from codat_connections_api.types import FieldTypeError
+from codat_connections_api.runtime import FieldTypeError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

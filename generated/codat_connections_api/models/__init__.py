@@ -3,6 +3,9 @@
 
 from .client_rate_limit_webhook import ClientRateLimitWebhook
 from .client_rate_limit_webhook_payload import ClientRateLimitWebhookPayload
+from .companies import Companies
+from .company import Company
+from .company_access_token import CompanyAccessToken
 from .company_reference import CompanyReference
 from .company_reference_links import CompanyReferenceLinks
 from .company_tags import CompanyTags
@@ -13,6 +16,7 @@ from .connection_status import ConnectionStatus
 from .connection_webhook import ConnectionWebhook
 from .connection_webhook_payload import ConnectionWebhookPayload
 from .connections import Connections
+from .create_company_request import CreateCompanyRequest
 from .create_connection_request import CreateConnectionRequest
 from .data_connection_error import DataConnectionError
 from .data_connection_error_status import DataConnectionErrorStatus
@@ -22,11 +26,15 @@ from .error_validation_item import ErrorValidationItem
 from .hal_ref import HalRef
 from .links import Links
 from .source_type import SourceType
+from .update_company_request import UpdateCompanyRequest
 from .update_connection_status import UpdateConnectionStatus
 
 __all__ = (
     "ClientRateLimitWebhook",
     "ClientRateLimitWebhookPayload",
+    "Companies",
+    "Company",
+    "CompanyAccessToken",
     "CompanyReference",
     "CompanyReferenceLinks",
     "CompanyTags",
@@ -37,6 +45,7 @@ __all__ = (
     "ConnectionWebhook",
     "ConnectionWebhookPayload",
     "Connections",
+    "CreateCompanyRequest",
     "CreateConnectionRequest",
     "DataConnectionError",
     "DataConnectionErrorStatus",
@@ -46,5 +55,6 @@ __all__ = (
     "HalRef",
     "Links",
     "SourceType",
+    "UpdateCompanyRequest",
     "UpdateConnectionStatus",
 )

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -40,16 +40,22 @@ class UpdateConnectionStatus:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        _status = src_dict.get("status", UNSET)
-        status: ConnectionStatus | None | Unset
-        if _status is None or _status is UNSET:
-            status = _status
-        else:
-            status_type_0 = _lookup_ConnectionStatus(_status) or ConnectionStatus(
-                _status
-            )
+        def _parse_status(data: object) -> ConnectionStatus | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                status_type_0 = ConnectionStatus(data)
 
-            status = status_type_0
+                return status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ConnectionStatus | None | Unset, data)
+
+        status = _parse_status(src_dict.get("status", UNSET))
 
         update_connection_status = cls(
             status,
@@ -80,5 +86,4 @@ class UpdateConnectionStatus:
         return key in self.additional_properties
 
 
-_lookup_ConnectionStatus = ConnectionStatus._lookup
 _KNOWN_KEYS: frozenset[str] = frozenset(("status",))
