@@ -29,7 +29,7 @@ async def async_all_pages(first: AsyncPage[T], concurrency: int) -> list[T]:
 
     if not first.has_next_page():
         return list(first.results)
-    fetch = first.following()[0]
+    fetch = first._following()[0]
     plan: PagePlan[AsyncPage[T]] = PagePlan(first, concurrency)
     running: dict[asyncio.Task[AsyncPage[T]], int] = {}
     abandoned: list[asyncio.Task[AsyncPage[T]]] = []
@@ -59,7 +59,7 @@ def all_pages(first: Page[T], concurrency: int) -> list[T]:
     """Every record from ``first`` on, with up to ``concurrency`` page requests in flight on threads."""
     if not first.has_next_page():
         return list(first.results)
-    fetch = first.following()[0]
+    fetch = first._following()[0]
     plan: PagePlan[Page[T]] = PagePlan(first, concurrency)
     stop = threading.Event()
 
@@ -103,10 +103,10 @@ async def async_pages_ahead(first: Callable[[], Awaitable[AsyncPage[T]]]) -> Asy
             yield page
             if ahead is None:
                 return
-            seen = page.fingerprint()
+            seen = page._fingerprint()
             page = await ahead
             ahead = None
-            if page.fingerprint() == seen:
+            if page._fingerprint() == seen:
                 return  # the server ignores the page number: this page repeats the last one
     finally:
         if ahead is not None:
@@ -121,9 +121,9 @@ def pages_ahead(first: Callable[[], Page[T]]) -> Iterator[Page[T]]:
         yield page
         if not page.has_next_page():
             return
-        fetch, number, size = page.following()
-        seen = page.fingerprint()
+        fetch, number, size = page._following()
+        seen = page._fingerprint()
         del page  # freed before the next is fetched
         page = fetch(number, size)
-        if page.fingerprint() == seen:
+        if page._fingerprint() == seen:
             return  # the server ignores the page number: this page repeats the last one

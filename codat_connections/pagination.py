@@ -85,18 +85,18 @@ class PageBase(Generic[T]):
             return False
         total = known_total(self.total_results)
         if total is not None:
-            return self.records_through() < total
+            return self._records_through() < total
         return self.next_link is not None
 
-    def fingerprint(self) -> tuple[int, list[T], list[T]]:
+    def _fingerprint(self) -> tuple[int, list[T], list[T]]:
         """How many records, the first and the last: equal on a repeated page, unequal on a real next one."""
         return len(self.results), self.results[:1], self.results[-1:]
 
-    def records_through(self) -> int:
+    def _records_through(self) -> int:
         """How many records this page and the ones before it hold, when the server pages consistently."""
         return (self.page_number - 1) * self.page_size + len(self.results)
 
-    def next_page_size(self) -> int:
+    def _next_page_size(self) -> int:
         """The size to ask the next page for: after a first page shorter than asked, the size it served.
 
         Only the first page sets it (the server's cap shows there); later pages keep it, so that page
@@ -109,7 +109,7 @@ class PageBase(Generic[T]):
     def _next(self) -> tuple[int, int]:
         if not self.has_next_page() or self._fetch is None:
             raise LookupError("this is the last page; check has_next_page() first")
-        return self.page_number + 1, self.next_page_size()
+        return self.page_number + 1, self._next_page_size()
 
     def __len__(self) -> int:
         return len(self.results)
@@ -132,10 +132,10 @@ class Page(PageBase[T]):
 
     def next_page(self) -> Page[T]:
         """Fetch the next page. Raises ``LookupError`` on the last page."""
-        fetch, number, size = self.following()
+        fetch, number, size = self._following()
         return fetch(number, size)
 
-    def following(self) -> tuple[Callable[[int, int], Page[T]], int, int]:
+    def _following(self) -> tuple[Callable[[int, int], Page[T]], int, int]:
         """How to fetch the next page, ``(fetch, number, size)``, so the caller can drop this page first."""
         number, size = self._next()
         assert self._fetch is not None
@@ -150,10 +150,10 @@ class AsyncPage(PageBase[T]):
 
     async def next_page(self) -> AsyncPage[T]:
         """Fetch the next page. Raises ``LookupError`` on the last page."""
-        fetch, number, size = self.following()
+        fetch, number, size = self._following()
         return await fetch(number, size)
 
-    def following(self) -> tuple[Callable[[int, int], Awaitable[AsyncPage[T]]], int, int]:
+    def _following(self) -> tuple[Callable[[int, int], Awaitable[AsyncPage[T]]], int, int]:
         """How to fetch the next page, ``(fetch, number, size)``, so the caller can drop this page first."""
         number, size = self._next()
         assert self._fetch is not None
@@ -183,7 +183,7 @@ class PagePlan(Generic[PageT]):
     """
 
     def __init__(self, first: PageT, concurrency: int) -> None:
-        self.page_size = first.next_page_size()
+        self.page_size = first._next_page_size()
         """The size every page after the first is asked for."""
         self.concurrency = concurrency
         self._pages: dict[int, PageT] = {1: first}
@@ -196,7 +196,7 @@ class PagePlan(Generic[PageT]):
     def _learn(self, number: int, page: PageT) -> None:
         for before, after in ((number - 1, number), (number, number + 1)):
             earlier, later = self._pages.get(before), self._pages.get(after)
-            if earlier is not None and later is not None and later.fingerprint() == earlier.fingerprint():
+            if earlier is not None and later is not None and later._fingerprint() == earlier._fingerprint():
                 self._last = before if self._last is None else min(self._last, before)  # a repeat: not new
         if not page.has_next_page():
             self._last = number if self._last is None else min(self._last, number)

@@ -22,9 +22,9 @@ def records(first: Callable[[], Page[T]]) -> Iterator[T]:
             yield record
         if not page.has_next_page():
             return
-        fetch, number, size = page.following()
-        seen = page.fingerprint()
+        fetch, number, size = page._following()
+        seen = page._fingerprint()
         del page  # the consumed page is freed before the next is fetched: memory stays at one page
         page = fetch(number, size)
-        if page.fingerprint() == seen:
+        if page._fingerprint() == seen:
             return  # the server ignores the page number: this page repeats the last one
