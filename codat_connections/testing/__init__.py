@@ -14,6 +14,9 @@ Public names:
 
 - ``FakeCodat``: the fake itself, its transports, its server and every control a test uses.
 - ``FakeResponse``: what ``FakeCodat.handle`` answers, for adapters of your own.
+- ``InvalidTransition``: a control refused because the connection's status does not allow it (a ValueError),
+  e.g. ``deauthorize`` on a ``PendingAuth`` connection.
+- ``ConnectionNotFound``: a control named a company or connection the fake does not have (a ValueError).
 - ``Fault``: an injected failure, as ``FakeCodat.inject`` takes and the fault helpers return.
 - ``RecordedRequest``: one request in ``FakeCodat.requests``.
 - ``Platform`` and ``PLATFORMS``: the platforms the fake knows, by four-letter key.
@@ -24,17 +27,20 @@ Public names:
 
 from codat_connections.testing._fake import FakeCodat
 from codat_connections.testing._faults import Fault
+from codat_connections.testing._platforms import PLATFORMS, Platform
 from codat_connections.testing._recording import RecordedRequest
 from codat_connections.testing._responses import FakeResponse
-from codat_connections.testing._store import PLATFORMS, Platform
+from codat_connections.testing._store import ConnectionNotFound, InvalidTransition
 from codat_connections.testing._webhooks import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "PLATFORMS",
     "WEBHOOK_EVENT_TYPES",
+    "ConnectionNotFound",
     "FakeCodat",
     "FakeResponse",
     "Fault",
+    "InvalidTransition",
     "Platform",
     "RecordedRequest",
     "WebhookDelivery",
