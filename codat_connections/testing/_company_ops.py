@@ -14,7 +14,7 @@ from typing import Any
 from codat_connections import _validation
 from codat_connections.testing._connection_ops import body_object
 from codat_connections.testing._listing import Refused, filtered, ordered, page_body, page_request
-from codat_connections.testing._query import TAG_OPERATORS, QueryError, parse_query
+from codat_connections.testing._query import TAG_OPERATORS, QueryError, parse_query, without_spaces_around_symbols
 from codat_connections.testing._responses import FakeResponse, codat_error, json_response
 from codat_connections.testing._store import ACCESS_TOKEN_SECONDS, Company, Store
 
@@ -102,7 +102,7 @@ class CompanyOperations:
         companies = list(self._store.companies())
         if tags := query.get("tags"):
             try:
-                predicate = parse_query(tags, None, flat=True, operators=TAG_OPERATORS)
+                predicate = parse_query(without_spaces_around_symbols(tags), None, flat=True, operators=TAG_OPERATORS)
             except QueryError:
                 return codat_error(400, "Error parsing tags - Malformed query; tags take =, != and ~, with && and ||.")
             companies = [c for c in companies if predicate(c.tags)]

@@ -20,7 +20,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MAX_NESTING", "TAG_OPERATORS", "Predicate", "QueryError", "UnknownFieldError", "parse_query"]
+__all__ = [
+    "MAX_NESTING",
+    "TAG_OPERATORS",
+    "Predicate",
+    "QueryError",
+    "UnknownFieldError",
+    "parse_query",
+    "without_spaces_around_symbols",
+]
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 
@@ -163,6 +171,12 @@ def _compare(name: str, operator: str, value: str, flat: bool) -> Predicate:
 
 TAG_OPERATORS = ("!=", "=", "~")
 """What Codat's ``tags`` filter of the companies listing takes."""
+_AROUND_SYMBOLS = re.compile(r"\s*(&&|\|\||!=|=|~|\{|\})\s*")
+
+
+def without_spaces_around_symbols(text: str) -> str:
+    """``region = uk && team=x`` as ``region=uk&&team=x``: Codat's tags examples put spaces around symbols."""
+    return _AROUND_SYMBOLS.sub(r"\1", text).strip()
 
 
 def parse_query(
