@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import shlex
 import shutil
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
+from standardwebhooks import Webhook
 
 from codat_connections.testing.__main__ import build_parser
 from tests.conftest import COMPANY
+from tests.fake.receiver import LoopbackReceiver
 
 CLI = [sys.executable, "-m", "codat_connections.testing"]
 
@@ -102,3 +106,87 @@ def test_a_port_in_use_is_a_one_line_error_and_status_2() -> None:
         f"python -m codat_connections.testing: error: port {port} on 127.0.0.1 is already in use; "
         "choose another with --port (0: any free port)"
     ]
+
+
+CONSOLE = str(Path(sys.executable).with_name("codat-fake"))
+
+
+def read_banner(process: subprocess.Popen[str]) -> list[str]:
+    assert process.stdout is not None
+    lines = []
+    while not lines or lines[-1] != "Ctrl-C to stop.":
+        line = process.stdout.readline()
+        assert line, f"the process ended: {lines}"
+        lines.append(line.rstrip("\n"))
+    return lines
+
+
+def test_the_console_script_sets_the_start_state_from_its_flags_and_is_driven_over_http_only() -> None:
+    receiver = LoopbackReceiver()
+    secret = "whsec_" + base64.b64encode(b"cli-test-secret-0123456789").decode()
+    with receiver.serve() as hook_url:
+        redirect = "http://127.0.0.1:9/linked?c={companyId}&s={statusCode}&e={errorMessage}&j={journey}"
+        flags = ["--port", "0", "--api-key", "cli-key", "--company", COMPANY, "--connections", "1"]
+        flags += ["--companies", "4", "--connections-each", "5", "--deauthorized", "10"]
+        flags += ["--webhook", hook_url, "--webhook-secret", secret, "--rate-limit", "500/3600"]
+        flags += ["--latency", "0.01", "--jitter", "0", "--max-page-size", "3", "--link-redirect", redirect]
+        process = subprocess.Popen([CONSOLE, *flags], stdout=subprocess.PIPE, text=True)
+        try:
+            lines = read_banner(process)
+            base_url = lines[0].rsplit(" ", 1)[1]
+            assert f"Webhook endpoint: {hook_url}  secret: {secret}" in lines
+            assert f"Link page redirects to: {redirect}" in lines
+            assert "Latency: 0.01 s, plus up to 0 s" in lines
+            assert f"Control API: {base_url}/_fake/ (described at {base_url}/_fake/openapi.json)" in lines
+            auth = {"Authorization": "Basic " + base64.b64encode(b"cli-key").decode()}
+            with httpx.Client(base_url=base_url, headers=auth, timeout=5) as http:
+                first = http.get("/companies")
+                assert (first.json()["totalResults"], first.json()["pageSize"]) == (5, 3), "--max-page-size 3"
+                assert first.headers["x-rate-limit-limit"] == "500"
+                fleet = [c for n in (1, 2) for c in http.get("/companies", params={"page": n}).json()["results"]]
+                statuses = [c["status"] for company in fleet[1:] for c in company["dataConnections"]]
+                assert (statuses.count("Deauthorized"), len(statuses)) == (2, 20)
+                assert [c["status"] for c in fleet[0]["dataConnections"]] == ["Linked"]
+                endpoints = http.get("/_fake/webhooks/endpoints").json()["endpoints"]
+                assert [(e["url"], e["secret"]) for e in endpoints] == [(hook_url, secret)]
+
+                created = http.post(f"/companies/{COMPANY}/connections", json={"platformKey": "qhyg"}).json()
+                assert created["linkUrl"].startswith(f"{base_url}/_fake/link/companies/{COMPANY}/connections/")
+                page = httpx.get(created["linkUrl"] + "?journey=demo", timeout=5)
+                assert page.status_code == 200 and "Authorize" in page.text
+                done = httpx.post(created["linkUrl"] + "?journey=demo", data={"choice": "authorize"}, timeout=5)
+                assert done.status_code == 303
+                assert done.headers["location"] == f"http://127.0.0.1:9/linked?c={COMPANY}&s=200&e=&j=demo"
+                http.post("/_fake/webhooks/flush", json={"timeout": 5})
+
+                assert http.post("/_fake/reset").status_code == 204
+                after = http.get(f"/companies/{COMPANY}/connections").json()
+                assert after["totalResults"] == 1, "reset returns to the flags' start state"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert receiver.event_types == ["connection.created", "connection.connected"]
+    for received in receiver.received:
+        Webhook(secret).verify(received.body, received.headers)  # signed with the secret the banner printed
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--rate-limit", "0/60"], "at least 1 request"),
+        (["--rate-limit", "many"], "REQUESTS/SECONDS"),
+        (["--latency", "-1"], "0 or more"),
+        (["--deauthorized", "150"], "0..100"),
+        (["--webhook", "https://example.com/hook"], "loopback"),
+        (["--webhook-secret", "whsec_c2VjcmV0"], "needs a --webhook"),
+        (["--webhook", "http://127.0.0.1:9/h", "--webhook-secret", "nope"], "whsec_"),
+        (["--link-redirect", "ftp://x"], "http(s)://"),
+        (["--max-page-size", "0"], "max_page_size"),
+    ],
+)
+def test_bad_start_state_flags_exit_2_with_a_message(args: list[str], words: str) -> None:
+    result = subprocess.run([CONSOLE, *args], capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("usage: codat-fake ")
