@@ -113,7 +113,7 @@ CONSOLE = str(Path(sys.executable).with_name("codat-fake"))
 
 def read_banner(process: subprocess.Popen[str]) -> list[str]:
     assert process.stdout is not None
-    lines = []
+    lines: list[str] = []
     while not lines or lines[-1] != "Ctrl-C to stop.":
         line = process.stdout.readline()
         assert line, f"the process ended: {lines}"
