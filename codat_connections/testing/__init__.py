@@ -1,4 +1,4 @@
-"""An embedded fake of Codat's connections API, for your tests and for trying the client.
+"""An embedded fake of Codat's companies and connections API, for your tests and for trying the client.
 
     from codat_connections import CodatConnections
     from codat_connections.testing import FakeCodat
@@ -7,8 +7,9 @@
     company_id = fake.add_company("Acme Ltd")
     client = CodatConnections(api_key="test-key", http_client=httpx.Client(transport=fake.transport()))
 
-Or over real sockets: ``with fake.serve() as base_url: ...``; or from a shell:
-``python -m codat_connections.testing --port 8765``.
+Or over real sockets: ``with fake.serve() as base_url: ...``; or from a shell, for any language:
+``codat-fake --port 8765`` (``python -m codat_connections.testing``), with every control as an HTTP
+route under ``/_fake/`` and a hosted Link page. pytest fixtures: ``codat_connections.testing.pytest_plugin``.
 
 Public names:
 
