@@ -23,7 +23,8 @@ GENERATE = $(VENV_PATH) $(BIN)/openapi-python-client generate \
 	--path $(SPEC) --config generator-config.yaml --custom-template-path openapi/templates \
 	--meta none --overwrite --fail-on-warning
 
-.PHONY: help install prism test test-unit test-contract test-browser lint typecheck check-spec check-generated api-check \
+.PHONY: help install prism test test-unit test-contract test-browser lint typecheck check-spec check-generated unasync \
+	check-unasync api-check \
 	api-record vendor-spec generate lock sdist sdist-check mutation demo demo-live bench clean
 
 help: ## list every target, one line each
@@ -55,7 +56,7 @@ $(PRISM_STAMP): | $(VENV)/.installed
 
 prism: $(PRISM_STAMP) ## install the pinned Prism mock server into .prism/ (with the npm from .venv)
 
-test: lint typecheck check-spec check-generated api-check $(PRISM_STAMP) ## everything CI runs: lint, mypy --strict, drift and API checks, every test suite
+test: lint typecheck check-spec check-generated check-unasync api-check $(PRISM_STAMP) ## everything CI runs: lint, mypy --strict, drift and API checks, every test suite
 	$(VENV_PATH) $(BIN)/pytest -q
 
 test-unit: install ## the fast loop: every test suite except the Prism contract suite (no lint)
@@ -88,6 +89,12 @@ check-generated: install ## fail if generated/ drifted from the spec and templat
 	if diff -r "$$tmp/$(GEN_PACKAGE)" generated/$(GEN_PACKAGE) -x __pycache__ > "$$tmp/diff"; then \
 		echo "ok: generated/$(GEN_PACKAGE) matches $(SPEC) and openapi/templates"; \
 	else cat "$$tmp/diff"; echo "error: generated/ drifted; run 'make generate' (never edit it by hand)"; exit 1; fi
+
+unasync: install ## write codat_connections/_sync/ from its hand-kept source, codat_connections/_async/
+	$(BIN)/python scripts/unasync.py
+
+check-unasync: install ## fail if codat_connections/_sync/ differs from what codat_connections/_async/ gives
+	$(BIN)/python scripts/unasync.py --check
 
 api-check: install ## fail if the public API differs from the record in api/ (griffe), naming each breaking change
 	$(BIN)/python scripts/api_check.py

@@ -12,10 +12,12 @@ needs (the models included) is importable from here.
 
 import typing as _typing
 
-from codat_connections._client import AsyncCodatConnections, CodatConnections
+from codat_connections._async.client import AsyncCodatConnections
+from codat_connections._config import NOT_GIVEN, NotGiven
 from codat_connections._constants import DEFAULT_BASE_URL
 from codat_connections._headers import RateLimitInfo
 from codat_connections._response import APIResponse
+from codat_connections._sync.client import CodatConnections
 from codat_connections._version import VERSION as __version__
 from codat_connections.errors import (
     APIConnectionError,
@@ -54,6 +56,7 @@ if _typing.TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -73,6 +76,7 @@ __all__ = [
     "DataConnectionError",
     "InternalServerError",
     "NotFoundError",
+    "NotGiven",
     "Page",
     "PaymentRequiredError",
     "PermissionDeniedError",

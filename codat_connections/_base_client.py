@@ -1,23 +1,23 @@
-"""The request loop: one attempt after another until a success, a final error, or the budget runs out.
+"""The request loop's decisions: building a request, reading a response into a typed error, when to retry.
 
-``SyncRequester`` and ``AsyncRequester`` share every decision that does no I/O (building the
-request, reading a response into a result or a typed error, the retry decision, logging); each
-keeps only a short loop that sends and sleeps in its own way. A requester holds the settings a
-``with_options`` copy may change (timeout, retries); the httpx client and the pacer are shared.
+Everything here does no I/O and is shared by both kinds of client; the loops themselves (send, wait,
+send again) are ``_async/requester.py`` and its derived sync twin. A requester belongs to one client
+or ``with_options`` copy: it holds the settings a copy may change (retry policy, timeout) and its own
+closed flag; the pool, the credential, the pacer and the clock are its session's.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Self
+from typing import Any, Generic, TypeVar
 
 import httpx
 
-from codat_connections import _clock
 from codat_connections._config import without_credential
-from codat_connections._pacing import AsyncPacer, SyncPacer
+from codat_connections._pacing import PacerBase
 from codat_connections._request import RequestSpec
-from codat_connections._retries import RetryPolicy, may_have_been_applied
+from codat_connections._retries import RetryPolicy
+from codat_connections._session import Session
 from codat_connections.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -26,15 +26,18 @@ from codat_connections.errors import (
     status_error,
 )
 
-__all__ = ["AsyncRequester", "SyncRequester"]
+__all__ = ["CLOSED_MESSAGE", "RequesterBase", "detach_stream"]
 
 log = logging.getLogger("codat_connections")
 
+HttpT = TypeVar("HttpT", bound=httpx.Client | httpx.AsyncClient)
+PacerT = TypeVar("PacerT", bound=PacerBase)
+
 _SPENT_STREAM = httpx.ByteStream(b"")
-_CLOSED_MESSAGE = "the client is closed; create a new one (or do not close the httpx client you gave it)"
+CLOSED_MESSAGE = "the client is closed; create a new one (or do not close the httpx client you gave it)"
 
 
-def _detach_stream(response: httpx.Response) -> httpx.Response:
+def detach_stream(response: httpx.Response) -> httpx.Response:
     """Break httpx's Response <-> BoundStream reference cycle once the body has been read.
 
     Without this a read response (and its body: megabytes for a 5000-record page) lives until the
@@ -44,59 +47,47 @@ def _detach_stream(response: httpx.Response) -> httpx.Response:
     return response
 
 
-class _Requester:
-    """Settings and every decision of the loop that does not do I/O."""
+class RequesterBase(Generic[HttpT, PacerT]):
+    """One client's (or copy's) settings over its session, and every decision of the loop that does no I/O."""
 
-    _http: httpx.Client | httpx.AsyncClient
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        headers: httpx.Headers,
-        policy: RetryPolicy,
-        timeout: dict[str, Any],
-        credential_forms: tuple[bytes, ...],
-    ) -> None:
-        self.base_url = base_url
-        self._credential_forms = credential_forms
+    def __init__(self, session: Session[HttpT, PacerT], *, policy: RetryPolicy, timeout: dict[str, Any]) -> None:
+        self.session: Session[HttpT, PacerT] = session
         self.policy = policy
-        self._headers = headers  # httpx copies a Headers object cheaply; a dict is re-encoded per request
-        self._extensions = timeout
-        self._closed = False
-        """Set by the client's ``close()``, also when the httpx client is the caller's and stays open."""
+        self._http: HttpT = session.http
+        self._pacer: PacerT = session.pacer
+        self.extensions = timeout
+        """httpx's per-request ``timeout`` extension (empty: the httpx client's own timeout)."""
+        self.closed = False
+        """Set by this client's ``close()``; its session's ``closed`` ends every copy at once."""
 
-    def copy(self, *, policy: RetryPolicy | None = None, timeout: dict[str, Any] | None = None) -> Self:
-        """The same requester (same pool, credential and pacer) with other retry or timeout settings."""
-        twin = object.__new__(type(self))
-        twin.__dict__.update(self.__dict__)
-        if policy is not None:
-            twin.policy = policy
-        if timeout is not None:
-            twin._extensions = timeout
-        return twin
+    @property
+    def base_url(self) -> str:
+        return self.session.base_url
+
+    def is_closed(self) -> bool:
+        return self.closed or self.session.closed or self._http.is_closed
 
     def _build(self, spec: RequestSpec) -> httpx.Request:
-        if self._closed or self._http.is_closed:
-            raise ClientClosedError(_CLOSED_MESSAGE)
-        headers = self._headers
+        if self.is_closed():
+            raise ClientClosedError(CLOSED_MESSAGE)
+        headers = self.session.headers
         if spec.idempotency_key is not None:
             headers = headers.copy()
             headers["Idempotency-Key"] = spec.idempotency_key
         return self._http.build_request(
             spec.method,
-            self.base_url + spec.path,
+            self.session.base_url + spec.path,
             params=spec.params or None,
             json=spec.json,
             headers=headers,
-            extensions=self._extensions,
+            extensions=self.extensions,
         )
 
     def _transport_error(self, spec: RequestSpec, request: httpx.Request, exc: Exception, started: float) -> CodatError:
-        elapsed = (_clock.monotonic() - started) * 1000
+        elapsed = (self.session.clock.monotonic() - started) * 1000
         log.debug("%s %s failed after %.1f ms: %s", spec.method, spec.path, elapsed, type(exc).__name__)
         if isinstance(exc, RuntimeError) and self._http.is_closed:
-            return ClientClosedError(_CLOSED_MESSAGE)  # closed by another thread since _build checked
+            return ClientClosedError(CLOSED_MESSAGE)  # closed by another thread since _build checked
         kind: type[APIConnectionError] = APIConnectionError
         if isinstance(exc, RuntimeError):
             # Typically "Event loop is closed": a pooled connection of an event loop that has ended
@@ -116,7 +107,7 @@ class _Requester:
         self, spec: RequestSpec, request: httpx.Request, response: httpx.Response, started: float
     ) -> CodatError:
         error = status_error(
-            without_credential(response, self._credential_forms),
+            without_credential(response, self.session.credential_forms),
             method=spec.method,
             path=spec.path,
             url=str(request.url),
@@ -126,14 +117,13 @@ class _Requester:
             spec.method,
             spec.path,
             response.status_code,
-            (_clock.monotonic() - started) * 1000,
+            (self.session.clock.monotonic() - started) * 1000,
             error.correlation_id or "-",
         )
         return error
 
-    @staticmethod
-    def _log_success(spec: RequestSpec, response: httpx.Response, started: float) -> None:
-        elapsed = (_clock.monotonic() - started) * 1000
+    def _log_success(self, spec: RequestSpec, response: httpx.Response, started: float) -> None:
+        elapsed = (self.session.clock.monotonic() - started) * 1000
         log.debug("%s %s -> %d in %.1f ms", spec.method, spec.path, response.status_code, elapsed)
 
     def _next_step(
@@ -147,7 +137,9 @@ class _Requester:
         ):
             log.debug("%s %s: 404 after an attempt with an unknown outcome: it was deleted", spec.method, spec.path)
             return None
-        delay, why = self.policy.decide(error, retries_done=retries_done, keyed_write=spec.idempotency_key is not None)
+        delay, why = self.policy.decide(
+            error, retries_done=retries_done, keyed_write=spec.idempotency_key is not None, method=spec.method
+        )
         if delay is None:
             log.debug("%s %s: raising %s (%s)", spec.method, spec.path, _short(error), why or "not retryable")
             if why:
@@ -168,90 +160,3 @@ class _Requester:
 def _short(error: CodatError) -> str:
     status = getattr(error, "status_code", None)
     return f"{status}" if status is not None else type(error).__name__
-
-
-class SyncRequester(_Requester):
-    """The loop for ``CodatConnections``."""
-
-    _http: httpx.Client
-
-    def __init__(self, http: httpx.Client, pacer: SyncPacer, **settings: Any) -> None:
-        super().__init__(**settings)
-        self._http = http
-        self._pacer = pacer
-
-    def send(self, spec: RequestSpec) -> httpx.Response:
-        """Send one call, retrying per the policy: a success response (or a retried delete's 404), or a raise."""
-        request = self._build(spec)
-        retries_done = 0
-        may_have_applied = False
-        while True:
-            _clock.raise_if_stopped()  # a sweep that was left starts nothing more
-            self._pacer.start(spec.company_id)
-            started = _clock.monotonic()
-            try:
-                response = _detach_stream(self._http.send(request))
-            except (httpx.HTTPError, RuntimeError) as exc:
-                error = self._transport_error(spec, request, exc, started)
-            else:
-                self._pacer.observe(response.status_code, response.headers)
-                if response.is_success:
-                    self._log_success(spec, response, started)
-                    return response
-                error = self._status_error(spec, request, response, started)
-            finally:
-                self._pacer.finish(spec.company_id)
-            delay = self._next_step(spec, error, retries_done, may_have_applied)
-            if delay is None:
-                return response
-            may_have_applied = may_have_applied or may_have_been_applied(error)
-            _clock.interruptible_sleep(delay)
-            retries_done += 1
-
-    def close(self, *, close_pool: bool) -> None:
-        self._closed = True
-        if close_pool:
-            self._http.close()
-
-
-class AsyncRequester(_Requester):
-    """The loop for ``AsyncCodatConnections``."""
-
-    _http: httpx.AsyncClient
-
-    def __init__(self, http: httpx.AsyncClient, pacer: AsyncPacer, **settings: Any) -> None:
-        super().__init__(**settings)
-        self._http = http
-        self._pacer = pacer
-
-    async def send(self, spec: RequestSpec) -> httpx.Response:
-        """The async ``SyncRequester.send``."""
-        request = self._build(spec)
-        retries_done = 0
-        may_have_applied = False
-        while True:
-            await self._pacer.start(spec.company_id)
-            started = _clock.monotonic()
-            try:
-                response = _detach_stream(await self._http.send(request))
-            except (httpx.HTTPError, RuntimeError) as exc:
-                error = self._transport_error(spec, request, exc, started)
-            else:
-                self._pacer.observe(response.status_code, response.headers)
-                if response.is_success:
-                    self._log_success(spec, response, started)
-                    return response
-                error = self._status_error(spec, request, response, started)
-            finally:
-                self._pacer.finish(spec.company_id)
-            delay = self._next_step(spec, error, retries_done, may_have_applied)
-            if delay is None:
-                return response
-            may_have_applied = may_have_applied or may_have_been_applied(error)
-            await _clock.async_sleep(delay)
-            retries_done += 1
-
-    async def close(self, *, close_pool: bool) -> None:
-        self._closed = True
-        if close_pool:
-            await self._http.aclose()

@@ -12,7 +12,7 @@ import ipaddress
 import math
 import os
 import sys
-from typing import Any
+from typing import Any, Final
 
 import httpx
 
@@ -24,6 +24,7 @@ from codat_connections.errors import CodatError
 __all__ = [
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
+    "NotGiven",
     "is_loopback",
     "Secret",
     "resolve_auth",
@@ -35,14 +36,31 @@ __all__ = [
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 
-class _NotGiven:
-    """Marks an argument that was not passed (``None`` means "no timeout" for ``timeout``)."""
+class NotGiven:
+    """The type of ``NOT_GIVEN``: an argument that was not passed (``None`` means "no limit" for ``timeout``).
+
+    ``with_options(timeout=NOT_GIVEN)`` is the same as leaving ``timeout`` out. Falsy, so that
+    ``value or default`` reads naturally; there is one instance.
+    """
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
 
     def __repr__(self) -> str:
         return "NOT_GIVEN"
 
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
 
-NOT_GIVEN: Any = _NotGiven()
+
+NOT_GIVEN: Final = NotGiven()
 
 
 class Secret:

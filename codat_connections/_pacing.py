@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from codat_connections import _clock
@@ -31,12 +31,14 @@ from codat_connections._headers import RateLimitInfo, parse_retry_after, seconds
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["AsyncPacer", "SyncPacer", "check_requests_per_minute"]
+__all__ = ["AsyncPacer", "Pacer", "PacerBase", "check_requests_per_minute"]
 
 log = logging.getLogger("codat_connections")
 
 _NEGLIGIBLE = 0.001
 """A pause with less than this left is over (a retry's own wait and the pause end within clock noise)."""
+_SLOT_WAIT_SLICE = 0.25
+"""A thread waiting for a company's slot wakes this often to notice a sweep that was left."""
 PACE_MARGIN = 1.02
 """Spacing is this much wider than ``60 / max_requests_per_minute`` seconds."""
 
@@ -49,10 +51,11 @@ def check_requests_per_minute(value: object) -> float | None:
     return float(value)
 
 
-class _Pacer:
+class PacerBase:
     """The pause and the pace: when the next request may start. Shared logic of both kinds of client."""
 
     def __init__(self, *, max_requests_per_minute: float | None, max_pause: float) -> None:
+        self.clock: _clock.Clock = _clock.SYSTEM_CLOCK
         self._lock = threading.Lock()
         self._resume_at = 0.0
         """Monotonic time before which no new request starts (0: no pause)."""
@@ -64,7 +67,7 @@ class _Pacer:
 
     def _reserve_start(self) -> float:
         """Seconds until this request may start; reserves its slot in the pace."""
-        now = _clock.monotonic()
+        now = self.clock.monotonic()
         resume_at = self._resume_at if self._resume_at - now > _NEGLIGIBLE else now
         if not self._interval:
             return resume_at - now
@@ -72,6 +75,16 @@ class _Pacer:
             start = max(now, resume_at, self._next_start)
             self._next_start = start + self._interval
         return start - now
+
+    def _waits(self) -> Iterator[float]:
+        """Each wait before this request may start: the pace's slot, then again if a pause began meanwhile."""
+        wait = self._reserve_start()
+        while wait > 0:
+            log.debug("waiting %.3f s before the next request (client pause or pace)", wait)
+            paused_until = self._resume_at
+            yield wait
+            # A pause that began meanwhile moves this start: book it again, after the pause and in the pace.
+            wait = self._reserve_start() if self._resume_at > paused_until else 0.0
 
     def observe(self, status_code: int, headers: Mapping[str, str]) -> None:
         """Read a response's ``Retry-After`` and ``X-Rate-Limit-*`` headers; pause the client if they say so."""
@@ -92,7 +105,7 @@ class _Pacer:
             log.debug("not pausing the client for %.1f s (%s): longer than %.0f s", seconds, reason, self._max_pause)
             return
         with self._lock:
-            until = _clock.monotonic() + seconds
+            until = self.clock.monotonic() + seconds
             if until > self._resume_at:
                 self._resume_at = until
                 # The pace starts again from the end of the pause; every start booked before it books again.
@@ -100,7 +113,7 @@ class _Pacer:
                 log.debug("pausing new requests for %.2f s: %s", seconds, reason)
 
 
-class SyncPacer(_Pacer):
+class Pacer(PacerBase):
     """The pacer of ``CodatConnections``: waits block the calling thread."""
 
     def __init__(self, *, max_requests_per_minute: float | None, max_pause: float) -> None:
@@ -110,17 +123,16 @@ class SyncPacer(_Pacer):
         self._waiting = 0
 
     def start(self, company_id: str | None) -> None:
-        """Block until a request for ``company_id`` may start; pair with ``finish``."""
+        """Block until a request for ``company_id`` may start; pair with ``finish``.
+
+        Inside a sweep that was left, raises ``Stopped`` instead of starting anything.
+        """
+        _clock.raise_if_stopped()
         if company_id is not None:
             self._take_company_slot(company_id)
         try:
-            wait = self._reserve_start()
-            while wait > 0:
-                log.debug("waiting %.3f s before the next request (client pause or pace)", wait)
-                paused_until = self._resume_at
-                _clock.interruptible_sleep(wait)
-                # A pause that began meanwhile moves this start: book it again, after the pause and in the pace.
-                wait = self._reserve_start() if self._resume_at > paused_until else 0.0
+            for wait in self._waits():
+                self.clock.sleep(wait)
         except BaseException:
             self.finish(company_id)
             raise
@@ -145,13 +157,14 @@ class SyncPacer(_Pacer):
                 self._waiting += 1
                 try:
                     while (count := self._in_flight.get(company_id, 0)) >= self.per_company_limit:
-                        self._company_free.wait()
+                        _clock.raise_if_stopped()  # a left sweep's worker stops waiting within a slice
+                        self._company_free.wait(_SLOT_WAIT_SLICE)
                 finally:
                     self._waiting -= 1
             self._in_flight[company_id] = count + 1
 
 
-class AsyncPacer(_Pacer):
+class AsyncPacer(PacerBase):
     """The pacer of ``AsyncCodatConnections``: waits suspend the task, never the event loop."""
 
     def __init__(self, *, max_requests_per_minute: float | None, max_pause: float) -> None:
@@ -163,12 +176,8 @@ class AsyncPacer(_Pacer):
         if company_id is not None:
             await self._take_company_slot(company_id)
         try:
-            wait = self._reserve_start()
-            while wait > 0:
-                log.debug("waiting %.3f s before the next request (client pause or pace)", wait)
-                paused_until = self._resume_at
-                await _clock.async_sleep(wait)
-                wait = self._reserve_start() if self._resume_at > paused_until else 0.0  # see SyncPacer.start
+            for wait in self._waits():
+                await self.clock.async_sleep(wait)
         except BaseException:
             self.finish(company_id)
             raise

@@ -1,4 +1,4 @@
-"""What the resources hand to a client: one API call as a value, and how to read its answer.
+"""What the resources hand to a client: one API call as a value, and what comes back from sending it.
 
 Resources build ``Operation`` values and give them to a ``Sender`` (the client's request loop); they
 never see the client class, and the client never sees a resource's decoding.
@@ -6,14 +6,15 @@ never see the client class, and the client never sees a resource's decoding.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import httpx
 
-__all__ = ["AsyncSender", "Operation", "RequestSpec", "SyncSender"]
+__all__ = ["Answer", "AsyncSender", "Operation", "RequestSpec", "Sender"]
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class RequestSpec:
@@ -38,24 +39,31 @@ class RequestSpec:
         self.params = params or {}
         self.json = json
         self.idempotency_key = idempotency_key
-        """Set on create and unlink: the same key on every attempt, so Codat applies the write once."""
+        """Set on keyed writes (create, unlink): the same key on every attempt, so Codat applies the write once."""
 
     @classmethod
     def from_generated(
-        cls, kwargs: dict[str, Any], *, company_id: str, idempotency_key: str | None = None
+        cls, args: Mapping[str, Any], *, company_id: str | None, idempotency_key: str | None = None
     ) -> RequestSpec:
-        """From the generated endpoint's request kwargs, which own the paths and parameter names."""
+        """From a generated endpoint's ``build_request``, which owns the path, the parameter names and the body."""
         return cls(
-            str(kwargs["method"]).upper(),
-            str(kwargs["url"]),
+            str(args["method"]).upper(),
+            str(args["url"]),
             company_id=company_id,
-            params=dict(kwargs.get("params", {})),
-            json=kwargs.get("json"),
+            params=dict(args.get("params") or {}),
+            json=args.get("json"),
             idempotency_key=idempotency_key,
         )
 
     def __repr__(self) -> str:
         return f"RequestSpec({self.method} {self.path})"
+
+
+class Answer(NamedTuple):
+    """What the request loop hands back: the final response and how many retries it took."""
+
+    response: httpx.Response
+    retries_taken: int
 
 
 class Operation(Generic[T]):
@@ -67,14 +75,23 @@ class Operation(Generic[T]):
         self.spec = spec
         self.parse = parse
 
+    def then(self, convert: Callable[[T], U]) -> Operation[U]:
+        """The same request, its decoded result passed through ``convert`` (a page type, a field)."""
+        parse = self.parse
 
-class SyncSender(Protocol):
-    """Sends one call with the client's retries and pacing: a success response, or a ``CodatError``."""
+        def parse_and_convert(spec: RequestSpec, response: httpx.Response) -> U:
+            return convert(parse(spec, response))
 
-    def send(self, spec: RequestSpec) -> httpx.Response: ...
+        return Operation(self.spec, parse_and_convert)
+
+
+class Sender(Protocol):
+    """Sends one call with the client's retries and pacing: a success (``Answer``), or a ``CodatError``."""
+
+    def send(self, spec: RequestSpec) -> Answer: ...
 
 
 class AsyncSender(Protocol):
-    """The async ``SyncSender``."""
+    """The async ``Sender``."""
 
-    async def send(self, spec: RequestSpec) -> httpx.Response: ...
+    async def send(self, spec: RequestSpec) -> Answer: ...

@@ -2,51 +2,72 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar, cast
 
 import httpx
 
 from codat_connections._headers import RateLimitInfo, correlation_id
-from codat_connections._request import Operation, RequestSpec
+from codat_connections._request import Answer, Operation, RequestSpec
 
 __all__ = ["APIResponse"]
 
 T = TypeVar("T")
 
-_NOT_PARSED = object()
-
 
 class APIResponse(Generic[T]):
-    """A successful response and its parsed result (``parse()``), for the headers a plain call hides.
+    """A successful call's HTTP answer and its parsed result (``parse()``), for what a plain call hides.
 
     Errors are raised exactly as by the plain call, before an ``APIResponse`` exists; ``parse()``
     raises ``UnexpectedResponseError`` when the body does not decode, as the plain call would.
+    ``status_code`` and ``headers`` are the final attempt's; ``retries_taken`` counts the attempts
+    before it.
     """
 
-    __slots__ = ("_parse", "_parsed", "_rate_limit", "_spec", "http_response")
+    __slots__ = ("_is_parsed", "_parse", "_parsed", "_rate_limit", "_spec", "http_response", "retries_taken")
 
     def __init__(
-        self, http_response: httpx.Response, spec: RequestSpec, parse: Callable[[RequestSpec, httpx.Response], T]
+        self,
+        http_response: httpx.Response,
+        spec: RequestSpec,
+        parse: Callable[[RequestSpec, httpx.Response], T],
+        *,
+        retries_taken: int = 0,
     ) -> None:
         self.http_response = http_response
-        """The ``httpx.Response`` itself (its body is already read)."""
+        """The final attempt's ``httpx.Response`` (its body is already read)."""
+        self.retries_taken = retries_taken
+        """Attempts made before the final one (0 when the first attempt answered)."""
         self._spec = spec
         self._parse = parse
-        self._parsed: object = _NOT_PARSED
+        self._parsed: T | None = None
+        self._is_parsed = False
         self._rate_limit: RateLimitInfo | None = None
 
     @classmethod
-    def of(cls, http_response: httpx.Response, operation: Operation[T]) -> APIResponse[T]:
-        return cls(http_response, operation.spec, operation.parse)
+    def of(cls, answer: Answer, operation: Operation[T]) -> APIResponse[T]:
+        return cls(answer.response, operation.spec, operation.parse, retries_taken=answer.retries_taken)
 
     @property
     def status_code(self) -> int:
+        """The final attempt's status: 2xx, or 404 for a delete already applied (see ``is_success``)."""
         return self.http_response.status_code
 
     @property
+    def is_success(self) -> bool:
+        """Always True: the call succeeded (a failure raises instead of returning an ``APIResponse``).
+
+        It differs from ``http_response.is_success`` in one case: a ``delete`` whose first answer was
+        lost (a 5xx, or a connection dropped after the request was sent) and whose retry was answered
+        404. That 404 proves the first attempt deleted it: the delete succeeded, ``status_code`` is
+        404 and ``retries_taken`` is at least 1.
+        """
+        return True
+
+    @property
     def headers(self) -> httpx.Headers:
-        """The response headers (case-insensitive)."""
+        """The final attempt's response headers (case-insensitive)."""
         return self.http_response.headers
 
     @property
@@ -72,9 +93,35 @@ class APIResponse(Generic[T]):
 
     def parse(self) -> T:
         """The result the plain call returns (decoded once, then cached)."""
-        if self._parsed is _NOT_PARSED:
+        if not self._is_parsed:
             self._parsed = self._parse(self._spec, self.http_response)
-        return self._parsed  # type: ignore[return-value]
+            self._is_parsed = True
+        return cast(T, self._parsed)
 
     def __repr__(self) -> str:
-        return f"<APIResponse [{self.status_code}] {self.method} {self._spec.path}>"
+        retried = f", {self.retries_taken} retries" if self.retries_taken else ""
+        return f"<APIResponse [{self.status_code}] {self.method} {self._spec.path}{retried}>"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> APIResponse[T]:
+        """A copy whose request no longer carries the credential, parsed the same (the result is copied)."""
+        parsed = self.parse()
+        twin: APIResponse[T] = APIResponse(
+            _without_authorization(self.http_response), self._spec, self._parse, retries_taken=self.retries_taken
+        )
+        twin._parsed = copy.deepcopy(parsed, memo)
+        twin._is_parsed = True
+        return twin
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(
+            "an APIResponse is not picklable: it holds the request it answered (the API key included) and a "
+            "link to its client; pickle response.parse(), or the headers you need, instead"
+        )
+
+
+def _without_authorization(response: httpx.Response) -> httpx.Response:
+    """The same answer to the same request, minus the request's Authorization header."""
+    request = response.request
+    headers = [(name, value) for name, value in request.headers.multi_items() if name.lower() != "authorization"]
+    bare = httpx.Request(request.method, request.url, headers=headers, extensions=dict(request.extensions))
+    return httpx.Response(response.status_code, headers=response.headers, content=response.content, request=bare)

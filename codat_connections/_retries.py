@@ -4,7 +4,8 @@ One policy serves every operation. Reads (and PUT/DELETE, idempotent by definiti
 on connection errors, timeouts, 408, 429 and 500/502/503/504. Writes that carry an
 Idempotency-Key (create, unlink) are retried only on connection errors, timeouts, 409 and 429:
 Codat caches a 5xx against the key and would replay it, so retrying one gains nothing and a
-retry under a *new* key could apply the write twice. A ``Retry-After`` on any retryable answer is
+retry under a *new* key could apply the write twice. A POST or PATCH without a key (only possible
+through ``client.request``) is never retried. A ``Retry-After`` on any retryable answer is
 honoured up to ``max_retry_after`` seconds; a longer one is raised at once so the caller decides.
 """
 
@@ -18,10 +19,18 @@ from codat_connections._constants import MAX_WAIT_SECONDS
 from codat_connections._headers import parse_retry_after
 from codat_connections.errors import APIConnectionError, APIStatusError, CodatError, NotFoundError
 
-__all__ = ["KEYED_WRITE_RETRY_STATUSES", "READ_RETRY_STATUSES", "RetryPolicy", "may_have_been_applied"]
+__all__ = [
+    "KEYED_WRITE_RETRY_STATUSES",
+    "READ_RETRY_STATUSES",
+    "UNKEYED_WRITE_METHODS",
+    "RetryPolicy",
+    "may_have_been_applied",
+]
 
 READ_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 KEYED_WRITE_RETRY_STATUSES = frozenset({409, 429})
+UNKEYED_WRITE_METHODS = frozenset({"POST", "PATCH"})
+"""Methods retried only with an Idempotency-Key (PUT and DELETE are idempotent by definition)."""
 # Transport failures that happen before the request leaves: the server cannot have applied it.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -61,12 +70,18 @@ class RetryPolicy:
     def __repr__(self) -> str:
         return f"RetryPolicy(max_retries={self.max_retries})"
 
-    def decide(self, error: CodatError, *, retries_done: int, keyed_write: bool) -> tuple[float | None, str | None]:
+    def decide(
+        self, error: CodatError, *, retries_done: int, keyed_write: bool, method: str = "GET"
+    ) -> tuple[float | None, str | None]:
         """``(seconds, None)`` to retry after waiting, or ``(None, why)`` to raise ``error`` now.
 
         ``why`` is the reason retrying stopped, for the error's message (None when the error is not
         one that is ever retried, such as a 404).
         """
+        if method in UNKEYED_WRITE_METHODS and not keyed_write:
+            if self.retryable(error, keyed_write=False):
+                return None, f"not retried: a {method} without an Idempotency-Key could be applied twice"
+            return None, None
         if not self.retryable(error, keyed_write=keyed_write):
             if keyed_write and isinstance(error, APIStatusError) and error.status_code in READ_RETRY_STATUSES:
                 return None, "not retried: Codat replays this answer for the same Idempotency-Key"

@@ -3,15 +3,17 @@
 ``company_ids`` is consumed lazily (a generator over millions of ids is never materialized); at
 most ``concurrency`` companies are in progress and nothing else is kept, so memory stays flat in
 the number of companies. A failure that belongs to one company (it was deleted, the key may not
-see it, retries ran out) is reported in that company's ``error`` and the sweep goes on; a failure
-that dooms every call (``FATAL_ERRORS``) stops the sweep and is raised. Leaving the loop early
-cancels the work not yet started and stops each company in progress before its next request or wait.
+see it, retries ran out, its id as read is not a valid id) is reported in that company's ``error``
+and the sweep goes on; a failure that dooms every call (``FATAL_ERRORS``) stops the sweep and is
+raised. Leaving the loop early returns at once: work not yet started is cancelled, and each company
+in progress stops before its next request or wait (a request already on the wire ends within its
+timeout, in the background).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Generator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -53,11 +55,15 @@ class CompanyConnections(NamedTuple):
     """One company's result in a sweep: its connections, or the error that stopped its listing.
 
     ``connections`` is empty when ``error`` is set (a partial listing is never passed off as whole).
+    ``error`` is a ``CodatError``, or a ``ValueError`` when the id read from ``company_ids`` is not a
+    valid company id (``company_id`` is then ``str()`` of what was read). ``company_name`` is set by
+    sweeps through the companies listing, which has it at no extra cost.
     """
 
     company_id: str
     connections: list[Connection]
-    error: CodatError | None = None
+    error: CodatError | ValueError | None = None
+    company_name: str | None = None
 
 
 def dooms_every_call(error: CodatError) -> bool:
@@ -76,8 +82,12 @@ def check_concurrency(value: object) -> int:
     return check.concurrency(value, maximum=MAX_SWEEP_CONCURRENCY, why="companies listed at once")
 
 
-def _company_id(value: object) -> str:
-    return check.identifier(value, "company id in company_ids")
+def _checked_id(value: object, position: int) -> str | CompanyConnections:
+    """The id, or the result that reports why it is not one (a lazily read id belongs to its company)."""
+    try:
+        return check.identifier(value, f"company_ids item {position}")
+    except (TypeError, ValueError) as exc:
+        return CompanyConnections(str(value), [], ValueError(str(exc)))
 
 
 def sweep(
@@ -86,7 +96,7 @@ def sweep(
     concurrency: int,
 ) -> Generator[CompanyConnections, None, None]:
     """Run ``list_company`` for each id on a pool of ``concurrency`` threads; yield as each completes."""
-    ids = iter(company_ids)
+    ids = _checked_ids(iter(company_ids))
     stop = threading.Event()
 
     def work(company_id: str) -> CompanyConnections:
@@ -106,19 +116,22 @@ def sweep(
         exhausted = False
         while True:
             while not exhausted and len(running) < concurrency:
-                company_id = next(ids, _END)
-                if company_id is _END:
-                    exhausted = True
-                else:
-                    running.add(pool.submit(work, _company_id(company_id)))
+                company = next(ids, None)
+                exhausted = company is None
+                if isinstance(company, CompanyConnections):
+                    yield company  # an id that is not one: its result, at once
+                elif company is not None:
+                    running.add(pool.submit(work, company))
             if not running:
                 return
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 yield future.result()
     finally:
+        # No join: the consumer left (break, an exception, Ctrl-C) and gets control back at once. Work
+        # not started is cancelled; workers stop before their next request or wait.
         stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 async def async_sweep(
@@ -137,18 +150,19 @@ async def async_sweep(
                 raise
             return CompanyConnections(company_id, [], error)
 
-    next_id = _id_reader(company_ids)
+    next_company = _id_reader(company_ids)
     running: set[asyncio.Task[CompanyConnections]] = set()
     unread: list[asyncio.Task[CompanyConnections]] = []
     try:
         exhausted = False
         while True:
             while not exhausted and len(running) < concurrency:
-                company_id = await next_id()
-                if company_id is _END:
-                    exhausted = True
-                else:
-                    running.add(asyncio.ensure_future(work(_company_id(company_id))))
+                company = await next_company()
+                exhausted = company is None
+                if isinstance(company, CompanyConnections):
+                    yield company  # an id that is not one: its result, at once
+                elif company is not None:
+                    running.add(asyncio.ensure_future(work(company)))
             if not running:
                 return
             finished, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
@@ -163,18 +177,32 @@ async def async_sweep(
         await asyncio.gather(*running, *unread, return_exceptions=True)
 
 
-def _id_reader(company_ids: Iterable[str] | AsyncIterable[str]) -> Callable[[], Awaitable[object]]:
-    """The next id, or ``_END``; from a plain or an async iterable."""
+def _checked_ids(ids: Iterator[object]) -> Iterator[str | CompanyConnections]:
+    """Each id as read, checked: the id, or the result that reports why it is not one."""
+    for position, value in enumerate(ids):
+        yield _checked_id(value, position)
+
+
+def _id_reader(
+    company_ids: Iterable[str] | AsyncIterable[str],
+) -> Callable[[], Awaitable[str | CompanyConnections | None]]:
+    """The next checked id (see ``_checked_ids``), or None at the end; from a plain or an async iterable."""
     if isinstance(company_ids, AsyncIterable):
         async_ids = aiter(company_ids)
+        position = 0
 
-        async def next_async() -> object:
-            return await anext(async_ids, _END)
+        async def next_async() -> str | CompanyConnections | None:
+            nonlocal position
+            value = await anext(async_ids, _END)
+            if value is _END:
+                return None
+            position += 1
+            return _checked_id(value, position - 1)
 
         return next_async
-    ids = iter(company_ids)
+    ids = _checked_ids(iter(company_ids))
 
-    async def next_sync() -> object:
-        return next(ids, _END)
+    async def next_sync() -> str | CompanyConnections | None:
+        return next(ids, None)
 
     return next_sync

@@ -1,27 +1,58 @@
-"""Pages of results, the rule for when there is another one, and fetching many pages at once.
+"""Pages of results, the rule for when there is another one, and the plan for fetching many pages at once.
 
 Codat pages are 1-based and carry ``totalResults`` and relative ``_links``; ``next`` is absent on
-the last page. Real and documented responses are not always consistent (Codat's own example says
-``totalResults: 0`` with a ``next`` link of ``"string"``), so a page is the last one when *any*
-signal says so: it is empty, it is shorter than the page size asked for, it has no ``next`` link,
-or the pages so far cover ``totalResults``. Page numbers only ever go up, so iteration cannot loop.
+the last page. A server may serve fewer records than asked (Codat's document caps a response's
+``pageSize`` at 2000 while a request may ask for 5000), and real and documented responses are not
+always consistent (Codat's own example says ``totalResults: 0`` with a ``next`` link). The rule:
+
+* an empty page is the last;
+* a believable ``totalResults`` (an integer from 0 to 2**31 - 1) decides: there is another page
+  while the pages so far hold fewer records than it says, with or without a ``next`` link (a
+  server that serves fewer than asked may still send one, or none);
+* with any other ``totalResults`` (negative, absurd: the document allows any integer) the ``next``
+  link decides, absent or null on the last page;
+* after a first page shorter than asked that is not the last, later pages are asked for at the size
+  the server served, so that page offsets line up however the server computes them;
+* page numbers only ever go up, so iteration cannot loop.
+
+Whenever the server pages consistently, following the rule yields exactly the records it holds.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    import asyncio
-
-__all__ = ["AsyncPage", "Page", "fetch_pages_concurrently"]
+__all__ = ["MAX_SANE_TOTAL", "AsyncPage", "Page", "PageData", "PagePlan", "known_total"]
 
 T = TypeVar("T")
 
+MAX_SANE_TOTAL = 2**31 - 1
+"""The largest ``totalResults`` believed; Codat's counts are 32-bit integers."""
 
-class _PageBase(Generic[T]):
+
+def known_total(total_results: int | None) -> int | None:
+    """``totalResults`` when it is believable, else None (unknown: follow the links and the records)."""
+    if total_results is None or not 0 <= total_results <= MAX_SANE_TOTAL:
+        return None
+    return total_results
+
+
+class PageData(Generic[T]):
+    """A decoded list response: the records, ``totalResults`` as sent, and the ``next`` link's href."""
+
+    __slots__ = ("next_link", "results", "total_results")
+
+    def __init__(self, results: list[T], total_results: int, next_link: str | None) -> None:
+        self.results = results
+        self.total_results = total_results
+        self.next_link = next_link
+
+
+class PageBase(Generic[T]):
+    """What ``Page`` and ``AsyncPage`` share: the records, what was asked, and the stop rule."""
+
     __slots__ = ("_fetch", "next_link", "page_number", "page_size", "results", "total_results")
 
     def __init__(
@@ -32,30 +63,47 @@ class _PageBase(Generic[T]):
         total_results: int,
         *,
         next_link: str | None = None,
-        fetch: Callable[[int], Any] | None = None,
+        fetch: Callable[[int, int], Any] | None = None,
     ) -> None:
         self.results = results
         """The records on this page."""
         self.page_number = page_number
         """The page asked for (1-based); the server's own ``pageNumber`` is not trusted."""
         self.page_size = page_size
-        """The page size asked for."""
+        """The page size asked for (the server may serve fewer: see the module docstring)."""
         self.total_results = total_results
-        """``totalResults`` as the server reported it for this page's query."""
+        """``totalResults`` as the server reported it for this page's query (see ``known_total``)."""
         self.next_link = next_link
         """The relative href of the next page, as the server reported it (None on the last page)."""
         self._fetch = fetch
 
     def has_next_page(self) -> bool:
-        """True only while every signal says there is more: see the module docstring."""
-        if not self.results or len(self.results) < self.page_size or self.next_link is None:
+        """True while this page has records and more remain: see the module docstring for the rule."""
+        if not self.results:
             return False
-        return self.page_number * self.page_size < self.total_results
+        total = known_total(self.total_results)
+        if total is not None:
+            return self.records_through() < total
+        return self.next_link is not None
 
-    def _next_number(self) -> int:
+    def records_through(self) -> int:
+        """How many records this page and the ones before it hold, when the server pages consistently."""
+        return (self.page_number - 1) * self.page_size + len(self.results)
+
+    def next_page_size(self) -> int:
+        """The size to ask the next page for: after a first page shorter than asked, the size it served.
+
+        Only the first page sets it (the server's cap shows there); later pages keep it, so that page
+        offsets stay aligned.
+        """
+        if self.page_number == 1 and self.results:
+            return min(self.page_size, len(self.results))
+        return self.page_size
+
+    def _next(self) -> tuple[int, int]:
         if not self.has_next_page() or self._fetch is None:
             raise LookupError("this is the last page; check has_next_page() first")
-        return self.page_number + 1
+        return self.page_number + 1, self.next_page_size()
 
     def __len__(self) -> int:
         return len(self.results)
@@ -70,92 +118,114 @@ class _PageBase(Generic[T]):
         )
 
 
-class Page(_PageBase[T]):
+class Page(PageBase[T]):
     """One page of a list call; ``next_page()`` fetches the following one."""
 
     __slots__ = ()
-    _fetch: Callable[[int], Page[T]] | None
+    _fetch: Callable[[int, int], Page[T]] | None
 
     def next_page(self) -> Page[T]:
         """Fetch the next page. Raises ``LookupError`` on the last page."""
-        number = self._next_number()
+        fetch, number, size = self.following()
+        return fetch(number, size)
+
+    def following(self) -> tuple[Callable[[int, int], Page[T]], int, int]:
+        """How to fetch the next page, ``(fetch, number, size)``, so the caller can drop this page first."""
+        number, size = self._next()
         assert self._fetch is not None
-        return self._fetch(number)
+        return self._fetch, number, size
 
 
-class AsyncPage(_PageBase[T]):
+class AsyncPage(PageBase[T]):
     """One page of an async list call; ``await next_page()`` fetches the following one."""
 
     __slots__ = ()
-    _fetch: Callable[[int], Awaitable[AsyncPage[T]]] | None
+    _fetch: Callable[[int, int], Awaitable[AsyncPage[T]]] | None
 
     async def next_page(self) -> AsyncPage[T]:
         """Fetch the next page. Raises ``LookupError`` on the last page."""
-        number = self._next_number()
+        fetch, number, size = self.following()
+        return await fetch(number, size)
+
+    def following(self) -> tuple[Callable[[int, int], Awaitable[AsyncPage[T]]], int, int]:
+        """How to fetch the next page, ``(fetch, number, size)``, so the caller can drop this page first."""
+        number, size = self._next()
         assert self._fetch is not None
-        return await self._fetch(number)
+        return self._fetch, number, size
 
 
-def _pages_for(total_results: int, page_size: int) -> int:
-    return max(1, math.ceil(total_results / page_size))
+PageT = TypeVar("PageT", bound=PageBase[Any])
+PageT_co = TypeVar("PageT_co", covariant=True)
 
 
-async def fetch_pages_concurrently(
-    first: AsyncPage[T], fetch: Callable[[int], Awaitable[AsyncPage[T]]], concurrency: int
-) -> list[T]:
-    """Every record from ``first`` on, fetching up to ``concurrency`` pages at a time, in page order.
+class Outcome(Protocol[PageT_co]):
+    """A finished ``asyncio.Task`` or ``concurrent.futures.Future``."""
 
-    The result is exactly what reading page after page would give. Pages are requested lazily (a
-    new one only when one finishes), never beyond what ``totalResults`` promises (raised when a later
-    page reports more), and never beyond the first page known to be the last, so at most
-    ``concurrency`` requests are ever wasted. The first failure of a page that is needed is raised
-    as it is (a ``CodatError``), after every other request has been cancelled and awaited.
+    def exception(self) -> BaseException | None: ...
+
+    def result(self) -> PageT_co: ...
+
+
+class PagePlan(Generic[PageT]):
+    """Which pages to request next while fetching many at once, and what the pages add up to; no I/O.
+
+    Pages are requested lazily (a new one only when a slot is free), never beyond the highest page
+    known to exist (from ``totalResults`` or a ``next`` link) and never beyond the lowest page known
+    to be the last, so at most ``concurrency`` requests are ever wasted: the requests made number at
+    most ``ceil(records / served page size) + concurrency``. The lowest failing page that is needed
+    is the failure of the whole; pages above a failure or above the last page are cancelled.
     """
-    import asyncio  # the caller is a coroutine: asyncio is loaded
 
-    if not first.has_next_page():
-        return list(first.results)
-    pages: dict[int, AsyncPage[T]] = {1: first}
-    running: dict[asyncio.Task[AsyncPage[T]], int] = {}
-    abandoned: list[asyncio.Task[AsyncPage[T]]] = []
-    promised = _pages_for(first.total_results, first.page_size)
-    next_number = 2
-    last: int | None = None  # the lowest page known to be the last
-    failed: tuple[int, BaseException] | None = None  # the lowest page that failed
-    try:
-        while True:
-            bound = min(last or promised, failed[0] - 1 if failed else promised)
-            while len(running) < concurrency and next_number <= bound:
-                running[asyncio.ensure_future(fetch(next_number))] = next_number
-                next_number += 1
-            if not running:
-                break
-            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                number = running.pop(task)
-                error = task.exception()
-                if error is not None:
-                    if failed is None or number < failed[0]:
-                        failed = (number, error)
-                    continue
-                page = pages[number] = task.result()
-                if not page.has_next_page():
-                    last = number if last is None else min(last, number)
-                else:
-                    promised = max(promised, _pages_for(page.total_results, page.page_size))
-            needed = min(last or next_number, failed[0] if failed else next_number)
-            for task, number in list(running.items()):
-                if number > needed:
-                    task.cancel()
-                    del running[task]
-                    abandoned.append(task)
-    finally:
-        for task in running:
-            task.cancel()
-        await asyncio.gather(*running, *abandoned, return_exceptions=True)
-    if failed is not None and (last is None or failed[0] <= last):
-        raise failed[1]
-    results: list[T] = []
-    for number in range(1, (last or max(pages)) + 1):
-        results.extend(pages[number].results)
-    return results
+    def __init__(self, first: PageT, concurrency: int) -> None:
+        self.page_size = first.next_page_size()
+        """The size every page after the first is asked for."""
+        self.concurrency = concurrency
+        self._pages: dict[int, PageT] = {1: first}
+        self._next_number = 2
+        self._exists = 1  # the highest page known to exist
+        self._last: int | None = None  # the lowest page known to be the last
+        self._failed: tuple[int, BaseException] | None = None  # the lowest page that failed
+        self._learn(1, first)
+
+    def _learn(self, number: int, page: PageT) -> None:
+        if not page.has_next_page():
+            self._last = number if self._last is None else min(self._last, number)
+            return
+        total = known_total(page.total_results)
+        pages_by_total = math.ceil(total / self.page_size) if total else 0
+        self._exists = max(self._exists, number + 1, pages_by_total)
+
+    def _bound(self) -> int:
+        bound = self._exists if self._last is None else min(self._exists, self._last)
+        return bound if self._failed is None else min(bound, self._failed[0] - 1)
+
+    def to_start(self, running: int) -> list[int]:
+        """Page numbers to request now, with ``running`` requests already in flight."""
+        numbers: list[int] = []
+        while running + len(numbers) < self.concurrency and self._next_number <= self._bound():
+            numbers.append(self._next_number)
+            self._next_number += 1
+        return numbers
+
+    def settle(self, number: int, outcome: Outcome[PageT]) -> None:
+        """Take in how the request for page ``number`` ended (a finished task or future)."""
+        error = outcome.exception()
+        if error is None:
+            page = self._pages[number] = outcome.result()
+            self._learn(number, page)
+        elif self._failed is None or number < self._failed[0]:
+            self._failed = (number, error)
+
+    def unneeded(self, running: list[int]) -> list[int]:
+        """Of the pages in flight, those beyond the last page or a failure: cancel them."""
+        return [number for number in running if number > self._bound()]
+
+    def records(self) -> list[Any]:
+        """Every record in page order, or the failure of the lowest needed page."""
+        if self._failed is not None and (self._last is None or self._failed[0] <= self._last):
+            raise self._failed[1]
+        last = self._last if self._last is not None else max(self._pages)
+        results: list[Any] = []
+        for number in range(1, last + 1):
+            results.extend(self._pages[number].results)
+        return results

@@ -30,6 +30,7 @@ from codat_connections import (
     last_sync_at,
     needs_reauthorization,
 )
+from codat_connections._clock import Clock
 from codat_connections.testing import FakeCodat
 from codat_connections.webhooks import ConnectionEvent, WebhookEvent
 from scripts.demo_receiver import Receiver
@@ -66,7 +67,8 @@ class RetryLog(logging.Handler):
             say(f"   log: {message}")
 
 
-def run_fake_demo() -> None:
+def run_fake_demo(clock: Clock | None = None) -> None:
+    """The walkthrough; ``clock`` (for the test suite) replaces the client's waits."""
     fake = FakeCodat(api_key=API_KEY)
     company = fake.add_company("Acme Ltd")
     retry_log = RetryLog()
@@ -80,6 +82,8 @@ def run_fake_demo() -> None:
             serve_receiver(receiver) as receiver_url,
             CodatConnections(api_key=API_KEY, base_url=base_url) as codat,
         ):
+            if clock is not None:
+                codat._use_clock(clock)
             fake.add_webhook_endpoint(receiver_url, secret=receiver.secret)
             say(f"Fake Codat serving on {base_url}; company {company} (Acme Ltd)")
             say(f"Webhook receiver on {receiver_url} (verifies every delivery with codat_connections.webhooks)\n")

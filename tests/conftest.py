@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from codat_connections import AsyncCodatConnections, CodatConnections, _clock
+from codat_connections import AsyncCodatConnections, CodatConnections
+from codat_connections._client import ClientBase
+from codat_connections._clock import Clock, raise_if_stopped
 from codat_connections.testing import FakeCodat
 from tests.vendor_module import vendor
 
@@ -26,34 +31,64 @@ COMPANY = "8a210b68-6988-11ed-a1eb-0242ac120002"
 CONNECTION = "2e9d2c44-f675-40ba-8049-353bfcb5e171"
 
 
+class VirtualClock(Clock):
+    """A client's clock for tests: every wait is recorded in ``waits`` and moves the clock on at once."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+        self._skipped = 0.0
+        self._lock = threading.Lock()
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self._skipped
+
+    def sleep(self, seconds: float) -> None:
+        raise_if_stopped()  # a sweep that was left stops its workers' waits, as the real clock does
+        with self._lock:
+            self.waits.append(seconds)
+            self._skipped += max(0.0, seconds)
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+        await asyncio.sleep(0)
+
+
+_TEST_CLOCK: list[VirtualClock] = []
+"""The current test's clock (set by the ``client_clock`` fixture): clients this file builds use it."""
+
+
+def use_test_clock(client: ClientBase[Any, Any]) -> None:
+    """Put ``client`` (and its copies) on the current test's virtual clock, when the test asked for one."""
+    if _TEST_CLOCK:
+        client._use_clock(_TEST_CLOCK[-1])
+
+
 @contextmanager
 def virtual_time() -> Iterator[list[float]]:
-    """The client's waits (retries, pauses) are recorded instead of slept; its clock moves on by each."""
-    recorded: list[float] = []
-    real = (_clock.sleep, _clock.async_sleep, _clock.monotonic)
-    real_monotonic = _clock.monotonic
-    skipped = [0.0]
-
-    def fake_sleep(seconds: float) -> None:
-        recorded.append(seconds)
-        skipped[0] += seconds
-
-    async def fake_async_sleep(seconds: float) -> None:
-        fake_sleep(seconds)
-
-    _clock.sleep, _clock.async_sleep = fake_sleep, fake_async_sleep
-    _clock.monotonic = lambda: real_monotonic() + skipped[0]
+    """Within the block, clients this file builds wait on a virtual clock; yields its recorded waits."""
+    virtual = VirtualClock()
+    _TEST_CLOCK.append(virtual)
     try:
-        yield recorded
+        yield virtual.waits
     finally:
-        _clock.sleep, _clock.async_sleep, _clock.monotonic = real
+        _TEST_CLOCK.remove(virtual)
 
 
 @pytest.fixture
-def sleeps() -> Iterator[list[float]]:
-    """The client's waits, recorded instead of slept (see ``virtual_time``)."""
-    with virtual_time() as recorded:
-        yield recorded
+def client_clock() -> Iterator[VirtualClock]:
+    """A virtual clock; every client built by this file's fixtures and helpers during the test uses it."""
+    virtual = VirtualClock()
+    _TEST_CLOCK.append(virtual)
+    try:
+        yield virtual
+    finally:
+        _TEST_CLOCK.remove(virtual)
+
+
+@pytest.fixture
+def sleeps(client_clock: VirtualClock) -> list[float]:
+    """The waits of the clients built by this file's fixtures and helpers, recorded instead of slept."""
+    return client_clock.waits
 
 
 @pytest.fixture
@@ -71,12 +106,14 @@ def client(request: pytest.FixtureRequest, fake: FakeCodat, sleeps: list[float])
     """A sync client on the fake: through an httpx transport, and over a real loopback socket."""
     if request.param == "in-process":
         with CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport())) as codat:
+            use_test_clock(codat)
             yield codat
     else:
         with (
             fake.serve() as base_url,
             CodatConnections(api_key=API_KEY, base_url=base_url, timeout=5) as codat,
         ):
+            use_test_clock(codat)
             yield codat
 
 
@@ -88,11 +125,13 @@ async def aclient(
     if request.param == "in-process":
         http = httpx.AsyncClient(transport=fake.async_transport())
         async with AsyncCodatConnections(api_key=API_KEY, http_client=http) as codat:
+            use_test_clock(codat)
             yield codat
         await http.aclose()
     else:
         with fake.serve() as base_url:
             async with AsyncCodatConnections(api_key=API_KEY, base_url=base_url, timeout=5) as codat:
+                use_test_clock(codat)
                 yield codat
 
 
@@ -101,12 +140,18 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 def mock_client(handler: Handler, **kwargs: Any) -> CodatConnections:
     """A sync client whose every request is answered by ``handler`` (recorded-shape responses)."""
-    return CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)), **kwargs)
+    client = CodatConnections(
+        api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)), **kwargs
+    )
+    use_test_clock(client)
+    return client
 
 
 def mock_async_client(handler: Handler, **kwargs: Any) -> AsyncCodatConnections:
     transport = httpx.MockTransport(handler)
-    return AsyncCodatConnections(api_key=API_KEY, http_client=httpx.AsyncClient(transport=transport), **kwargs)
+    client = AsyncCodatConnections(api_key=API_KEY, http_client=httpx.AsyncClient(transport=transport), **kwargs)
+    use_test_clock(client)
+    return client
 
 
 def wire_connection(index: int = 0, **overrides: Any) -> dict[str, Any]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from scripts import demo
+from tests.conftest import VirtualClock
 
 
-def test_demo_walkthrough_passes(capsys: pytest.CaptureFixture[str], sleeps: list[float]) -> None:
-    demo.run_fake_demo()
+def test_demo_walkthrough_passes(capsys: pytest.CaptureFixture[str], client_clock: VirtualClock) -> None:
+    sleeps = client_clock.waits
+    demo.run_fake_demo(client_clock)
     out = capsys.readouterr().out
     assert "Demo complete" in out
     assert out.count("   ok: ") == 22

@@ -21,12 +21,13 @@ from codat_connections import (
     RateLimitError,
 )
 from codat_connections.testing import FakeCodat
-from tests.conftest import API_KEY
+from tests.conftest import API_KEY, use_test_clock
 
 
 def test_read_timeout_over_loopback_is_retried_then_typed(fake: FakeCodat, company: str, sleeps: list[float]) -> None:
     fake.delay(1.0, times=3)
     with fake.serve() as url, CodatConnections(api_key=API_KEY, base_url=url, timeout=0.2) as codat:
+        use_test_clock(codat)
         started = time.monotonic()
         with pytest.raises(APITimeoutError):
             codat.connections.list(company)
@@ -40,6 +41,7 @@ def test_connection_refused_is_retried_then_typed(sleeps: list[float]) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     codat = CodatConnections(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}", timeout=2)
+    use_test_clock(codat)
     with codat, pytest.raises(APIConnectionError) as caught:
         codat.connections.get("c", "k")
     assert not isinstance(caught.value, APITimeoutError)
@@ -51,6 +53,7 @@ def test_connect_timeout_is_a_timeout_error(sleeps: list[float]) -> None:
         raise httpx.ConnectTimeout("timed out", request=request)
 
     codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    use_test_clock(codat)
     with pytest.raises(APITimeoutError, match="ConnectTimeout"):
         codat.connections.list("c")
     assert len(sleeps) == 2

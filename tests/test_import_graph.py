@@ -73,7 +73,7 @@ def test_the_handwritten_package_has_no_import_cycle() -> None:
 
 def test_the_walker_sees_function_local_and_type_only_imports(tmp_path: Path) -> None:
     edges = graph()
-    assert "codat_connections.connections" in edges["codat_connections._client"], "a function-local import"
+    assert "codat_connections._async.connections" in edges["codat_connections._async.client"], "a function-local import"
     assert "codat_connections._headers" in edges["codat_connections.errors"]
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None

@@ -1,4 +1,4 @@
-"""Async ``list_all``: typed failures, lazy bounded fetching whatever ``totalResults`` claims, equal to ``iterate``."""
+"""``list_all`` and ``iterate``: nothing lost whatever page size a server serves, typed failures, bounded fetching."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import gc
 import json
 import math
+import threading
 from typing import Any
 
 import httpx
@@ -63,21 +64,113 @@ async def iterate_ids(server: PagedServer, page_size: int) -> list[str]:
     return [c.id async for c in server.client().connections.iterate(COMPANY, page_size=page_size)]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+class CappedServer:
+    """A list endpoint over ``records`` records that serves at most ``cap`` a page, whatever is asked.
+
+    ``offsets`` is how it places page N: by the size it serves (``(N-1) * served``) or by the size asked
+    (``(N-1) * asked``, serving the first ``cap`` of that range). ``total`` is what ``totalResults``
+    says ("true", or unknown: "negative", "absurd"); ``next_links`` when a ``next`` link is sent
+    ("correct": while records remain; "never"; "always").
+    """
+
+    def __init__(self, records: int, cap: int, *, offsets: str, total: str, next_links: str) -> None:
+        self.records, self.cap, self.offsets, self.total, self.next_links = records, cap, offsets, total, next_links
+        self.requests = 0
+        self.lock = threading.Lock()
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            self.requests += 1
+        number = int(request.url.params["page"])
+        asked = int(request.url.params["pageSize"])
+        served = min(asked, self.cap)
+        start = (number - 1) * (served if self.offsets == "served" else asked)
+        end = min(start + served, self.records)
+        links: dict[str, Any] = {"self": {"href": "/x"}}
+        if self.next_links == "always" or (self.next_links == "correct" and end < self.records):
+            links["next"] = {"href": f"/x?page={number + 1}&pageSize={served}"}
+        total = {"true": self.records, "negative": -1, "absurd": 2**40}[self.total]
+        body = {
+            "results": [wire_connection(index) for index in range(start, end)],
+            "pageNumber": number,
+            "pageSize": served,
+            "totalResults": total,
+            "_links": links,
+        }
+        return httpx.Response(200, content=json.dumps(body).encode())
+
+
+consistent_servers = st.one_of(
+    st.tuples(st.just("true"), st.sampled_from(["correct", "never", "always"])),
+    st.tuples(st.sampled_from(["negative", "absurd"]), st.just("correct")),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    claimed_total=st.integers(min_value=0, max_value=10**9),
+    records=st.integers(min_value=0, max_value=60),
+    cap=st.integers(min_value=1, max_value=15),
+    page_size=st.integers(min_value=1, max_value=20),
+    concurrency=st.integers(min_value=1, max_value=10),
+    offsets=st.sampled_from(["served", "asked"]),
+    signals=consistent_servers,
+)
+def test_every_record_comes_back_exactly_once_whatever_page_size_the_server_serves(  # noqa: PLR0917
+    records: int, cap: int, page_size: int, concurrency: int, offsets: str, signals: tuple[str, str]
+) -> None:
+    """Issue 17: asking 5000 of a server that serves 2000 a page lost a third of the records."""
+    total, next_links = signals
+    wanted = [wire_connection(index)["id"] for index in range(records)]
+    served = min(page_size, cap)
+    bound = max(1, math.ceil(records / served)) + concurrency
+
+    def server() -> CappedServer:
+        return CappedServer(records, cap, offsets=offsets, total=total, next_links=next_links)
+
+    def sync_client(paged: CappedServer) -> CodatConnections:
+        return CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(paged.handle)))
+
+    def async_client(paged: CappedServer) -> AsyncCodatConnections:
+        transport = httpx.MockTransport(paged.handle)
+        return AsyncCodatConnections(api_key=API_KEY, http_client=httpx.AsyncClient(transport=transport))
+
+    iterated = server()
+    assert [c.id for c in sync_client(iterated).connections.iterate(COMPANY, page_size=page_size)] == wanted
+    assert iterated.requests <= max(1, math.ceil(records / served)) + 1
+    threaded = server()
+    listed = sync_client(threaded).connections.list_all(COMPANY, page_size=page_size, concurrency=concurrency)
+    assert [c.id for c in listed] == wanted
+    assert threaded.requests <= bound
+
+    async def scenario() -> None:
+        tasks = server()
+        listed = await async_client(tasks).connections.list_all(COMPANY, page_size=page_size, concurrency=concurrency)
+        assert [c.id for c in listed] == wanted
+        assert tasks.requests <= bound
+        assert [c.id async for c in async_client(server()).connections.iterate(COMPANY, page_size=page_size)] == wanted
+
+    asyncio.run(scenario())
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    claimed_total=st.integers(min_value=-(2**40), max_value=2**40),
     records=st.integers(min_value=0, max_value=60),
     page_size=st.integers(min_value=1, max_value=12),
     concurrency=st.integers(min_value=1, max_value=10),
     always_next=st.booleans(),
 )
-def test_list_all_is_bounded_and_equals_iterate(
+def test_list_all_equals_iterate_and_stays_bounded_whatever_totalresults_says(
     claimed_total: int, records: int, page_size: int, concurrency: int, always_next: bool
 ) -> None:
+    """Any integer is schema-valid; a believable one is the ceiling, an unbelievable one is ignored."""
+    if always_next and not 0 <= claimed_total <= 2**31 - 1:
+        claimed_total = records  # an endless next link with no believable total is an endless listing
+
     async def scenario() -> None:
         server = PagedServer(records, claimed_total=claimed_total, always_next=always_next)
         results = await server.client().connections.list_all(COMPANY, page_size=page_size, concurrency=concurrency)
-        assert server.requests <= math.ceil(records / page_size) + concurrency
+        assert server.requests <= max(1, math.ceil(records / page_size)) + concurrency
         assert [c.id for c in results] == await iterate_ids(
             PagedServer(records, claimed_total=claimed_total, always_next=always_next), page_size
         )
@@ -85,10 +178,13 @@ def test_list_all_is_bounded_and_equals_iterate(
     asyncio.run(scenario())
 
 
-async def test_a_huge_total_with_two_records_is_one_request() -> None:
-    server = PagedServer(2, claimed_total=10**15, always_next=True)
+async def test_a_huge_total_with_two_records_stops_at_the_first_empty_page() -> None:
+    server = PagedServer(2, claimed_total=10**9, always_next=True)
     assert len(await server.client().connections.list_all(COMPANY, page_size=100, concurrency=10)) == 2
-    assert server.requests == 1
+    assert server.requests <= 1 + 10, "the window of speculative pages after the short first one"
+    sequential = PagedServer(2, claimed_total=10**9, always_next=True)
+    assert len([c async for c in sequential.client().connections.iterate(COMPANY, page_size=100)]) == 2
+    assert sequential.requests == 2, "page 2, asked at the 2 records page 1 served, is empty"
 
 
 async def test_a_huge_total_over_full_pages_keeps_at_most_concurrency_requests_in_flight() -> None:
@@ -112,13 +208,13 @@ async def test_a_huge_total_over_full_pages_keeps_at_most_concurrency_requests_i
     assert server.requests <= 10 + 5
 
 
-async def test_next_null_reads_as_the_last_page() -> None:
+async def test_next_null_with_an_unknown_total_reads_as_the_last_page() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         body = {
             "results": [wire_connection(1), wire_connection(2)],
             "pageNumber": 1,
             "pageSize": 2,
-            "totalResults": 50,
+            "totalResults": -1,
             "_links": {"self": {"href": "/x"}, "next": None},
         }
         return httpx.Response(200, json=body)
@@ -177,6 +273,7 @@ async def test_caller_cancellation_cancels_every_page_request() -> None:
 
 
 def test_sync_list_all_equals_iterate_over_a_lying_total() -> None:
+    """totalResults says 7 of 25: a believable total is the ceiling, so both stop at the page that reaches it."""
     server = PagedServer(25, claimed_total=7, always_next=True)
 
     def handler(request: httpx.Request) -> httpx.Response:

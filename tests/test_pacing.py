@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from codat_connections import AsyncCodatConnections, CodatConnections, _clock
-from tests.conftest import API_KEY, COMPANY, CONNECTION, codat_error, wire_connection
+from codat_connections import AsyncCodatConnections, CodatConnections
+from tests.conftest import API_KEY, COMPANY, CONNECTION, VirtualClock, codat_error, use_test_clock, wire_connection
 
 LATENCY = 0.02
 
@@ -54,7 +54,9 @@ class Server:
             return self.answer(company, limited)
 
         http = httpx.Client(transport=httpx.MockTransport(handler))
-        return CodatConnections(api_key=API_KEY, http_client=http, **kwargs)  # type: ignore[arg-type]
+        client = CodatConnections(api_key=API_KEY, http_client=http, **kwargs)  # type: ignore[arg-type]
+        use_test_clock(client)
+        return client
 
     def async_client(self, **kwargs: object) -> AsyncCodatConnections:
         async def handler(request: httpx.Request) -> httpx.Response:
@@ -63,7 +65,9 @@ class Server:
             return self.answer(company, limited)
 
         http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-        return AsyncCodatConnections(api_key=API_KEY, http_client=http, **kwargs)  # type: ignore[arg-type]
+        client = AsyncCodatConnections(api_key=API_KEY, http_client=http, **kwargs)  # type: ignore[arg-type]
+        use_test_clock(client)
+        return client
 
     def started_during_the_pause(self) -> list[float]:
         assert self.answered_429_at is not None
@@ -132,15 +136,17 @@ async def test_max_requests_per_minute_spaces_request_starts() -> None:
     assert times[-1] - times[0] >= 19 * 0.02
 
 
-def test_max_requests_per_minute_reserves_evenly_spaced_slots(sleeps: list[float]) -> None:
+def test_max_requests_per_minute_reserves_evenly_spaced_slots(client_clock: VirtualClock) -> None:
+    sleeps = client_clock.waits
     starts: list[float] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        starts.append(_clock.monotonic())  # the client's (virtual) clock: it moves by the waits
+        starts.append(client_clock.monotonic())  # the client's (virtual) clock: it moves by the waits
         return httpx.Response(200, json=wire_connection())
 
     http = httpx.Client(transport=httpx.MockTransport(handler))
     client = CodatConnections(api_key=API_KEY, http_client=http, max_requests_per_minute=600)
+    use_test_clock(client)
     for _ in range(5):
         client.connections.get(COMPANY, CONNECTION)
     assert len(sleeps) == 4
@@ -163,7 +169,9 @@ def quota_client(reset_in: float) -> CodatConnections:
         }
         return httpx.Response(200, json=wire_connection(), headers=headers)
 
-    return CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    use_test_clock(client)
+    return client
 
 
 def test_remaining_zero_waits_for_the_reset(sleeps: list[float], caplog: pytest.LogCaptureFixture) -> None:

@@ -40,10 +40,10 @@ def test_codats_published_example_page_terminates() -> None:
 @pytest.mark.parametrize(
     ("records", "total", "next_href", "why"),
     [
-        ([], 500, "/x?page=2", "empty page"),
-        ([wire_connection(1)], 500, "/x?page=2", "short page"),
-        ([wire_connection(1), wire_connection(2)], 500, None, "no next link"),
-        ([wire_connection(1), wire_connection(2)], 2, "/x?page=2", "totalResults reached"),
+        ([], 500, "/x?page=2", "an empty page"),
+        ([wire_connection(1), wire_connection(2)], 2, "/x?page=2", "totalResults reached, whatever next says"),
+        ([wire_connection(1), wire_connection(2)], -1, None, "no believable total and no next link"),
+        ([wire_connection(1), wire_connection(2)], 2**40, None, "an absurd total and no next link"),
     ],
 )
 def test_each_stop_signal_alone_ends_iteration(
@@ -65,6 +65,40 @@ def test_each_stop_signal_alone_ends_iteration(
         page.next_page()
 
 
+@pytest.mark.parametrize(
+    ("records", "total", "next_href", "why"),
+    [
+        ([wire_connection(1)], 500, None, "a short page without a next link, while totalResults says more"),
+        ([wire_connection(1)], -1, "/x?page=2", "a short page with a next link and no believable total"),
+        ([wire_connection(1), wire_connection(2)], 5, None, "a full page, totalResults says more"),
+    ],
+)
+def test_a_page_is_not_the_last_while_a_signal_says_more(
+    records: list[dict[str, Any]], total: int, next_href: str | None, why: str
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=page_body(records, page=1, size=2, total=total, next_href=next_href))
+
+    assert mock_client(handler).connections.list(COMPANY, page_size=2).has_next_page(), why
+
+
+def test_after_a_short_first_page_later_pages_are_asked_at_the_size_served() -> None:
+    """A server serving 2000 of the 5000 asked: page 2 is asked for 2000 so that offsets line up."""
+    asked: list[tuple[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        number, size = request.url.params["page"], request.url.params["pageSize"]
+        asked.append((number, size))
+        served = min(int(size), 3)
+        start = (int(number) - 1) * served
+        records = [wire_connection(index) for index in range(start, min(start + served, 7))]
+        return httpx.Response(200, content=page_body(records, page=int(number), size=served, total=7, next_href=None))
+
+    ids = [c.id for c in mock_client(handler).connections.iterate(COMPANY, page_size=5000)]
+    assert ids == [wire_connection(index)["id"] for index in range(7)]
+    assert asked == [("1", "5000"), ("2", "3"), ("3", "3")]
+
+
 def test_pages_are_requested_in_order_with_the_same_filters() -> None:
     urls: list[httpx.URL] = []
 
@@ -75,9 +109,11 @@ def test_pages_are_requested_in_order_with_the_same_filters() -> None:
         return httpx.Response(200, content=page_body(records, page=number, size=3, total=7, next_href="/x?next"))
 
     client = mock_client(handler)
-    results = client.connections.list_all(COMPANY, page_size=3, query="status=Linked", order_by="-created")
-    assert len(results) == 7
-    assert [u.params["page"] for u in urls] == ["1", "2", "3"]
+    options: dict[str, Any] = {"page_size": 3, "query": "status=Linked", "order_by": "-created"}
+    assert len(list(client.connections.iterate(COMPANY, **options))) == 7
+    assert len(client.connections.list_all(COMPANY, **options)) == 7
+    assert [u.params["page"] for u in urls[:3]] == ["1", "2", "3"], "iterate asks page after page"
+    assert sorted(u.params["page"] for u in urls[3:]) == ["1", "2", "3"], "list_all asks for the same pages"
     assert {u.params["query"] for u in urls} == {"status=Linked"}
     assert {u.params["orderBy"] for u in urls} == {"-created"}
     assert {u.params["pageSize"] for u in urls} == {"3"}
@@ -178,3 +214,31 @@ async def test_async_next_page_fetches_the_following_page(
     assert [c.id for c in second.results] == ids[2:]
     with pytest.raises(LookupError, match=r"^this is the last page; check has_next_page\(\) first$"):
         await second.next_page()
+
+
+@pytest.mark.parametrize("field", ["totalResults", "pageNumber", "pageSize"])
+@pytest.mark.parametrize("value", [-1, -(2**40), 2**40, 0])
+def test_any_integer_the_document_allows_in_the_envelope_is_decoded(field: str, value: int) -> None:
+    """Issue 17: Prism's schema-valid data (97 of 400 list responses) failed with 'expected an integer >= 0'."""
+    body = json.loads(page_body([wire_connection(1)], page=1, size=1, total=1, next_href=None))
+    body[field] = value
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=body)
+
+    page = mock_client(handler).connections.list(COMPANY, page_size=1)
+    assert [c.id for c in page] == [wire_connection(1)["id"]]
+    assert page.total_results == body["totalResults"]
+
+
+@pytest.mark.parametrize("field", ["totalResults", "pageNumber", "pageSize"])
+@pytest.mark.parametrize("value", ["12", 1.5, None, True])
+def test_what_the_document_refuses_in_the_envelope_is_still_refused(field: str, value: object) -> None:
+    body = json.loads(page_body([wire_connection(1)], page=1, size=1, total=1, next_href=None))
+    body[field] = value
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=body)
+
+    with pytest.raises(UnexpectedResponseError, match=f"{field}: expected an integer"):
+        mock_client(handler).connections.list(COMPANY, page_size=1)

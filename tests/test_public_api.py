@@ -45,7 +45,9 @@ ROOT_EXPORTS = [
     "DEFAULT_BASE_URL",
     "DataConnectionError",
     "InternalServerError",
+    "NOT_GIVEN",
     "NotFoundError",
+    "NotGiven",
     "Page",
     "PaymentRequiredError",
     "PermissionDeniedError",
@@ -77,6 +79,8 @@ TESTING_EXPORTS = [
     "WEBHOOK_EVENT_TYPES",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "is_testing",
+    "set_testing",
 ]
 WEBHOOKS_EXPORTS = [
     "CompanyReference",
@@ -98,6 +102,7 @@ WEBHOOKS_EXPORTS = [
 VALUES_AND_ALIASES = {
     "DEFAULT_BASE_URL": "a str: the README's configuration section and the clients' docstrings describe it",
     "__version__": "a str: the package version (codat_connections/_version.py)",
+    "NOT_GIVEN": "the one NotGiven instance: documented by the NotGiven class",
     "PLATFORMS": "a dict: the platforms the fake serves, keyed by platform key; listed in the README",
     "WEBHOOK_EVENT_TYPES": "a frozenset: the event types the fake delivers; the README's webhook section",
     "DEFAULT_TOLERANCE_SECONDS": "an int: the default of verify()/unwrap()'s tolerance, documented there",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import copy
+import pickle
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 from codat_connections import (
     APIResponse,
     AsyncCodatConnections,
+    ClientClosedError,
     CodatConnections,
     Connection,
     InternalServerError,
@@ -186,3 +189,93 @@ async def test_async_with_options() -> None:
     assert seen[0].extensions["timeout"]["read"] == 1.5
     with pytest.raises(ValueError, match="max_retries"):
         codat.with_options(max_retries=-1)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_closing_a_client_closes_every_copy_whoever_owns_the_pool(kind: str) -> None:
+    """Issue 17: a copy kept sending after its parent was closed when the httpx client was the caller's."""
+    if kind == "sync":
+        pool: Any = httpx.Client(transport=httpx.MockTransport(quota_handler))
+        codat: Any = CodatConnections(api_key=API_KEY, http_client=pool)
+    else:
+        pool = httpx.AsyncClient(transport=httpx.MockTransport(quota_handler))
+        codat = AsyncCodatConnections(api_key=API_KEY, http_client=pool)
+
+    async def get(client: Any) -> Any:
+        result = client.connections.get(COMPANY, CONNECTION)
+        return await result if kind == "async" else result
+
+    copy = codat.with_options(timeout=5)
+    grandchild = copy.with_options(max_retries=0)
+    sibling = codat.with_options(max_retries=1)
+    closing = sibling.close()
+    if kind == "async":
+        await closing
+    assert sibling.is_closed and not codat.is_closed and not copy.is_closed, "closing a copy ends only the copy"
+    assert (await get(copy)).id
+    closing = codat.close()
+    if kind == "async":
+        await closing
+    for client in (codat, copy, grandchild):
+        assert client.is_closed
+        with pytest.raises(ClientClosedError, match="the client is closed"):
+            await get(client)
+    assert not pool.is_closed, "the caller's httpx client stays open"
+
+
+def test_a_copy_is_built_through_the_constructor_path_sharing_the_session() -> None:
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(quota_handler)))
+    copy = codat.with_options(timeout=2)
+    assert copy._requester.session is codat._requester.session
+    assert copy._requester is not codat._requester
+    assert copy.connections is not codat.connections and copy.connections._sender is copy._requester
+    assert (copy.max_retries, copy._requester.extensions["timeout"]["read"]) == (2, 2)
+
+
+def test_a_raw_response_survives_deepcopy_without_the_credential_and_refuses_pickle(
+    client: CodatConnections, fake: FakeCodat, company: str
+) -> None:
+    """Issue 17: deepcopy/pickle of an APIResponse parsed to a bare object(), and the pickle held the key."""
+    created = client.connections.create(company, "gbol")
+    for response in (
+        client.connections.with_raw_response.get(company, created.id),
+        client.connections.with_raw_response.list(company),
+    ):
+        original = response.parse()
+        copied = copy.deepcopy(response)
+        assert type(copied.parse()) is type(original)
+        assert repr(copied.parse()) == repr(original)
+        assert "authorization" not in copied.http_response.request.headers
+        assert "authorization" in response.http_response.request.headers, "the original is left as it was"
+        assert copied.status_code == response.status_code and copied.headers == response.headers
+        with pytest.raises(TypeError, match="an APIResponse is not picklable: it holds the request it answered"):
+            pickle.dumps(response)
+    unparsed = client.connections.with_raw_response.get(company, created.id)
+    assert copy.deepcopy(unparsed).parse().id == created.id, "a copy made before parse() parses the same"
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_raw_delete_whose_answer_was_lost_says_it_succeeded(kind: str, fake: FakeCodat, company: str) -> None:
+    """Issue 17: the raw delete returned a bare 404 while the plain call reported success."""
+    connection_id = fake.seed_connections(company, 1)[0]
+    fake.fail_with_status(500, method="DELETE", after_processing=True, retry_after="0")
+    if kind == "sync":
+        codat: Any = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport()))
+        response = codat.connections.with_raw_response.delete(company, connection_id)
+    else:
+        codat = AsyncCodatConnections(api_key=API_KEY, http_client=httpx.AsyncClient(transport=fake.async_transport()))
+        response = await codat.connections.with_raw_response.delete(company, connection_id)
+    assert [r.status for r in fake.requests_to("DELETE")] == [500, 404]
+    assert response.is_success, "the 404 proves the first attempt deleted it"
+    assert (response.status_code, response.retries_taken) == (404, 1)
+    assert response.parse() is None
+    assert "1 retries" in repr(response)
+    assert fake.connections_of(company) == []
+
+
+def test_retries_taken_counts_the_attempts_before_the_answer(fake: FakeCodat, company: str) -> None:
+    fake.rate_limit(times=2, retry_after="0")
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport()))
+    response = codat.connections.with_raw_response.list(company)
+    assert (response.status_code, response.retries_taken, response.is_success) == (200, 2, True)
+    assert codat.connections.with_raw_response.list(company).retries_taken == 0

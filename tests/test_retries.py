@@ -28,7 +28,7 @@ from codat_connections import (
 from codat_connections._headers import parse_retry_after
 from codat_connections._retries import RetryPolicy
 from codat_connections.testing import FakeCodat
-from tests.conftest import API_KEY, COMPANY, CONNECTION, codat_error, mock_client, wire_connection
+from tests.conftest import API_KEY, COMPANY, CONNECTION, codat_error, mock_client, use_test_clock, wire_connection
 
 ERROR_BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
@@ -59,7 +59,9 @@ def scripted(*answers: int | Exception) -> tuple[httpx.MockTransport, list[httpx
 
 
 def make(transport: httpx.MockTransport, **kwargs: object) -> CodatConnections:
-    return CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=transport), **kwargs)  # type: ignore[arg-type]
+    client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=transport), **kwargs)  # type: ignore[arg-type]
+    use_test_clock(client)
+    return client
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])

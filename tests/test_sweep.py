@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -98,6 +100,18 @@ def test_a_wrong_key_stops_the_sweep_at_once(fake: FakeCodat) -> None:
     assert len(fake.requests) <= 3
 
 
+def sweep_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name.startswith("codat-sweep")]
+
+
+def wait_for_sweep_threads_to_end(seconds: float = 10.0) -> None:
+    """The threads of a sweep that was left end once their request in flight is answered."""
+    deadline = time.monotonic() + seconds
+    while sweep_threads() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert sweep_threads() == []
+
+
 def test_ids_are_read_lazily_and_leaving_early_stops_all_work(client: CodatConnections, fake: FakeCodat) -> None:
     companies = fake.add_companies(200, connections_each=1)
     ids = CountingIds(companies)
@@ -108,21 +122,66 @@ def test_ids_are_read_lazily_and_leaving_early_stops_all_work(client: CodatConne
     for _ in range(3):
         next(sweep)
     sweep.close()
+    assert ids.taken <= 4 + 5 + 1
+    wait_for_sweep_threads_to_end()
     requests_after_close = len(fake.requests)
     assert requests_after_close <= 4 + 5
-    assert ids.taken <= 4 + 5 + 1
     list(client.connections.list_many(companies[:2]))
     assert len(fake.requests) == requests_after_close + 2, "nothing of the closed sweep is still running"
 
 
 def test_breaking_out_of_the_loop_stops_the_threads(client: CodatConnections, fake: FakeCodat) -> None:
-    import threading
-
     companies = fake.add_companies(100, connections_each=1)
     for index, _ in enumerate(client.connections.list_many(companies, concurrency=8)):
         if index == 2:
             break
-    assert not [t for t in threading.enumerate() if t.name.startswith("codat-sweep")]
+    wait_for_sweep_threads_to_end()
+    assert len(fake.requests) <= 3 + 8
+
+
+@pytest.mark.parametrize("leave", ["break", "exception", "close"])
+def test_leaving_a_sync_sweep_returns_without_waiting_for_requests_in_flight(leave: str) -> None:
+    """Issue 17: leaving waited for every request in flight (2.7 s in the probe, up to the read timeout)."""
+    release = threading.Event()
+    arrived = threading.Semaphore(0)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith("/first/connections"):
+            arrived.release()
+            release.wait(30)  # a slow Codat: answers only when the test lets it
+        body = {"results": [], "pageNumber": 1, "pageSize": 100, "totalResults": 0, "_links": {"self": {"href": "/"}}}
+        return httpx.Response(200, json=body)
+
+    client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    sweep = client.connections.list_many(["first", *[f"slow-{index}" for index in range(20)]], concurrency=4)
+    left = threading.Event()
+
+    def consume() -> None:
+        try:
+            for result in sweep:
+                if result.company_id == "first":
+                    for _ in range(3):
+                        assert arrived.acquire(timeout=10)  # three requests are now in flight, held
+                    if leave == "exception":
+                        raise KeyError("the loop body failed")
+                    if leave == "break":
+                        break
+                    sweep.close()
+        except KeyError:
+            pass
+        finally:
+            sweep.close()
+            left.set()
+
+    consumer = threading.Thread(target=consume)
+    consumer.start()
+    try:
+        assert left.wait(10), "leaving the sweep waited for the requests in flight"
+        assert len(sweep_threads()) == 3, "the threads in flight finish in the background"
+    finally:
+        release.set()
+        consumer.join(10)
+    wait_for_sweep_threads_to_end()
 
 
 def test_bad_arguments_are_refused_before_any_request(client: CodatConnections, fake: FakeCodat) -> None:
@@ -130,9 +189,36 @@ def test_bad_arguments_are_refused_before_any_request(client: CodatConnections, 
         client.connections.list_many(["a"], concurrency=0)
     with pytest.raises(ValueError, match="page_size"):
         client.connections.list_many(["a"], page_size=0)
-    with pytest.raises(ValueError, match="company id in company_ids must not contain"):
-        list(client.connections.list_many(["ok", "bad/id"]))
-    assert fake.requests == [] or all(r.path != "/companies/bad/id/connections" for r in fake.requests)
+    with pytest.raises(TypeError, match="company_ids must be an iterable of ids, not one id"):
+        client.connections.list_many("one-id")
+    assert fake.requests == []
+
+
+def test_a_malformed_id_read_lazily_is_that_companys_error_and_the_sweep_goes_on(
+    client: CodatConnections, fake: FakeCodat
+) -> None:
+    """Issue 17: one bad id from a database row raised after 19 of 50 companies and dropped the rest."""
+    companies = fake.add_companies(50, connections_each=1)
+    rows: list[object] = [*companies[:19], "bad/id", None, *companies[19:]]
+    results = list(client.connections.list_many(iter(rows), concurrency=4))  # type: ignore[arg-type]
+    assert len(results) == 52
+    by_id = {result.company_id: result for result in results}
+    assert isinstance(by_id["bad/id"].error, ValueError)
+    assert str(by_id["bad/id"].error).startswith("company_ids item 19 must not contain '/'")
+    assert isinstance(by_id["None"].error, ValueError)
+    assert str(by_id["None"].error) == "company_ids item 20 must be a str, got NoneType"
+    assert all(by_id[company].error is None and len(by_id[company].connections) == 1 for company in companies)
+    assert all(r.path != "/companies/bad/id/connections" for r in fake.requests)
+
+
+async def test_a_malformed_id_is_that_companys_error_in_the_async_sweep_too(
+    aclient: AsyncCodatConnections, fake: FakeCodat
+) -> None:
+    companies = fake.add_companies(6, connections_each=1)
+    results = [r async for r in aclient.connections.list_many([*companies[:3], "", *companies[3:]], concurrency=2)]
+    assert len(results) == 7
+    (bad,) = [result for result in results if result.error is not None]
+    assert (bad.company_id, str(bad.error)) == ("", "company_ids item 3 must not be empty or whitespace")
 
 
 def attention_fleet(fake: FakeCodat) -> tuple[list[str], dict[str, set[str]]]:

@@ -24,6 +24,7 @@ Public names:
 - ``WebhookEndpoint``: where webhooks go (a loopback URL or a callable) and its signing secret.
 - ``WebhookDelivery``: one delivery attempt in ``FakeCodat.webhook_deliveries``.
 - ``WEBHOOK_EVENT_TYPES``: every event type the fake sends.
+- ``set_testing`` and ``is_testing``: testing mode, in which no client waits (retries still happen).
 """
 
 from codat_connections.testing._fake import FakeCodat
@@ -32,6 +33,7 @@ from codat_connections.testing._platforms import PLATFORMS, Platform
 from codat_connections.testing._recording import RecordedRequest
 from codat_connections.testing._responses import FakeResponse
 from codat_connections.testing._store import ConnectionNotFound, InvalidTransition
+from codat_connections.testing._testing_mode import is_testing, set_testing
 from codat_connections.testing._webhooks import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -46,4 +48,6 @@ __all__ = [
     "RecordedRequest",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "is_testing",
+    "set_testing",
 ]

@@ -6,7 +6,9 @@ Enable them in one of two ways (they are off otherwise, even though the library 
 - or ``codat_fake = true`` under ``[tool.pytest.ini_options]`` (or ``-p codat_fake`` style: ``--codat-fake``
   on the command line), read by the ``pytest11`` entry point the library installs.
 
-Fixtures, each fresh per test:
+Fixtures, each fresh per test; inside the client and server fixtures testing mode is on
+(``set_testing``): no client waits between retries, so a test that injects a 429 or a 503 runs at full
+speed while the retries still happen (the previous setting comes back after the test):
 
 - ``codat_fake``: a ``FakeCodat`` whose key is ``CODAT_FAKE_API_KEY``;
 - ``codat_client``: a ``CodatConnections`` wired to it in-process;
@@ -26,6 +28,7 @@ import pytest
 
 from codat_connections import AsyncCodatConnections, CodatConnections
 from codat_connections.testing._fake import FakeCodat
+from codat_connections.testing._testing_mode import set_testing
 
 __all__ = [
     "CODAT_FAKE_API_KEY",
@@ -59,7 +62,7 @@ def codat_fake() -> FakeCodat:
 def codat_client(codat_fake: FakeCodat) -> Iterator[CodatConnections]:
     """A ``CodatConnections`` answered by ``codat_fake`` in-process; closed after the test."""
     http_client = httpx.Client(transport=codat_fake.transport())
-    with CodatConnections(api_key=CODAT_FAKE_API_KEY, http_client=http_client) as client:
+    with set_testing(), CodatConnections(api_key=CODAT_FAKE_API_KEY, http_client=http_client) as client:
         yield client
     http_client.close()
 
@@ -69,7 +72,8 @@ def codat_async_client(codat_fake: FakeCodat) -> Iterator[AsyncCodatConnections]
     """An ``AsyncCodatConnections`` answered by ``codat_fake`` in-process (no sockets, so any event loop may use it)."""
     http_client = httpx.AsyncClient(transport=codat_fake.async_transport())
     client = AsyncCodatConnections(api_key=CODAT_FAKE_API_KEY, http_client=http_client)
-    yield client
+    with set_testing():
+        yield client
 
     async def close() -> None:
         await client.close()
@@ -81,5 +85,5 @@ def codat_async_client(codat_fake: FakeCodat) -> Iterator[AsyncCodatConnections]
 @pytest.fixture
 def codat_fake_server(codat_fake: FakeCodat) -> Iterator[ServedFake]:
     """``codat_fake`` served on ``127.0.0.1`` for the test; its link URLs point at its own Link page."""
-    with codat_fake.serve() as base_url:
+    with set_testing(), codat_fake.serve() as base_url:
         yield ServedFake(base_url, CODAT_FAKE_API_KEY, codat_fake)

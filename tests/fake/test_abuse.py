@@ -17,7 +17,7 @@ import pytest
 
 from codat_connections import APITimeoutError, CodatConnections
 from codat_connections.testing import FakeCodat
-from tests.conftest import API_KEY, CODAT_BASE
+from tests.conftest import API_KEY, CODAT_BASE, use_test_clock
 from tests.fake.conftest import AUTH, assert_codat_error
 
 SOCKET_TIMEOUT = 5.0
@@ -225,8 +225,10 @@ def test_the_client_sees_a_timeout_in_process_and_retries_it(
 ) -> None:
     fake.delay(30.0, times=3)
     http_client = httpx.Client(transport=fake.transport(), timeout=0.2)
-    with CodatConnections(api_key=API_KEY, http_client=http_client) as codat, pytest.raises(APITimeoutError):
-        codat.connections.list(company)
+    with CodatConnections(api_key=API_KEY, http_client=http_client) as codat:
+        use_test_clock(codat)
+        with pytest.raises(APITimeoutError):
+            codat.connections.list(company)
     assert len(fake.requests_to("GET")) == 3
     assert len(sleeps) == 2
 

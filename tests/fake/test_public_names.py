@@ -19,6 +19,8 @@ EXPECTED = {
     "RecordedRequest",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "is_testing",
+    "set_testing",
 }
 
 

@@ -126,7 +126,7 @@ def surface_usage(codat: CodatConnections, company_id: str, connection_id: str) 
     for result in sweep:
         assert_type(result.company_id, str)
         assert_type(result.connections, list[Connection])
-        assert_type(result.error, CodatError | None)
+        assert_type(result.error, CodatError | ValueError | None)
     for flagged in codat.connections.needing_attention(iter([company_id])):
         assert_type([needs_attention(c) for c in flagged.connections], list[bool])
     try:
@@ -167,7 +167,7 @@ async def async_surface_usage(codat: AsyncCodatConnections, company_id: str, con
     sweep = codat.connections.list_many([company_id])
     assert_type(sweep, AsyncGenerator[CompanyConnections, None])
     async for result in sweep:
-        assert_type(result.error, CodatError | None)
+        assert_type(result.error, CodatError | ValueError | None)
     async for flagged in codat.connections.needing_attention([company_id]):
         assert_type(flagged.connections, list[Connection])
 

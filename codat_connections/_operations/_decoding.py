@@ -1,0 +1,100 @@
+"""Reading a 2xx body into the documented model, or a typed ``UnexpectedResponseError`` naming the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import httpx
+from codat_connections_api.types import json_type
+
+from codat_connections._json import DECODE_ERRORS, loads_object
+from codat_connections._request import RequestSpec
+from codat_connections.errors import UnexpectedResponseError
+from codat_connections.pagination import PageData
+
+__all__ = ["model_parser", "nothing", "page_parser", "unexpected"]
+
+T = TypeVar("T")
+
+
+def model_parser(decode: Callable[[Mapping[str, Any]], T]) -> Callable[[RequestSpec, httpx.Response], T]:
+    """A parser of one JSON object with ``decode`` (a generated model's ``from_dict``)."""
+
+    def parse(spec: RequestSpec, response: httpx.Response) -> T:
+        try:
+            return decode(loads_object(response.content))
+        except DECODE_ERRORS as exc:
+            raise unexpected(spec, response, exc) from exc
+
+    return parse
+
+
+def nothing(spec: RequestSpec, response: httpx.Response) -> None:
+    """For operations whose success carries no body worth reading (a delete)."""
+    return None
+
+
+def page_parser(
+    decode: Callable[[Mapping[str, Any]], T],
+) -> Callable[[RequestSpec, httpx.Response], PageData[T]]:
+    """A parser of Codat's list envelope: ``results`` decoded with ``decode``, ``totalResults``, ``next``.
+
+    ``totalResults``, ``pageNumber`` and ``pageSize`` must be integers (any integer: an absurd one is
+    read as unknown by the stop rule); ``_links`` an object; ``results`` absent or null is no records.
+    """
+
+    def parse(spec: RequestSpec, response: httpx.Response) -> PageData[T]:
+        try:
+            envelope = loads_object(response.content)
+            results = envelope.get("results")
+            if results is None:
+                records: list[T] = []
+            elif isinstance(results, list):
+                records = [decode(item) for item in results]
+            else:
+                raise TypeError(f"results: expected a list, got {json_type(results)}")
+            for name in ("pageNumber", "pageSize"):
+                _integer(envelope, name)
+            total = _integer(envelope, "totalResults")
+            next_link = _next_href(envelope["_links"])
+        except DECODE_ERRORS as exc:
+            raise unexpected(spec, response, exc) from exc
+        return PageData(records, total, next_link)
+
+    return parse
+
+
+def _integer(envelope: Mapping[str, Any], name: str) -> int:
+    value = envelope[name]
+    if type(value) is not int:
+        raise TypeError(f"{name}: expected an integer, got {json_type(value)}")
+    return value
+
+
+def _next_href(links: Any) -> str | None:
+    if not isinstance(links, dict):
+        raise TypeError(f"_links: expected an object, got {json_type(links)}")
+    next_ref = links.get("next")
+    if next_ref is None:
+        return None
+    if not isinstance(next_ref, dict) or not isinstance(next_ref.get("href"), str):
+        raise TypeError(f"_links.next: expected an object with an href string, got {json_type(next_ref)}")
+    href: str = next_ref["href"]
+    return href
+
+
+def unexpected(spec: RequestSpec, response: httpx.Response, exc: BaseException) -> UnexpectedResponseError:
+    """The typed error for a 2xx whose body is not the documented model; says which field and why."""
+    detail = f"{type(exc).__name__}: {exc}"
+    if len(detail) > 300:
+        detail = detail[:300] + "..."
+    return UnexpectedResponseError(
+        f"response body does not match the documented model ({detail})",
+        status_code=response.status_code,
+        method=spec.method,
+        path=spec.path,
+        url=str(response.request.url),
+        body=response.content,
+        headers=response.headers,
+    )

@@ -1,0 +1,15 @@
+"""The resource classes a client's attributes hold, for annotations in your own code.
+
+``client.connections`` is a ``ConnectionsResource`` (``AsyncConnectionsResource`` on the async
+client), and its ``with_raw_response`` a ``ConnectionsWithRawResponse``; likewise for companies.
+"""
+
+from codat_connections._async.connections import AsyncConnectionsResource, AsyncConnectionsWithRawResponse
+from codat_connections._sync.connections import ConnectionsResource, ConnectionsWithRawResponse
+
+__all__ = [
+    "AsyncConnectionsResource",
+    "AsyncConnectionsWithRawResponse",
+    "ConnectionsResource",
+    "ConnectionsWithRawResponse",
+]
