@@ -26,9 +26,9 @@ GENERATE = $(VENV_PATH) CODAT_CONNECTIONS_ROOT="$(CURDIR)" $(BIN)/openapi-python
 	--path $(SPEC) --config generator-config.yaml --custom-template-path openapi/templates \
 	--meta none --overwrite --fail-on-warning
 
-.PHONY: help install prism test test-unit test-contract lint typecheck check-spec check-generated check-templates \
-	refresh-templates unasync check-unasync api-check api-record vendor-spec generate lock sdist sdist-check mutation demo \
-	demo-live bench clean
+.PHONY: help install prism test test-unit test-contract test-browser lint typecheck check-spec check-generated \
+	check-templates refresh-templates unasync check-unasync api-check api-record vendor-spec generate lock sdist \
+	sdist-check mutation demo demo-live bench clean
 
 help: ## list every target, one line each
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)$$/\1\t\2/' | \
@@ -67,6 +67,14 @@ test-unit: install ## the fast loop: every suite but the Prism contract one, qui
 
 test-contract: install $(PRISM_STAMP) ## the contract suite: the client against Prism serving the spec
 	$(VENV_PATH) $(BIN)/pytest -q $(PYTEST_CONTRACT)
+
+# Playwright for Python (pinned, the `browser` group) drives Debian's Chromium; its own browser download is never used.
+$(VENV)/.browser-installed: pyproject.toml | $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --group browser
+	@touch $@
+
+test-browser: install $(VENV)/.browser-installed ## the fake's Link page in headless Chromium (apt-get install -y chromium); not in make test
+	$(BIN)/python scripts/browser_link_page.py --screenshot .browser/link-page.png
 
 lint: install ## ruff check and ruff format --check
 	$(BIN)/ruff check .
@@ -152,5 +160,5 @@ $(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
 bench: install $(VENV)/.bench-installed ## benchmarks against raw httpx and codat-platform
 	$(BIN)/python scripts/bench.py
 
-clean: ## remove .venv, caches, .prism, dist and mutants
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .prism dist mutants
+clean: ## remove .venv, caches, .prism, .browser, dist and mutants
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .prism .browser dist mutants

@@ -17,6 +17,9 @@ __all__ = [
     "MAX_ID_LENGTH",
     "MAX_PAGE_SIZE",
     "MAX_QUERY_LENGTH",
+    "MAX_TAGS",
+    "MAX_TAG_KEY_LENGTH",
+    "MAX_TAG_VALUE_LENGTH",
     "MAX_WAIT_SECONDS",
     "WEBHOOK_SECRET_ENV",
 ]
@@ -40,3 +43,9 @@ MAX_WAIT_SECONDS = 60.0
 """The longest the client waits on its own (a Retry-After, a pause); asked for more, it raises instead."""
 MAX_CONCURRENT_REQUESTS_PER_COMPANY = 10
 """Codat's limit on requests in flight for one company."""
+MAX_TAGS = 10
+"""Most tags a company may carry (the ``tags`` object's ``maxProperties`` in Codat's document)."""
+MAX_TAG_KEY_LENGTH = 27
+"""Longest tag key; a key has at least one character."""
+MAX_TAG_VALUE_LENGTH = 100
+"""Longest tag value."""

@@ -11,10 +11,18 @@ import re
 import uuid
 from collections.abc import Mapping
 
-from codat_connections._constants import MAX_ID_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_PAGE_SIZE
+from codat_connections._constants import (
+    MAX_ID_LENGTH,
+    MAX_IDEMPOTENCY_KEY_LENGTH,
+    MAX_PAGE_SIZE,
+    MAX_TAG_KEY_LENGTH,
+    MAX_TAG_VALUE_LENGTH,
+    MAX_TAGS,
+)
 
 __all__ = [
     "authorization",
+    "company_name",
     "concurrency",
     "header_value",
     "idempotency_key",
@@ -23,11 +31,13 @@ __all__ = [
     "page",
     "page_size",
     "platform_key",
+    "tags",
 ]
 
 _PLATFORM_KEY = re.compile(r"[a-z]{4}")
 # Path separators, query and fragment starts, backslashes and control characters.
 _FORBIDDEN_IN_ID = re.compile(r"[/?#\\\x00-\x1f\x7f]")
+_COMPANY_NAME_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -',&@.?!")
 _CONTROL_NAMES = {"\r": "CR", "\n": "LF", "\t": "TAB", "\x00": "NUL"}
 
 
@@ -133,3 +143,40 @@ def concurrency(value: object, *, maximum: int, why: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
         raise ValueError(f"concurrency must be an integer from 1 to {maximum} ({why}), got {value!r}")
     return value
+
+
+def company_name(value: object) -> str:
+    """Codat's rule for a company name: letters A-Z and a-z, digits, spaces and ``-',&@.?!``, at least one.
+
+    The message names the first character outside the rule and its position, so ``Müller GmbH`` is
+    refused with ``'ü' at position 1``.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"the company name must be a str, got {type(value).__name__}")
+    if not value:
+        raise ValueError("the company name must have at least one character")
+    for position, char in enumerate(value):
+        if char not in _COMPANY_NAME_CHARACTERS:
+            raise ValueError(
+                f"the company name has {char!r} at position {position} in {value!r}; Codat allows only letters "
+                "A-Z and a-z, digits, spaces and - ' , & @ . ? !"
+            )
+    return value
+
+
+def tags(value: object) -> dict[str, str]:
+    """A company's tags: at most ``MAX_TAGS`` str keys of 1-27 characters with str values of at most 100."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"tags must be a mapping of str to str, got {type(value).__name__}")
+    if len(value) > MAX_TAGS:
+        raise ValueError(f"a company has at most {MAX_TAGS} tags, got {len(value)}")
+    for key, item in value.items():
+        if not isinstance(key, str) or not isinstance(item, str):
+            raise TypeError(f"tag keys and values must be str, got {key!r}: {type(item).__name__}")
+        if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH:
+            raise ValueError(f"tag key {key!r} is {len(key)} characters; a key has 1 to {MAX_TAG_KEY_LENGTH}")
+        if len(item) > MAX_TAG_VALUE_LENGTH:
+            raise ValueError(
+                f"the value of tag {key!r} is {len(item)} characters; a value has at most {MAX_TAG_VALUE_LENGTH}"
+            )
+    return dict(value)

@@ -22,7 +22,9 @@ from codat_connections.testing import FakeCodat
 def test_create_starts_pending_auth_with_a_link_url(client: CodatConnections, company: str) -> None:
     connection = client.connections.create(company, "gbol")
     assert connection.status is ConnectionStatus.PENDINGAUTH
-    assert connection.link_url == f"https://link-api.codat.io/companies/{company}/connections/{connection.id}/start"
+    served = not client.base_url.startswith("https://api.codat.io")  # a served fake links to its own Link page
+    link_base = f"{client.base_url}/_fake/link" if served else "https://link-api.codat.io"
+    assert connection.link_url == f"{link_base}/companies/{company}/connections/{connection.id}/start"
     assert connection.integration_key == "gbol"
     assert connection.platform_name == "Xero"
     assert client.connections.get(company, connection.id).status is ConnectionStatus.PENDINGAUTH

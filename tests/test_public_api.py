@@ -68,9 +68,11 @@ ROOT_EXPORTS = [
     "parse_datetime",
 ]
 TESTING_EXPORTS = [
+    "ConnectionNotFound",
     "FakeCodat",
     "FakeResponse",
     "Fault",
+    "InvalidTransition",
     "PLATFORMS",
     "Platform",
     "RecordedRequest",

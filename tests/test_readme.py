@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -76,12 +77,13 @@ def test_every_python_block_runs_in_order(account: tuple[FakeCodat, dict[str, An
         printed = run(blocks, namespace)
     except BlockFailed as exc:
         pytest.fail(str(exc))
-    assert "send the user to https://link-api.codat.io/" in printed
+    link_page = os.environ["CODAT_BASE_URL"] + "/_fake/link/"  # the served fake's own Link page
+    assert "send the user to " + link_page in printed
     assert "send the user back to" not in printed, "connection_id is Linked: nothing to re-link"
     assert "404 Not Found from GET" in printed
     assert re.search(r"^200 None \d+ Unlinked$", printed, re.M), "the raw response shows the quota left"
     assert "gone could not be listed: 404 Not Found" in printed
-    assert printed.count("-> https://link-api.codat.io/") == 1, "the one Deauthorized connection of the fleet"
+    assert printed.count("-> " + link_page) == 1, "the one Deauthorized connection of the fleet"
     states = {record["id"]: record["status"] for record in fake.connections_of(company_id)}
     assert states[connection_id] == "Unlinked", "the lifecycle block unlinked the Linked connection"
     assert len(states) == 2, "the connection it created was deleted again"

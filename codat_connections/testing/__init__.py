@@ -1,4 +1,4 @@
-"""An embedded fake of Codat's connections API, for your tests and for trying the client.
+"""An embedded fake of Codat's companies and connections API, for your tests and for trying the client.
 
     from codat_connections import CodatConnections
     from codat_connections.testing import FakeCodat
@@ -7,13 +7,17 @@
     company_id = fake.add_company("Acme Ltd")
     client = CodatConnections(api_key="test-key", http_client=httpx.Client(transport=fake.transport()))
 
-Or over real sockets: ``with fake.serve() as base_url: ...``; or from a shell:
-``python -m codat_connections.testing --port 8765``.
+Or over real sockets: ``with fake.serve() as base_url: ...``; or from a shell, for any language:
+``codat-fake --port 8765`` (``python -m codat_connections.testing``), with every control as an HTTP
+route under ``/_fake/`` and a hosted Link page. pytest fixtures: ``codat_connections.testing.pytest_plugin``.
 
 Public names:
 
 - ``FakeCodat``: the fake itself, its transports, its server and every control a test uses.
 - ``FakeResponse``: what ``FakeCodat.handle`` answers, for adapters of your own.
+- ``InvalidTransition``: a control refused because the connection's status does not allow it (a ValueError),
+  e.g. ``deauthorize`` on a ``PendingAuth`` connection.
+- ``ConnectionNotFound``: a control named a company or connection the fake does not have (a ValueError).
 - ``Fault``: an injected failure, as ``FakeCodat.inject`` takes and the fault helpers return.
 - ``RecordedRequest``: one request in ``FakeCodat.requests``.
 - ``Platform`` and ``PLATFORMS``: the platforms the fake knows, by four-letter key.
@@ -25,18 +29,21 @@ Public names:
 
 from codat_connections.testing._fake import FakeCodat
 from codat_connections.testing._faults import Fault
+from codat_connections.testing._platforms import PLATFORMS, Platform
 from codat_connections.testing._recording import RecordedRequest
 from codat_connections.testing._responses import FakeResponse
-from codat_connections.testing._store import PLATFORMS, Platform
+from codat_connections.testing._store import ConnectionNotFound, InvalidTransition
 from codat_connections.testing._testing_mode import is_testing, set_testing
 from codat_connections.testing._webhooks import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "PLATFORMS",
     "WEBHOOK_EVENT_TYPES",
+    "ConnectionNotFound",
     "FakeCodat",
     "FakeResponse",
     "Fault",
+    "InvalidTransition",
     "Platform",
     "RecordedRequest",
     "WebhookDelivery",

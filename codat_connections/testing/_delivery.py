@@ -78,6 +78,25 @@ class WebhookHub:
         with self._cond:
             self._endpoints = [e for e in self._endpoints if e.id != endpoint.id]
 
+    @property
+    def endpoints(self) -> list[WebhookEndpoint]:
+        with self._cond:
+            return list(self._endpoints)
+
+    def reset(self, endpoints: Sequence[WebhookEndpoint]) -> None:
+        """Back to these endpoints with nothing queued, held or recorded (messages in flight still finish)."""
+        with self._cond:
+            self._endpoints = list(endpoints)
+            self._signers.update({endpoint.id: Webhook(endpoint.secret) for endpoint in endpoints})
+            self._deliveries.clear()
+            dropped = len(self._due) + len(self._inline) + len(self._held or ())
+            self._held = None
+            self._duplicate_next = 0
+            self._due.clear()
+            self._inline.clear()
+            self._outstanding -= dropped
+            self._cond.notify_all()
+
     def configure(self, timeout: float, retry_schedule: Sequence[float]) -> None:
         if not math.isfinite(timeout) or timeout <= 0:
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")

@@ -25,7 +25,13 @@ from codat_connections.testing._responses import FakeResponse, codat_error
 from codat_connections.testing._router import Operations, Route, match
 from codat_connections.testing._store import Store
 
-__all__ = ["Exchange", "OpenExchange", "Pipeline"]
+__all__ = ["CONTROL_PREFIX", "ControlHandler", "Exchange", "OpenExchange", "Pipeline"]
+
+CONTROL_PREFIX = "/_fake/"
+"""Paths the fake itself answers (control API, Link page), outside Codat's API: no Codat path starts so."""
+
+ControlHandler = Callable[[IncomingRequest], FakeResponse]
+"""Answers a request under ``CONTROL_PREFIX``; called without the fake's lock held (it may wait)."""
 
 
 class Exchange:
@@ -74,13 +80,14 @@ class Pipeline:
         store: Store,
         faults: FaultQueue,
         log: RequestLog,
+        max_page_size: int,
         on_quota_event: Callable[[QuotaEvent], None],
         after_unlock: Callable[[], None],
     ) -> None:
         self._lock = lock
         self._clock = clock
         self._expected_auth = expected_auth
-        self._operations = Operations(store)
+        self._operations = Operations(store, max_page_size)
         self._faults = faults
         self._idempotency = IdempotencyCache()
         self._log = log
@@ -90,6 +97,14 @@ class Pipeline:
         self.limiter: RateLimiter | None = None
         self.latency = 0.0
         self.jitter = 0.0
+        self.control: ControlHandler | None = None
+
+    def authorized(self, request: IncomingRequest) -> bool:
+        """The request carries the fake's API key."""
+        return request.headers.get("authorization") == self._expected_auth
+
+    def forget_idempotency_keys(self) -> None:
+        self._idempotency = IdempotencyCache()
 
     def open(
         self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: bytes
@@ -98,6 +113,14 @@ class Pipeline:
         request = IncomingRequest(
             method.upper(), path, dict(query), {name.lower(): value for name, value in headers.items()}, body
         )
+        if self.control is not None and (path + "/").startswith(CONTROL_PREFIX):
+            try:
+                answer = self.control(request)
+            except Exception as exc:  # a bug in the fake is a 500 a test sees, never a dropped connection
+                answer = codat_error(500, f"FakeCodat failed: {type(exc).__name__}: {exc}")
+            if request.method == "HEAD":
+                answer.body = b""
+            return Exchange(answer, 0.0, self._lock, None, None)
         with self._lock:
             now = self._now()
             limiter = self.limiter
@@ -131,7 +154,7 @@ class Pipeline:
     def _answer(self, request: IncomingRequest, now: datetime, held: list[str]) -> FakeResponse:
         """Authentication, rate limits, routing, the idempotency cache and the operation; ``held`` gets
         the company whose in-flight slot this request takes."""
-        if request.headers.get("authorization") != self._expected_auth:
+        if not self.authorized(request):
             return codat_error(401, "Unauthorized")
         route = match(request.method, request.path)
         limiter = self.limiter

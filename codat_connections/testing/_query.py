@@ -20,7 +20,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MAX_NESTING", "Predicate", "QueryError", "UnknownFieldError", "parse_query"]
+__all__ = [
+    "MAX_NESTING",
+    "TAG_OPERATORS",
+    "Predicate",
+    "QueryError",
+    "UnknownFieldError",
+    "parse_query",
+    "without_spaces_around_symbols",
+]
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 
@@ -46,7 +54,9 @@ class UnknownFieldError(QueryError):
 @dataclass
 class _Parser:
     text: str
-    fields: frozenset[str]
+    fields: frozenset[str] | None
+    flat: bool
+    operators: tuple[str, ...]
     pos: int = 0
     depth: int = 0
 
@@ -94,7 +104,7 @@ class _Parser:
             raise QueryError(f"expected a field name at {self.pos}")
         name = match.group(0)
         self.pos = match.end()
-        operator = next((op for op in _OPERATORS if self.text.startswith(op, self.pos)), None)
+        operator = next((op for op in self.operators if self.text.startswith(op, self.pos)), None)
         if operator is None:
             raise QueryError(f"expected an operator after {name!r}")
         self.pos += len(operator)
@@ -104,12 +114,14 @@ class _Parser:
         if not value:
             raise QueryError(f"missing value for {name!r}")
         self.pos = stop
-        if name.split(".", 1)[0] not in self.fields:
+        if self.fields is not None and name.split(".", 1)[0] not in self.fields:
             raise UnknownFieldError(name)
-        return _compare(name, operator, value)
+        return _compare(name, operator, value, self.flat)
 
 
-def _lookup(record: Mapping[str, Any], name: str) -> Any:
+def _lookup(record: Mapping[str, Any], name: str, flat: bool) -> Any:
+    if flat:
+        return record.get(name)
     value: Any = record
     for part in name.split("."):
         if not isinstance(value, Mapping):
@@ -134,9 +146,9 @@ def _ordered(left: str, right: str) -> tuple[Any, Any]:
         return left, right
 
 
-def _compare(name: str, operator: str, value: str) -> Predicate:
+def _compare(name: str, operator: str, value: str, flat: bool) -> Predicate:
     def predicate(record: Mapping[str, Any]) -> bool:
-        actual = _as_text(_lookup(record, name))
+        actual = _as_text(_lookup(record, name, flat))
         if operator == "=":
             return actual is not None and actual.lower() == value.lower()
         if operator == "!=":
@@ -157,8 +169,24 @@ def _compare(name: str, operator: str, value: str) -> Predicate:
     return predicate
 
 
-def parse_query(text: str, fields: frozenset[str]) -> Predicate:
-    """A predicate over records for ``text``; ``QueryError`` if malformed or naming unknown fields."""
+TAG_OPERATORS = ("!=", "=", "~")
+"""What Codat's ``tags`` filter of the companies listing takes."""
+_AROUND_SYMBOLS = re.compile(r"\s*(&&|\|\||!=|=|~|\{|\})\s*")
+
+
+def without_spaces_around_symbols(text: str) -> str:
+    """``region = uk && team=x`` as ``region=uk&&team=x``: Codat's tags examples put spaces around symbols."""
+    return _AROUND_SYMBOLS.sub(r"\1", text).strip()
+
+
+def parse_query(
+    text: str, fields: frozenset[str] | None, *, flat: bool = False, operators: tuple[str, ...] = _OPERATORS
+) -> Predicate:
+    """A predicate over records for ``text``; ``QueryError`` if malformed or naming unknown fields.
+
+    ``fields`` None accepts any name (a tag key); ``flat`` looks a name up as one key, dots and all,
+    instead of a path into nested objects.
+    """
     if not text or not text.strip():
         raise QueryError("empty query")
-    return _Parser(text, fields).parse()
+    return _Parser(text, fields, flat, operators).parse()

@@ -58,6 +58,9 @@ class RequestLog:
         body = _json_or_text(request.body)
         self._entries.append(RecordedRequest(request.method, request.path, request.query, kept, body, status))
 
+    def clear(self) -> None:
+        self._entries.clear()
+
     def snapshot(self) -> list[RecordedRequest]:
         return list(self._entries)
 

@@ -1,7 +1,10 @@
 """FakeCodat over real HTTP on loopback: a threaded server that holds up under abuse.
 
 Every method reaches the fake, so an unrouted one (OPTIONS, HEAD, ...) gets Codat's JSON 405 and a
-malformed request Codat's JSON 400, never Python's HTML error page. The body is read against a
+malformed request Codat's JSON 400, never Python's HTML error page. ``Expect: 100-continue`` gets
+its interim answer at once (curl waits for it). The request line and headers must arrive within
+``HEADER_READ_TIMEOUT`` of the server starting to wait for them, so an idle connection, or one that
+dribbles its headers, is closed instead of holding a thread forever. The body is read against a
 checked ``Content-Length`` (or chunked encoding) with an idle timeout, so a bad or lying length is a
 400 rather than a handler blocked forever. The listen backlog is 128: many clients connecting at
 once are all accepted. An answer waits for its delay and latency in the connection's thread.
@@ -9,6 +12,7 @@ once are all accepted. An answer waits for its delay and latency in the connecti
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 import time
@@ -21,11 +25,15 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from codat_connections.testing._pipeline import OpenExchange
 from codat_connections.testing._responses import FakeResponse, codat_error
 
-__all__ = ["BODY_IDLE_TIMEOUT", "LISTEN_BACKLOG", "MAX_BODY_BYTES", "serve"]
+__all__ = ["BODY_IDLE_TIMEOUT", "HEADER_READ_TIMEOUT", "LISTEN_BACKLOG", "MAX_BODY_BYTES", "serve"]
 
 LISTEN_BACKLOG = 128
 BODY_IDLE_TIMEOUT = 1.0
 """Seconds the server waits for more of a request body before answering 400 (clients send it at once)."""
+HEADER_READ_TIMEOUT = 10.0
+"""Seconds a connection has, from the moment the server waits for a request, to send its request line and
+headers; then it is closed. Above httpx's 5 s keep-alive expiry, so a pooled connection is never cut under
+a client that is about to reuse it. Read at each request, so a test may lower it."""
 MAX_BODY_BYTES = 8 * 1024 * 1024
 _MAX_LINE = 65536
 
@@ -43,6 +51,25 @@ class _Server(ThreadingHTTPServer):
     open_exchange: OpenExchange
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The socket's bytes; while ``deadline`` (a ``time.monotonic()`` moment) is set, no read waits past it."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self.deadline: float | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self.deadline is not None:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the request's headers did not arrive in time")
+            self._sock.settimeout(remaining)
+        return self._sock.recv_into(buffer)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body leave in one write with Nagle off: otherwise delayed ACKs add ~40 ms a request.
@@ -50,8 +77,21 @@ class _Handler(BaseHTTPRequestHandler):
     wbufsize = 1 << 16
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        self._reader = _DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_expect_100(self) -> bool:
+        """The interim answer goes out now, not with the final one: a client waits for it before the body."""
+        self.send_response_only(HTTPStatus.CONTINUE)
+        self.end_headers()
+        self.wfile.flush()
+        return True
+
     def handle_one_request(self) -> None:
         """One request, whatever its method: the fake decides what is routed."""
+        self._reader.deadline = time.monotonic() + HEADER_READ_TIMEOUT
         try:
             self.raw_requestline = self.rfile.readline(_MAX_LINE + 1)
             if not self.raw_requestline:
@@ -63,6 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if not self.parse_request():
                 return
+            self._reader.deadline = None
             self._answer()
             self.wfile.flush()
         except OSError:  # the client went away (reset, broken pipe, timed-out read): nothing to answer

@@ -2,84 +2,55 @@
 
 Every lifecycle rule a user's test relies on lives here, once: a new connection is ``PendingAuth``;
 only a ``Linked`` connection can be unlinked or deauthorized; completing a link resolves the
-connection's active errors. Each change is reported to ``notify`` (the webhook publisher) with the
-connection as the API would return it at that moment. Connections are kept as wire-shaped dicts, so
-answering a request is one ``json.dumps``. Not thread-safe on its own: ``FakeCodat`` holds its lock.
+connection's active errors. Each change is stamped with a moment that never goes back (so no event
+is dated before the state it reports) and reported to ``notify`` (the webhook publisher) with a
+function that builds its payload, the connection as the API would return it at that moment.
+Connections are kept as wire-shaped dicts, so answering a request is one ``json.dumps``. Not
+thread-safe on its own: ``FakeCodat`` holds its lock.
 """
 
 from __future__ import annotations
 
+import copy
+import secrets
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import cached_property
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from codat_connections.testing._platforms import Platform
+
 __all__ = [
-    "PLATFORMS",
+    "ACCESS_TOKEN_SECONDS",
+    "LINK_PAGE_PATH",
     "Company",
     "ConnectionNotFound",
     "InvalidTransition",
     "Notify",
-    "Platform",
-    "STATUSES",
     "Store",
-    "check_count",
-    "check_status",
     "iso_utc",
-    "platform_for",
 ]
 
 LINK_URL = "https://link-api.codat.io/companies/{company_id}/connections/{connection_id}/start"
+LINK_PAGE_PATH = "/_fake/link/companies/{company_id}/connections/{connection_id}/start"
+"""Where a served fake's Link page is, under its base URL."""
 PORTAL_URL = "https://app.codat.io/companies/{company_id}/summary"
-STATUSES = ("PendingAuth", "Linked", "Unlinked", "Deauthorized")
-
-
-@dataclass(frozen=True)
-class Platform:
-    """A platform the fake knows: its four-letter key, its name and its source type."""
-
-    key: str
-    name: str
-    source_type: str
-
-    @cached_property
-    def integration_id(self) -> str:
-        """A stable UUID per platform, as Codat's ``integrationId`` is."""
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"codat-integration:{self.key}"))
-
-    @cached_property
-    def source_id(self) -> str:
-        """A stable UUID per platform for ``sourceId``."""
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"codat-source:{self.key}"))
-
-
-PLATFORMS: dict[str, Platform] = {
-    p.key: p
-    for p in (
-        Platform("qhyg", "QuickBooks Online", "Accounting"),
-        Platform("gbol", "Xero", "Accounting"),
-        Platform("knfz", "Sage Intacct", "Accounting"),
-        Platform("akxx", "Oracle NetSuite", "Accounting"),
-        Platform("mqjo", "Codat Sandbox", "Accounting"),
-        Platform("suuo", "Plaid", "Banking"),
-        Platform("upvr", "TrueLayer", "Banking"),
-        Platform("fztf", "Shopify", "Commerce"),
-        Platform("zsth", "Square", "Commerce"),
-        Platform("exgd", "Stripe", "Commerce"),
-    )
-}
+COMPANY_REDIRECT_URL = "https://link.codat.io/company/{company_id}"
+ACCESS_TOKEN_SECONDS = 86400
 
 
 @dataclass
 class Company:
     id: str
     name: str
+    created: str
     description: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     connections: dict[str, dict[str, Any]] = field(default_factory=dict)
-    authorizations: dict[str, dict[str, str]] = field(default_factory=dict)
+    authorizations: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    access_tokens: list[str] = field(default_factory=list, repr=False)
+    """Tokens minted for this company: credentials, never shown."""
 
     def reference(self) -> dict[str, Any]:
         """The company as a webhook names it (Codat's ``companyReference``)."""
@@ -90,6 +61,21 @@ class Company:
         reference["tags"] = dict(self.tags)
         return reference
 
+    def details(self) -> dict[str, Any]:
+        """The company without its connections (Codat's ``companyDetails``)."""
+        details: dict[str, Any] = {"id": self.id, "name": self.name}
+        if self.description is not None:
+            details["description"] = self.description
+        details["redirect"] = COMPANY_REDIRECT_URL.format(company_id=self.id)
+        synced = [record["lastSync"] for record in self.connections.values() if record.get("lastSync")]
+        if synced:
+            details["lastSync"] = max(synced)
+        details["created"] = self.created
+        details["products"] = []
+        details["tags"] = dict(self.tags)
+        details["referenceSubsidiaryCompanies"] = []
+        return details
+
 
 class ConnectionNotFound(ValueError):
     """No such company or connection; the message is Codat's 404 text (a ValueError for test-side controls)."""
@@ -99,8 +85,8 @@ class InvalidTransition(ValueError):
     """The connection's status does not allow this change; the message says why."""
 
 
-Notify = Callable[[str, Company, dict[str, Any]], None]
-"""``(event type, company, connection as the API returns it)``, called after each lifecycle change."""
+Notify = Callable[[str, datetime, Callable[[], dict[str, Any]]], None]
+"""``(event type, moment of the change, payload builder)``, called after each change a webhook reports."""
 
 
 def iso_utc(moment: datetime, *, fraction: bool = False) -> str:
@@ -108,33 +94,49 @@ def iso_utc(moment: datetime, *, fraction: bool = False) -> str:
 
 
 class Store:
-    """Companies and connections, and the lifecycle transitions between connection statuses."""
+    """Companies and connections, and the lifecycle transitions between connection statuses.
+
+    ``link_base`` (a served fake's base URL) makes link URLs point at the fake's own Link page;
+    None keeps Codat's ``link-api.codat.io``.
+    """
 
     def __init__(self, clock: Callable[[], datetime], notify: Notify) -> None:
         self._clock = clock
         self._notify = notify
         self._companies: dict[str, Company] = {}
-        self._created_tick = 0
+        self._last = datetime.min.replace(tzinfo=UTC)
+        self.link_base: str | None = None
 
     def __len__(self) -> int:
         return len(self._companies)
+
+    def snapshot(self) -> dict[str, Company]:
+        """A deep copy of every company, for ``restore``."""
+        return copy.deepcopy(self._companies)
+
+    def restore(self, companies: dict[str, Company]) -> None:
+        self._companies = copy.deepcopy(companies)
 
     # -- set-up (no events: nothing happened on Codat's side that a webhook would report) --------
     def add_company(
         self, name: str, company_id: str | None, description: str | None, tags: Mapping[str, str] | None
     ) -> str:
         cid = company_id or str(uuid.uuid4())
-        self._companies[cid] = Company(cid, name, description, dict(tags or {}))
+        if cid in self._companies:
+            raise ValueError(f"a company with id {cid!r} already exists")
+        self._companies[cid] = Company(cid, name, self._stamp(self._moment()), description, dict(tags or {}))
         return cid
 
     def seed(self, company_id: str, count: int, platform: Platform, status: str) -> list[str]:
         connections = self.company(company_id).connections
         ids = []
         for _ in range(count):
-            record = self._new_connection(company_id, platform)
+            record = self._new_connection(company_id, platform, self._moment())
             record["status"] = status
-            if status == "Linked":
+            if status in ("Linked", "Deauthorized"):
                 record["lastSync"] = record["created"]
+            if status == "Deauthorized":
+                self._add_error(record, "401", "Unauthorized", "Access was revoked", self._moment())
             connections[record["id"]] = record
             ids.append(record["id"])
         return ids
@@ -146,19 +148,69 @@ class Store:
             raise ConnectionNotFound(f"No company was found with ID {company_id}")
         return company
 
+    def companies(self) -> Iterable[Company]:
+        return self._companies.values()
+
     def connection(self, company_id: str, connection_id: str) -> dict[str, Any]:
         record = self.company(company_id).connections.get(connection_id)
         if record is None:
             raise ConnectionNotFound(f"Data connection {connection_id} not found")
         return record
 
+    def render(self, company_id: str, record: dict[str, Any]) -> dict[str, Any]:
+        """A connection as the API returns it: its link URL on the fake's own Link page when served."""
+        if self.link_base is None:
+            return record
+        path = LINK_PAGE_PATH.format(company_id=company_id, connection_id=record["id"])
+        return {**record, "linkUrl": self.link_base + path}
+
+    def company_body(self, company: Company) -> dict[str, Any]:
+        """A company as the API returns it, its connections exactly as the connections endpoints do."""
+        return {
+            **company.details(),
+            "dataConnections": [self.render(company.id, r) for r in company.connections.values()],
+        }
+
+    # -- companies through the API ---------------------------------------------------------------
+    def create_company(self, name: str, description: str | None, tags: Mapping[str, str] | None) -> Company:
+        moment = self._moment()
+        company = Company(str(uuid.uuid4()), name, self._stamp(moment), description, dict(tags or {}))
+        self._companies[company.id] = company
+        self._notify("company.created", moment, company.details)
+        return company
+
+    def update_company(
+        self, company_id: str, name: str | None, description: str | None, tags: Mapping[str, str] | None
+    ) -> Company:
+        """Only the fields given change (None leaves a field as it is, as Codat's PATCH does)."""
+        company = self.company(company_id)
+        if name is not None:
+            company.name = name
+        if description is not None:
+            company.description = description
+        if tags is not None:
+            company.tags = dict(tags)
+        return company
+
+    def delete_company(self, company_id: str) -> None:
+        """The company and its connections go; one ``company.deleted`` (Codat documents no per-connection event)."""
+        company = self.company(company_id)
+        del self._companies[company_id]
+        self._notify("company.deleted", self._moment(), company.details)
+
+    def mint_token(self, company_id: str) -> str:
+        token = secrets.token_urlsafe(32)
+        self.company(company_id).access_tokens.append(token)
+        return token
+
     # -- transitions -----------------------------------------------------------------------------
     def create(self, company_id: str, platform: Platform) -> dict[str, Any]:
         """A new connection starts ``PendingAuth`` with the link URL the end user follows."""
         company = self.company(company_id)
-        record = self._new_connection(company_id, platform)
+        moment = self._moment()
+        record = self._new_connection(company_id, platform, moment)
         company.connections[record["id"]] = record
-        self._notify("connection.created", company, record)
+        self._report("connection.created", moment, company, record)
         return record
 
     def complete_link(self, company_id: str, connection_id: str) -> None:
@@ -167,7 +219,8 @@ class Store:
         previous = record["status"]
         if previous == "Linked":
             raise InvalidTransition("connection is already Linked")
-        now = self._now()
+        moment = self._moment()
+        now = self._stamp(moment)
         record["status"] = "Linked"
         record["lastSync"] = now
         for error in record.get("dataConnectionErrors") or ():
@@ -175,24 +228,26 @@ class Store:
                 error["status"] = "Resolved"
                 error["resolvedOnUtc"] = now
         event = "connection.reconnected" if previous in ("Deauthorized", "Unlinked") else "connection.connected"
-        self._notify(event, self.company(company_id), record)
+        self._report(event, moment, self.company(company_id), record)
 
     def fail_link(self, company_id: str, connection_id: str, message: str) -> None:
         """A link attempt failed: the status stays, an active error is added."""
         record = self.connection(company_id, connection_id)
         if record["status"] == "Linked":
             raise InvalidTransition("a Linked connection has no link attempt to fail")
-        self._add_error(record, "403", "Linking failed", message)
-        self._notify("connection.failed", self.company(company_id), record)
+        moment = self._moment()
+        self._add_error(record, "403", "Linking failed", message, moment)
+        self._report("connection.failed", moment, self.company(company_id), record)
 
     def deauthorize(self, company_id: str, connection_id: str, message: str) -> None:
         """The platform withdrew access: only Linked → Deauthorized, with an active error."""
         record = self.connection(company_id, connection_id)
         if record["status"] != "Linked":
             raise InvalidTransition(f"only a Linked connection can be deauthorized, this one is {record['status']}")
+        moment = self._moment()
         record["status"] = "Deauthorized"
-        self._add_error(record, "401", "Unauthorized", message)
-        self._notify("connection.disconnected", self.company(company_id), record)
+        self._add_error(record, "401", "Unauthorized", message, moment)
+        self._report("connection.disconnected", moment, self.company(company_id), record)
 
     def unlink(self, company_id: str, connection_id: str) -> dict[str, Any]:
         """Only a Linked connection can be unlinked (Codat's rule); its data is kept."""
@@ -200,7 +255,7 @@ class Store:
         if record["status"] != "Linked":
             raise InvalidTransition(f"Only Linked connections can be unlinked; this one is {record['status']}.")
         record["status"] = "Unlinked"
-        self._notify("connection.disconnected", self.company(company_id), record)
+        self._report("connection.disconnected", self._moment(), self.company(company_id), record)
         return record
 
     def delete(self, company_id: str, connection_id: str) -> None:
@@ -208,7 +263,7 @@ class Store:
         company = self.company(company_id)
         del company.connections[connection_id]
         company.authorizations.pop(connection_id, None)
-        self._notify("connection.deleted", company, record)
+        self._report("connection.deleted", self._moment(), company, record)
 
     def set_authorization(self, company_id: str, connection_id: str, values: dict[str, str]) -> dict[str, Any]:
         record = self.connection(company_id, connection_id)
@@ -216,7 +271,13 @@ class Store:
         return record
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _new_connection(self, company_id: str, platform: Platform) -> dict[str, Any]:
+    def _report(self, event_type: str, moment: datetime, company: Company, record: dict[str, Any]) -> None:
+        def payload() -> dict[str, Any]:
+            return {"referenceCompany": company.reference(), "connection": self.render(company.id, record)}
+
+        self._notify(event_type, moment, payload)
+
+    def _new_connection(self, company_id: str, platform: Platform, moment: datetime) -> dict[str, Any]:
         connection_id = str(uuid.uuid4())
         return {
             "id": connection_id,
@@ -226,44 +287,31 @@ class Store:
             "platformName": platform.name,
             "linkUrl": LINK_URL.format(company_id=company_id, connection_id=connection_id),
             "status": "PendingAuth",
-            "created": self._created(),
+            "created": self._stamp(moment),
             "sourceType": platform.source_type,
         }
 
-    def _add_error(self, record: dict[str, Any], code: str, text: str, message: str) -> None:
+    def _add_error(self, record: dict[str, Any], code: str, text: str, message: str, moment: datetime) -> None:
         record.setdefault("dataConnectionErrors", []).append(
             {
                 "statusCode": code,
                 "statusText": text,
                 "errorMessage": message,
-                "erroredOnUtc": self._now(),
+                "erroredOnUtc": self._stamp(moment),
                 "status": "Active",
                 "resolvedOnUtc": None,
             }
         )
 
-    def _now(self) -> str:
-        return iso_utc(self._clock())
+    def _moment(self) -> datetime:
+        """The fake's clock, but strictly later than every moment before: stamps order as changes did."""
+        now = self._clock()
+        now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+        if now <= self._last:
+            now = self._last + timedelta(microseconds=1)
+        self._last = now
+        return now
 
-    def _created(self) -> str:
-        """Creation times that strictly increase, so ordering by ``created`` is stable."""
-        self._created_tick += 1
-        return iso_utc(self._clock() + timedelta(milliseconds=self._created_tick), fraction=True)
-
-
-# -- argument checks for the test-side controls ----------------------------------------------------
-def check_count(name: str, value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
-
-
-def platform_for(key: str) -> Platform:
-    platform = PLATFORMS.get(key)
-    if platform is None:
-        raise ValueError(f"unknown platform key {key!r}; the fake knows {sorted(PLATFORMS)}")
-    return platform
-
-
-def check_status(status: str) -> None:
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {list(STATUSES)}, got {status!r}")
+    @staticmethod
+    def _stamp(moment: datetime) -> str:
+        return iso_utc(moment, fraction=True)

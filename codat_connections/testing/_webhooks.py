@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from standardwebhooks import Webhook
 
 __all__ = [
+    "COMPANY_EVENT_TYPES",
     "CONNECTION_EVENT_TYPES",
     "RATE_LIMIT_EVENT_TYPES",
     "WEBHOOK_EVENT_TYPES",
@@ -49,7 +50,8 @@ CONNECTION_EVENT_TYPES = frozenset(
     }
 )
 RATE_LIMIT_EVENT_TYPES = frozenset({"client.rateLimit.reached", "client.rateLimit.reset"})
-WEBHOOK_EVENT_TYPES = CONNECTION_EVENT_TYPES | RATE_LIMIT_EVENT_TYPES
+COMPANY_EVENT_TYPES = frozenset({"company.created", "company.deleted"})
+WEBHOOK_EVENT_TYPES = CONNECTION_EVENT_TYPES | RATE_LIMIT_EVENT_TYPES | COMPANY_EVENT_TYPES
 """Every event type the fake sends."""
 
 WebhookCallable = Callable[[bytes, dict[str, str]], int]

@@ -53,3 +53,10 @@ def assert_codat_error(response: httpx.Response, status: int) -> str:
     assert body["correlationId"]
     assert isinstance(body["error"], str) and body["error"]
     return str(body["error"])
+
+
+def link_prefix(http: httpx.Client, company: str) -> str:
+    """Where a connection's ``linkUrl`` starts: Codat's Link in-process, the fake's own Link page when served."""
+    if str(http.base_url).startswith(CODAT_BASE):
+        return f"https://link-api.codat.io/companies/{company}/connections/"
+    return f"{str(http.base_url).rstrip('/')}/_fake/link/companies/{company}/connections/"

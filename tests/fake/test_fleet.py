@@ -7,7 +7,7 @@ import pytest
 
 from codat_connections.testing import FakeCodat
 from tests.conftest import API_KEY
-from tests.fake.conftest import AUTH
+from tests.fake.conftest import AUTH, link_prefix
 
 
 def path(company: str) -> str:
@@ -21,7 +21,7 @@ def test_add_companies_sets_up_a_fleet_readable_through_the_api(http: httpx.Clie
         page = http.get(path(company)).json()
         assert page["totalResults"] == 3
         assert {c["status"] for c in page["results"]} == {"Linked"}
-        assert all(c["linkUrl"].startswith(f"https://link-api.codat.io/companies/{company}/") for c in page["results"])
+        assert all(c["linkUrl"].startswith(link_prefix(http, company)) for c in page["results"])
 
 
 def test_add_companies_takes_a_platform_and_status(fake: FakeCodat) -> None:

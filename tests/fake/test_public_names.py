@@ -10,9 +10,11 @@ from codat_connections.testing import FakeCodat
 EXPECTED = {
     "PLATFORMS",
     "WEBHOOK_EVENT_TYPES",
+    "ConnectionNotFound",
     "FakeCodat",
     "FakeResponse",
     "Fault",
+    "InvalidTransition",
     "Platform",
     "RecordedRequest",
     "WebhookDelivery",

@@ -102,7 +102,7 @@ def test_every_answer_carries_the_headers_once_enforced(http: httpx.Client, fake
         http.get(path(company)),
         http.get(path(company), params={"query": "nope=1"}),
         http.get(path(company), headers={"Authorization": "Basic d3Jvbmc="}),
-        http.get("/companies"),
+        http.get("/no/such/path"),
         http.request("OPTIONS", path(company)),
         http.delete(path(company) + "/x"),
         http.post(path(company), json={"platformKey": "gbol"}),

@@ -15,7 +15,7 @@ import pytest
 
 from codat_connections.testing import FakeCodat
 from tests.conftest import API_KEY
-from tests.fake.conftest import AUTH, Clock, assert_codat_error
+from tests.fake.conftest import AUTH, Clock, assert_codat_error, link_prefix
 
 UNLINK = {"status": "Unlinked"}
 
@@ -45,7 +45,7 @@ def status_of(fake: FakeCodat, company: str, connection: str) -> str:
 def test_create_starts_pending_auth_with_the_link_url_of_that_connection(http: httpx.Client, company: str) -> None:
     created = http.post(path(company), json={"platformKey": "gbol"}).json()
     assert created["status"] == "PendingAuth"
-    assert created["linkUrl"] == f"https://link-api.codat.io/companies/{company}/connections/{created['id']}/start"
+    assert created["linkUrl"] == link_prefix(http, company) + f"{created['id']}/start"
     assert (created["integrationKey"], created["platformName"], created["sourceType"]) == ("gbol", "Xero", "Accounting")
     assert http.get(path(company, created["id"])).json() == created
 

@@ -1,0 +1,119 @@
+"""The company operations: list (paged, filtered by ``tags`` and ``query``, ordered), create, get, update,
+delete, and an access token per company.
+
+Names and tags are checked with the client's own rules (``codat_connections._validation``), so the
+client and the fake refuse the same values; a refusal is a 400 with Codat's body. A company's
+``dataConnections`` are its connections exactly as the connections endpoints return them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from codat_connections import _validation
+from codat_connections.testing._connection_ops import body_object
+from codat_connections.testing._listing import Refused, filtered, ordered, page_body, page_request
+from codat_connections.testing._query import TAG_OPERATORS, QueryError, parse_query, without_spaces_around_symbols
+from codat_connections.testing._responses import FakeResponse, codat_error, json_response
+from codat_connections.testing._store import ACCESS_TOKEN_SECONDS, Company, Store
+
+__all__ = ["COMPANY_FIELDS", "CompanyOperations"]
+
+COMPANY_FIELDS = frozenset(
+    {
+        "id",
+        "name",
+        "description",
+        "redirect",
+        "lastSync",
+        "created",
+        "createdByUserName",
+        "products",
+        "tags",
+        "referenceParentCompany",
+        "referenceSubsidiaryCompanies",
+    }
+)
+_EXAMPLE = '{"name": "Acme Ltd"}'
+
+
+def _fields(payload: dict[str, Any]) -> tuple[str | None, str | None, dict[str, str] | None] | FakeResponse:
+    """``name``, ``description`` and ``tags`` of a create or update body, checked; None where absent or null."""
+    name, description, tags = payload.get("name"), payload.get("description"), payload.get("tags")
+    try:
+        if name is not None:
+            name = _validation.company_name(name)
+        if tags is not None:
+            tags = _validation.tags(tags)
+    except (TypeError, ValueError) as wrong:
+        return codat_error(400, str(wrong))
+    if description is not None and not isinstance(description, str):
+        return codat_error(400, "The company description must be a string.")
+    return name, description, tags
+
+
+class CompanyOperations:
+    def __init__(self, store: Store, max_page_size: int) -> None:
+        self._store = store
+        self._max_page_size = max_page_size
+
+    def get(self, company_id: str) -> FakeResponse:
+        return json_response(self._store.company_body(self._store.company(company_id)))
+
+    def create(self, body: bytes) -> FakeResponse:
+        payload = body_object(body, _EXAMPLE)
+        if isinstance(payload, FakeResponse):
+            return payload
+        if payload.get("name") is None:
+            return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
+        fields = _fields(payload)
+        if isinstance(fields, FakeResponse):
+            return fields
+        name, description, tags = fields
+        assert name is not None
+        return json_response(self._store.company_body(self._store.create_company(name, description, tags)))
+
+    def update(self, company_id: str, body: bytes) -> FakeResponse:
+        self._store.company(company_id)
+        payload = body_object(body, _EXAMPLE)
+        if isinstance(payload, FakeResponse):
+            return payload
+        fields = _fields(payload)
+        if isinstance(fields, FakeResponse):
+            return fields
+        company = self._store.update_company(company_id, *fields)
+        return json_response(self._store.company_body(company))
+
+    def delete(self, company_id: str) -> FakeResponse:
+        self._store.delete_company(company_id)
+        return FakeResponse(204)
+
+    def access_token(self, company_id: str) -> FakeResponse:
+        token = self._store.mint_token(company_id)
+        response = json_response({"expiresIn": ACCESS_TOKEN_SECONDS, "accessToken": token, "tokenType": "Bearer"})
+        response.headers["cache-control"] = "no-store"
+        return response
+
+    def list(self, query: Mapping[str, str]) -> FakeResponse:
+        request = page_request(query, self._max_page_size)
+        if isinstance(request, FakeResponse):
+            return request
+        companies = list(self._store.companies())
+        if tags := query.get("tags"):
+            try:
+                predicate = parse_query(without_spaces_around_symbols(tags), None, flat=True, operators=TAG_OPERATORS)
+            except QueryError:
+                return codat_error(400, "Error parsing tags - Malformed query; tags take =, != and ~, with && and ||.")
+            companies = [c for c in companies if predicate(c.tags)]
+        try:
+            if "query" in query:
+                companies = filtered(companies, query["query"], COMPANY_FIELDS, "Company", Company.details)
+            if order := query.get("orderBy"):
+                companies = ordered(companies, order, COMPANY_FIELDS, "Company", Company.details)
+        except Refused as refused:
+            return refused.response
+        start = (request.number - 1) * request.size
+        results = [self._store.company_body(c) for c in companies[start : start + request.size]]
+        extra = {k: query[k] for k in ("query", "orderBy", "tags") if k in query}
+        return json_response(page_body(results, len(companies), request, "/companies", extra))

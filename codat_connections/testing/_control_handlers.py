@@ -1,0 +1,283 @@
+"""The handlers of the HTTP control API: each reads its JSON body and calls the same ``FakeControls`` method a
+Python test calls (no rule written twice). ``_control_api`` routes to them by operation id."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from codat_connections.testing._control_spec import SCHEMAS
+from codat_connections.testing._controls import FakeControls
+from codat_connections.testing._faults import Fault
+from codat_connections.testing._recording import IncomingRequest
+from codat_connections.testing._responses import FakeResponse, json_response
+from codat_connections.testing._store import ConnectionNotFound
+from codat_connections.testing._webhooks import WebhookDelivery, WebhookEndpoint
+
+__all__ = ["HANDLERS", "Context", "handles", "no_content"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a handler works on: the fake, the control API's inbox, and the request."""
+
+    fake: FakeControls
+    inbox: deque[dict[str, Any]]
+    request: IncomingRequest
+
+
+Handler = Callable[[Context, dict[str, str], dict[str, Any]], FakeResponse]
+HANDLERS: dict[str, Handler] = {}
+"""Operation id to handler."""
+
+
+def handles(operation_id: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        HANDLERS[operation_id] = handler
+        return handler
+
+    return register
+
+
+def no_content() -> FakeResponse:
+    return FakeResponse(204)
+
+
+def _endpoint(endpoint: WebhookEndpoint) -> dict[str, Any]:
+    types = None if endpoint.event_types is None else sorted(endpoint.event_types)
+    return {"id": endpoint.id, "url": str(endpoint.target), "secret": endpoint.secret, "eventTypes": types}
+
+
+def _delivery(delivery: WebhookDelivery) -> dict[str, Any]:
+    return {
+        "endpointId": delivery.endpoint.id,
+        "messageId": delivery.message_id,
+        "eventType": delivery.event_type,
+        "attempt": delivery.attempt,
+        "status": delivery.status,
+        "error": delivery.error,
+        "succeeded": delivery.succeeded,
+    }
+
+
+def _connection(ctx: Context, ids: dict[str, str]) -> FakeResponse:
+    _, record = ctx.fake._describe(ids["companyId"], ids["connectionId"])
+    return json_response(record)
+
+
+# -- companies, connections and the lifecycle ------------------------------------------------------------
+@handles("addCompany")
+def _add_company(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    company_id = ctx.fake.add_company(
+        body.get("name", "Fake company"),
+        company_id=body.get("companyId"),
+        description=body.get("description"),
+        tags=body.get("tags"),
+    )
+    return json_response({"id": company_id}, 201)
+
+
+@handles("addFleet")
+def _add_fleet(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    company_ids = ctx.fake.add_companies(
+        body["companies"],
+        connections_each=body.get("connectionsEach", 0),
+        platform_key=body.get("platformKey", "gbol"),
+        status=body.get("status", "Linked"),
+        deauthorized_share=body.get("deauthorizedShare", 0.0),
+    )
+    return json_response({"companyIds": company_ids}, 201)
+
+
+@handles("seedConnections")
+def _seed(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    connection_ids = ctx.fake.seed_connections(
+        ids["companyId"],
+        body["count"],
+        platform_key=body.get("platformKey", "gbol"),
+        status=body.get("status", "Linked"),
+    )
+    return json_response({"connectionIds": connection_ids}, 201)
+
+
+@handles("listConnections")
+def _list_connections(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    return json_response({"connections": ctx.fake.connections_of(ids["companyId"])})
+
+
+@handles("completeLink")
+def _complete_link(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    ctx.fake.complete_link(ids["companyId"], ids["connectionId"])
+    return _connection(ctx, ids)
+
+
+@handles("failLink")
+def _fail_link(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    ctx.fake.fail_link(ids["companyId"], ids["connectionId"], body.get("message", "The user cancelled linking"))
+    return _connection(ctx, ids)
+
+
+@handles("deauthorize")
+def _deauthorize(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    ctx.fake.deauthorize(ids["companyId"], ids["connectionId"], body.get("message", "Access was revoked"))
+    return _connection(ctx, ids)
+
+
+# -- faults, limits, latency, the redirect ---------------------------------------------------------------
+@handles("addFault")
+def _add_fault(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    kind = body["kind"]
+    kinds = SCHEMAS["Fault"]["properties"]["kind"]["enum"]
+    if kind not in kinds:
+        raise ValueError(f"kind must be one of {kinds}, got {kind!r}")
+    fault = Fault(
+        kind,
+        times=body.get("times", 1),
+        method=body.get("method"),
+        path=body.get("path"),
+        status=body.get("status", 429 if kind == "rate_limit" else 502 if kind == "non_json" else 500),
+        retry_after=body.get("retryAfter", "1" if kind == "rate_limit" else None),
+        seconds=body.get("seconds", 0.0),
+        after_processing=body.get("afterProcessing", False),
+    )
+    if kind == "status":
+        ctx.fake.fail_with_status(
+            fault.status,
+            times=fault.times,
+            method=fault.method,
+            path=fault.path,
+            after_processing=fault.after_processing,
+            retry_after=fault.retry_after,
+        )
+    else:
+        ctx.fake.inject(fault)
+    shown = {
+        "kind": fault.kind,
+        "times": fault.times,
+        "method": fault.method,
+        "path": fault.path,
+        "status": fault.status,
+        "retryAfter": fault.retry_after,
+        "seconds": fault.seconds,
+        "afterProcessing": fault.after_processing,
+    }
+    return json_response(shown, 201)
+
+
+@handles("clearFaults")
+def _clear_faults(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    ctx.fake.clear_faults()
+    return no_content()
+
+
+@handles("enforceRateLimits")
+def _rate_limits(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    limits = {
+        "requests": body.get("requests", 1000),
+        "perSeconds": body.get("perSeconds", 60),
+        "perCompanyConcurrency": body.get("perCompanyConcurrency", 10),
+        "dailyQuota": body.get("dailyQuota"),
+    }
+    ctx.fake.enforce_rate_limits(*limits.values())
+    return json_response(limits)
+
+
+@handles("setLatency")
+def _latency(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    latency = {"seconds": body["seconds"], "jitter": body.get("jitter", 0.0)}
+    ctx.fake.latency(latency["seconds"], latency["jitter"])
+    return json_response(latency)
+
+
+@handles("setLinkRedirect")
+def _link_redirect(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    ctx.fake.set_link_redirect(body["template"])
+    return json_response({"template": ctx.fake.link_redirect})
+
+
+# -- webhooks ----------------------------------------------------------------------------------------------
+@handles("addWebhookEndpoint")
+def _add_endpoint(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    url = body["url"]
+    if not isinstance(url, str):
+        raise TypeError(f"url must be a loopback URL string, got {type(url).__name__}")
+    endpoint = ctx.fake.add_webhook_endpoint(url, secret=body.get("secret"), event_types=body.get("eventTypes"))
+    return json_response(_endpoint(endpoint), 201)
+
+
+@handles("listWebhookEndpoints")
+def _list_endpoints(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    endpoints = [_endpoint(e) for e in ctx.fake.webhook_endpoints if isinstance(e.target, str)]
+    return json_response({"endpoints": endpoints})
+
+
+@handles("removeWebhookEndpoint")
+def _remove_endpoint(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    found = [e for e in ctx.fake.webhook_endpoints if e.id == ids["endpointId"]]
+    if not found:
+        raise ConnectionNotFound(f"No webhook endpoint with id {ids['endpointId']}")
+    ctx.fake.remove_webhook_endpoint(found[0])
+    return no_content()
+
+
+@handles("configureWebhooks")
+def _configure(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    settings = {k: body[k] for k in ("timeout", "retrySchedule") if k in body}
+    kwargs: dict[str, Any] = {}
+    if "timeout" in settings:
+        kwargs["timeout"] = settings["timeout"]
+    if "retrySchedule" in settings:
+        kwargs["retry_schedule"] = settings["retrySchedule"]
+    ctx.fake.configure_webhooks(**kwargs)
+    return json_response(settings)
+
+
+@handles("flushWebhooks")
+def _flush(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    ctx.fake.flush_webhooks(body.get("timeout", 5.0))
+    return json_response({"deliveries": [_delivery(d) for d in ctx.fake.webhook_deliveries]})
+
+
+@handles("listWebhookDeliveries")
+def _deliveries(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    return json_response({"deliveries": [_delivery(d) for d in ctx.fake.webhook_deliveries]})
+
+
+@handles("duplicateWebhooks")
+def _duplicate(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    ctx.fake.duplicate_webhooks(body.get("times", 1))
+    return no_content()
+
+
+@handles("reorderWebhooks")
+def _reorder(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    ctx.fake.reorder_webhooks()
+    return no_content()
+
+
+# -- what the server saw, and the start state -------------------------------------------------------------
+@handles("listRequests")
+def _requests(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    method, path = ctx.request.query.get("method"), ctx.request.query.get("path")
+    seen = [
+        {"method": r.method, "path": r.path, "query": r.query, "headers": r.headers, "body": r.body, "status": r.status}
+        for r in ctx.fake.requests
+        if (method is None or r.method == method.upper()) and (path is None or r.path == path)
+    ]
+    return FakeResponse(200, {"content-type": "application/json"}, json.dumps({"requests": seen}, default=str).encode())
+
+
+@handles("checkpoint")
+def _checkpoint(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    ctx.fake.checkpoint()
+    return no_content()
+
+
+@handles("reset")
+def _reset(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
+    ctx.fake.reset()
+    ctx.inbox.clear()
+    return no_content()

@@ -1,0 +1,75 @@
+"""Codat's company-name and tag rules, written once in ``codat_connections._validation`` for the client and the fake."""
+
+from __future__ import annotations
+
+import pytest
+
+from codat_connections import _validation
+from codat_connections._constants import MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS
+from codat_connections.testing import FakeCodat
+
+
+def test_the_limits_are_codats() -> None:
+    assert (MAX_TAGS, MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH) == (10, 27, 100)
+
+
+@pytest.mark.parametrize("name", ["A", "Acme Ltd", "Bank of Dave", "O'Brien & Co, Ltd.", "Who? Me! @2024 - x"])
+def test_names_within_the_rule_pass_unchanged(name: str) -> None:
+    assert _validation.company_name(name) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Müller GmbH", "the company name has 'ü' at position 1 in 'Müller GmbH'"),
+        ("Acme (UK)", "'(' at position 5"),
+        ("Acme\tLtd", "'\\t' at position 4"),
+        ("Acme_Ltd", "'_' at position 4"),
+        ("", "the company name must have at least one character"),
+    ],
+)
+def test_a_name_outside_the_rule_names_the_character_and_its_position(name: str, message: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        _validation.company_name(name)
+    assert message in str(raised.value)
+    if name:
+        assert "letters A-Z and a-z, digits, spaces and - ' , & @ . ? !" in str(raised.value)
+
+
+def test_a_name_that_is_not_a_string_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="the company name must be a str, got int"):
+        _validation.company_name(42)
+
+
+def test_tags_within_the_limits_pass() -> None:
+    tags = {f"k{i}": "v" * MAX_TAG_VALUE_LENGTH for i in range(MAX_TAGS - 1)} | {"k" * MAX_TAG_KEY_LENGTH: ""}
+    assert _validation.tags(tags) == tags
+
+
+@pytest.mark.parametrize(
+    ("tags", "error", "message"),
+    [
+        ({f"k{i}": "v" for i in range(11)}, ValueError, "a company has at most 10 tags, got 11"),
+        ({"k" * 28: "v"}, ValueError, "is 28 characters; a key has 1 to 27"),
+        ({"": "v"}, ValueError, "is 0 characters; a key has 1 to 27"),
+        ({"uid": "v" * 101}, ValueError, "the value of tag 'uid' is 101 characters; a value has at most 100"),
+        ({"uid": 1}, TypeError, "tag keys and values must be str, got 'uid': int"),
+        ({1: "v"}, TypeError, "tag keys and values must be str"),
+        ([("uid", "v")], TypeError, "tags must be a mapping of str to str, got list"),
+    ],
+)
+def test_tags_outside_the_limits_say_what_to_fix(tags: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error) as raised:
+        _validation.tags(tags)
+    assert message in str(raised.value)
+
+
+def test_the_fakes_own_set_up_keeps_the_same_rules() -> None:
+    fake = FakeCodat()
+    with pytest.raises(ValueError, match="'ü' at position 1"):
+        fake.add_company("Müller GmbH")
+    with pytest.raises(ValueError, match="at most 10 tags"):
+        fake.add_company("Acme", tags={f"k{i}": "v" for i in range(11)})
+    company = fake.add_company("Acme", company_id="c-1")
+    with pytest.raises(ValueError, match="already exists"):
+        fake.add_company("Acme", company_id=company)

@@ -1,0 +1,241 @@
+"""The HTTP control API under ``/_fake/`` (issue 19 §1), driven over plain HTTP only: no Python control is called.
+
+Each case runs in-process and over loopback (the ``http`` fixture); ``test_every_operation_fits_the_document``
+drives every operation once and validates each request and answer against the OpenAPI document the
+fake serves, and checks that the document and the routes name the same operations.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+from openapi_core import OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+from openapi_spec_validator import validate
+
+from codat_connections.testing import FakeCodat
+from codat_connections.testing._control_handlers import HANDLERS
+from codat_connections.testing._control_spec import OPERATIONS, document
+from tests.fake.conftest import AUTH, assert_codat_error
+from tests.fake.receiver import LoopbackReceiver
+
+SECRET = "whsec_" + "c2VjcmV0LWZvci10ZXN0cy0xMjM0NTY3OA=="
+
+
+def add_company(http: httpx.Client, **body: Any) -> str:
+    response = http.post("/_fake/companies", json=body)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def connection(http: httpx.Client, company: str) -> dict[str, Any]:
+    created = http.post(f"/companies/{company}/connections", json={"platformKey": "gbol"})
+    assert created.status_code == 200, created.text
+    result: dict[str, Any] = created.json()
+    return result
+
+
+def control(company: str, connection_id: str, action: str) -> str:
+    return f"/_fake/companies/{company}/connections/{connection_id}/{action}"
+
+
+def test_the_control_api_needs_the_key(http: httpx.Client) -> None:
+    without = httpx.Client(transport=http._transport, base_url=http.base_url)
+    assert "API key" in assert_codat_error(without.post("/_fake/reset"), 401)
+    assert without.get("/_fake/openapi.json").status_code == 200, "the document is public"
+
+
+def test_the_lifecycle_over_http(http: httpx.Client) -> None:
+    company = add_company(http, name="Acme Ltd", tags={"uid": "c-1"})
+    created = connection(http, company)
+    assert created["status"] == "PendingAuth"
+    linked = http.post(control(company, created["id"], "complete-link"))
+    assert linked.json()["status"] == "Linked"
+    assert "already Linked" in assert_codat_error(http.post(control(company, created["id"], "complete-link")), 409)
+    gone = http.post(control(company, created["id"], "deauthorize"), json={"message": "Revoked in Xero"}).json()
+    assert gone["status"] == "Deauthorized"
+    assert gone["dataConnectionErrors"][-1]["errorMessage"] == "Revoked in Xero"
+    failed = http.post(control(company, created["id"], "fail-link"), json={}).json()
+    assert failed["dataConnectionErrors"][-1]["status"] == "Active"
+    assert http.get(f"/_fake/companies/{company}/connections").json()["connections"] == [failed]
+    assert_codat_error(http.post(control(company, "nope", "complete-link")), 404)
+    assert "Unknown field" in assert_codat_error(
+        http.post(control(company, created["id"], "deauthorize"), json={"mesage": "typo"}), 400
+    )
+
+
+def test_fleets_and_seeded_connections(http: httpx.Client) -> None:
+    fleet = http.post("/_fake/fleet", json={"companies": 4, "connectionsEach": 5, "deauthorizedShare": 0.1}).json()
+    assert len(fleet["companyIds"]) == 4
+    statuses = [
+        c["status"]
+        for company in fleet["companyIds"]
+        for c in http.get(f"/_fake/companies/{company}/connections").json()["connections"]
+    ]
+    assert (statuses.count("Deauthorized"), len(statuses)) == (2, 20)
+    seeded = http.post(
+        f"/_fake/companies/{fleet['companyIds'][0]}/connections", json={"count": 2, "status": "Unlinked"}
+    )
+    assert len(seeded.json()["connectionIds"]) == 2
+    assert "status must be one of" in assert_codat_error(
+        http.post("/_fake/fleet", json={"companies": 1, "connectionsEach": 1, "status": "Lost"}), 400
+    )
+    assert "Missing field" in assert_codat_error(http.post("/_fake/fleet", json={}), 400)
+    assert "'ü' at position 1" in assert_codat_error(http.post("/_fake/companies", json={"name": "Müller"}), 400)
+
+
+def test_faults_limits_latency_and_the_request_log(http: httpx.Client) -> None:
+    company = add_company(http)
+    path = f"/companies/{company}/connections"
+    fault = http.post("/_fake/faults", json={"kind": "status", "status": 503, "method": "GET", "retryAfter": "0"})
+    assert fault.status_code == 201 and fault.json()["status"] == 503
+    assert [http.get(path).status_code for _ in range(2)] == [503, 200]
+    http.post("/_fake/faults", json={"kind": "rate_limit", "times": 2})
+    http.delete("/_fake/faults")
+    assert http.get(path).status_code == 200
+    assert "kind must be one of" in assert_codat_error(http.post("/_fake/faults", json={"kind": "meteor"}), 400)
+    assert http.put("/_fake/rate-limits", json={"requests": 2, "perSeconds": 3600}).status_code == 200
+    assert [http.get(path).status_code for _ in range(3)] == [200, 200, 429]
+    assert http.put("/_fake/latency", json={"seconds": 0.0}).json() == {"seconds": 0.0, "jitter": 0.0}
+    assert "finite number" in assert_codat_error(http.put("/_fake/latency", json={"seconds": -1}), 400)
+    log = http.get("/_fake/requests", params={"method": "GET", "path": path}).json()["requests"]
+    assert [r["status"] for r in log] == [503, 200, 200, 200, 200, 429]
+    assert all("authorization" not in r["headers"] for r in log)
+    assert not any(r["path"].startswith("/_fake/") for r in http.get("/_fake/requests").json()["requests"])
+
+
+def test_webhook_endpoints_flush_and_deliveries(http: httpx.Client) -> None:
+    receiver = LoopbackReceiver()
+    with receiver.serve() as url:
+        added = http.post("/_fake/webhooks/endpoints", json={"url": url, "secret": SECRET}).json()
+        assert (added["url"], added["secret"], added["eventTypes"]) == (url, SECRET, None)
+        assert http.get("/_fake/webhooks/endpoints").json()["endpoints"] == [added]
+        company = add_company(http)
+        created = connection(http, company)
+        http.post(control(company, created["id"], "complete-link"))
+        flushed = http.post("/_fake/webhooks/flush", json={"timeout": 5}).json()["deliveries"]
+        assert [(d["eventType"], d["status"]) for d in flushed] == [
+            ("connection.created", 200),
+            ("connection.connected", 200),
+        ]
+        assert http.get("/_fake/webhooks/deliveries").json()["deliveries"] == flushed
+        assert http.delete(f"/_fake/webhooks/endpoints/{added['id']}").status_code == 204
+        assert_codat_error(http.delete(f"/_fake/webhooks/endpoints/{added['id']}"), 404)
+    assert receiver.event_types == ["connection.created", "connection.connected"]
+    assert "loopback" in assert_codat_error(
+        http.post("/_fake/webhooks/endpoints", json={"url": "https://example.com/hook"}), 400
+    )
+
+
+def test_reset_returns_to_the_checkpoint(http: httpx.Client) -> None:
+    kept = add_company(http, name="Kept Ltd")
+    http.post("/_fake/checkpoint")
+    added = add_company(http, name="Added Ltd")
+    http.post("/_fake/faults", json={"kind": "drop"})
+    http.put("/_fake/rate-limits", json={"requests": 1, "perSeconds": 3600})
+    assert http.post("/_fake/reset").status_code == 204
+    ids = [c["id"] for c in http.get("/companies").json()["results"]]
+    assert ids == [kept] and added not in ids
+    assert "x-rate-limit-limit" not in http.get("/companies").headers
+    assert http.get("/_fake/requests").json()["requests"][0]["path"] == "/companies"
+
+
+def test_unknown_controls_and_methods_are_codats_errors(http: httpx.Client) -> None:
+    assert "openapi.json" in assert_codat_error(http.get("/_fake/nothing"), 404)
+    response = http.put("/_fake/reset")
+    assert_codat_error(response, 405)
+    assert response.headers["allow"] == "POST"
+
+
+def check(spec: OpenAPI, problems: list[str], request: httpx.Request, response: httpx.Response) -> None:
+    media = request.headers.get("content-type", "application/json")
+    mock_request = MockRequest(
+        "http://fake",
+        request.method.lower(),
+        request.url.path,
+        args=dict(request.url.params),
+        headers=dict(request.headers),
+        data=request.content or None,
+        content_type=media.split(";")[0],
+    )
+    body = response.content if response.status_code != 303 else b""
+    mock_response = MockResponse(
+        body, response.status_code, dict(response.headers), content_type=response.headers.get("content-type")
+    )
+    label = f"{request.method} {request.url.path} -> {response.status_code}"
+    problems += [f"request {label}: {e!r}" for e in spec.iter_request_errors(mock_request)]
+    problems += [f"response {label}: {e!r}" for e in spec.iter_response_errors(mock_request, mock_response)]
+
+
+def test_every_operation_fits_the_document(fake: FakeCodat) -> None:
+    served = document()
+    validate(served)  # a valid OpenAPI 3.1 document
+    assert {op.id for op in OPERATIONS} == set(HANDLERS), "each operation has one handler, and no handler is extra"
+    operations = {(method.upper(), path) for path, item in served["paths"].items() for method in item}
+    assert operations == {(op.method, op.path) for op in OPERATIONS}
+    spec = OpenAPI.from_dict(json.loads(json.dumps(served)))
+    problems: list[str] = []
+    called: set[str] = set()
+    receiver = LoopbackReceiver()
+    with (
+        fake.serve() as base_url,
+        receiver.serve() as url,
+        httpx.Client(base_url=base_url, headers=AUTH, timeout=5) as http,
+    ):
+
+        def go(op_id: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+            response = http.request(method, path, **kwargs)
+            check(spec, problems, response.request, response)
+            called.add(op_id)
+            return response
+
+        company = go("addCompany", "POST", "/_fake/companies", json={"name": "Acme Ltd"}).json()["id"]
+        go("addFleet", "POST", "/_fake/fleet", json={"companies": 2, "connectionsEach": 1})
+        [seeded] = go("seedConnections", "POST", f"/_fake/companies/{company}/connections", json={"count": 1}).json()[
+            "connectionIds"
+        ]
+        go("listConnections", "GET", f"/_fake/companies/{company}/connections")
+        created = connection(http, company)
+        go("completeLink", "POST", control(company, created["id"], "complete-link"))
+        go("deauthorize", "POST", control(company, created["id"], "deauthorize"), json={"message": "gone"})
+        go("failLink", "POST", control(company, created["id"], "fail-link"), json={"message": "no"})
+        go("getDocument", "GET", "/_fake/openapi.json")
+        link = f"/_fake/link/companies/{company}/connections/{created['id']}/start"
+        go("showLinkPage", "GET", link)
+        go(
+            "setLinkRedirect",
+            "PUT",
+            "/_fake/link-redirect",
+            json={"template": "http://127.0.0.1/done?s={statusCode}"},
+        )
+        go("submitLinkPage", "POST", link, data={"choice": "authorize"})
+        go("receiveWebhook", "POST", "/_fake/inbox", json={"eventType": "x"})
+        go("listInbox", "GET", "/_fake/inbox")
+        go("clearInbox", "DELETE", "/_fake/inbox")
+        go("addFault", "POST", "/_fake/faults", json={"kind": "delay", "seconds": 0.0, "path": seeded})
+        go("clearFaults", "DELETE", "/_fake/faults")
+        go("enforceRateLimits", "PUT", "/_fake/rate-limits", json={"requests": 100, "dailyQuota": None})
+        go("setLatency", "PUT", "/_fake/latency", json={"seconds": 0, "jitter": 0})
+        endpoint = go("addWebhookEndpoint", "POST", "/_fake/webhooks/endpoints", json={"url": url}).json()
+        go("listWebhookEndpoints", "GET", "/_fake/webhooks/endpoints")
+        go("configureWebhooks", "PUT", "/_fake/webhooks/settings", json={"timeout": 2, "retrySchedule": [0.001]})
+        go("duplicateWebhooks", "POST", "/_fake/webhooks/duplicate", json={"times": 1})
+        go("reorderWebhooks", "POST", "/_fake/webhooks/reorder")
+        connection(http, company)
+        go("flushWebhooks", "POST", "/_fake/webhooks/flush", json={})
+        go("listWebhookDeliveries", "GET", "/_fake/webhooks/deliveries")
+        go("removeWebhookEndpoint", "DELETE", f"/_fake/webhooks/endpoints/{endpoint['id']}")
+        go("listRequests", "GET", "/_fake/requests", params={"method": "POST"})
+        go("checkpoint", "POST", "/_fake/checkpoint")
+        go("reset", "POST", "/_fake/reset")
+        go("completeLink", "POST", control(company, "nope", "complete-link"))  # a 404 fits the error body too
+    assert problems == []
+    assert called == set(HANDLERS)
+
+
+@pytest.mark.parametrize("path", ["/_fake", "/_fake/"])
+def test_the_prefix_itself_is_the_fakes(http: httpx.Client, path: str) -> None:
+    assert_codat_error(http.get(path), 404)

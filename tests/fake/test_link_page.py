@@ -1,0 +1,211 @@
+"""The hosted Link page at HTTP level (issue 19 §3): fetch it, submit each choice, follow the redirect, and check
+the status, the webhook and the substituted parameters. ``make test-browser`` runs the same flow in Chromium."""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from codat_connections.testing import FakeCodat
+from tests.conftest import API_KEY, CODAT_BASE
+from tests.fake.conftest import AUTH
+from tests.fake.receiver import Inbox
+
+RESERVED = (
+    "clientId",
+    "companyId",
+    "connectionId",
+    "integrationId",
+    "sourceId",
+    "platform",
+    "platformName",
+    "sourceType",
+    "statusCode",
+    "errorMessage",
+    "statusText",
+    "data.company.companyName",
+)
+TEMPLATE = "/landed?" + "&".join(f"{name}={{{name}}}" for name in RESERVED) + "&journey={journey}&none={none}"
+
+
+@contextmanager
+def landing() -> Iterator[tuple[str, list[str]]]:
+    """Where the redirect goes: records each request's path and query."""
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            self.send_response(200)
+            self.send_header("content-length", "6")
+            self.end_headers()
+            self.wfile.write(b"landed")
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def served(fake: FakeCodat) -> Iterator[tuple[str, httpx.Client, Inbox, list[str]]]:
+    inbox = Inbox()
+    fake.add_webhook_endpoint(inbox)
+    with landing() as (landing_url, seen), fake.serve() as base_url:
+        fake.set_link_redirect(landing_url + TEMPLATE)
+        with httpx.Client(base_url=base_url, headers=AUTH, timeout=5) as api:
+            yield base_url, api, inbox, seen
+
+
+def new_connection(api: httpx.Client, company: str, platform: str = "gbol") -> dict[str, str]:
+    created: dict[str, str] = api.post(f"/companies/{company}/connections", json={"platformKey": platform}).json()
+    return created
+
+
+def landed(seen: list[str]) -> dict[str, str]:
+    [path] = seen[-1:]
+    return {name: values[0] for name, values in parse_qs(urlsplit(path).query, keep_blank_values=True).items()}
+
+
+def test_the_page_is_plain_accessible_html_that_names_the_company_and_platform(
+    served: tuple[str, httpx.Client, Inbox, list[str]], fake: FakeCodat
+) -> None:
+    base_url, api, _, _ = served
+    company = fake.add_company("Acme & Sons")
+    link = new_connection(api, company, "qhyg")["linkUrl"]
+    assert link.startswith(f"{base_url}/_fake/link/companies/{company}/connections/")
+    page = httpx.get(link, timeout=5)  # the end user's browser: no API key
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    html = page.text
+    assert '<html lang="en">' in html
+    assert "Acme &amp; Sons" in html and "QuickBooks Online" in html
+    assert "<script" not in html.lower()
+    assert re.search(r'<form method="post" action="" aria-labelledby="title">', html)
+    assert '<button type="submit" name="choice" value="authorize">Authorize</button>' in html
+    assert '<button type="submit" name="choice" value="deny">Deny</button>' in html
+
+
+def test_authorize_links_redirects_with_codats_parameters_and_sends_the_webhook(
+    served: tuple[str, httpx.Client, Inbox, list[str]], fake: FakeCodat
+) -> None:
+    _, api, inbox, seen = served
+    company = fake.add_company("Acme Ltd")
+    created = new_connection(api, company)
+    done = httpx.post(
+        created["linkUrl"] + "?journey=demo", data={"choice": "authorize"}, timeout=5, follow_redirects=True
+    )
+    assert (done.status_code, done.text, done.history[0].status_code) == (200, "landed", 303)
+    values = landed(seen)
+    assert values == {
+        "clientId": fake.client_id,
+        "companyId": company,
+        "connectionId": created["id"],
+        "integrationId": created["integrationId"],
+        "sourceId": created["sourceId"],
+        "platform": "gbol",
+        "platformName": "Xero",
+        "sourceType": "Accounting",
+        "statusCode": "200",
+        "errorMessage": "",
+        "statusText": "",
+        "data.company.companyName": "Acme Ltd",
+        "journey": "demo",
+        "none": "",
+    }
+    uuid.UUID(values["clientId"])
+    assert api.get(f"/companies/{company}/connections/{created['id']}").json()["status"] == "Linked"
+    assert inbox.event_types == ["connection.created", "connection.connected"]
+
+
+def test_deny_fails_the_link_with_403_and_user_cancelled(
+    served: tuple[str, httpx.Client, Inbox, list[str]], fake: FakeCodat
+) -> None:
+    _, api, inbox, seen = served
+    company = fake.add_company("Acme Ltd")
+    created = new_connection(api, company)
+    denied = httpx.post(created["linkUrl"], data={"choice": "deny"}, timeout=5)
+    assert denied.status_code == 303
+    assert "statusCode=403&errorMessage=User%20cancelled.&statusText=The%20user%20denied" in denied.headers["location"]
+    httpx.get(denied.headers["location"], timeout=5)
+    values = landed(seen)
+    assert (values["statusCode"], values["errorMessage"]) == ("403", "User cancelled.")
+    record = api.get(f"/companies/{company}/connections/{created['id']}").json()
+    assert record["status"] == "PendingAuth"
+    assert record["dataConnectionErrors"][-1]["status"] == "Active"
+    assert inbox.event_types == ["connection.created", "connection.failed"]
+
+
+def test_a_deauthorized_connection_is_relinked_through_the_same_link_url(
+    served: tuple[str, httpx.Client, Inbox, list[str]], fake: FakeCodat
+) -> None:
+    _, api, inbox, seen = served
+    company = fake.add_company("Acme Ltd")
+    created = new_connection(api, company)
+    httpx.post(created["linkUrl"], data={"choice": "authorize"}, timeout=5)
+    api.post(f"/_fake/companies/{company}/connections/{created['id']}/deauthorize")
+    again = httpx.post(created["linkUrl"], data={"choice": "authorize"}, timeout=5, follow_redirects=True)
+    assert again.status_code == 200
+    assert landed(seen)["statusCode"] == "200"
+    assert inbox.event_types[-2:] == ["connection.disconnected", "connection.reconnected"]
+    assert api.get(f"/companies/{company}/connections/{created['id']}").json()["status"] == "Linked"
+
+
+def test_an_already_linked_connection_offers_continue_and_redirects_with_201(
+    served: tuple[str, httpx.Client, Inbox, list[str]], fake: FakeCodat
+) -> None:
+    _, _, inbox, seen = served
+    company = fake.add_company("Acme Ltd")
+    [linked] = fake.seed_connections(company, 1)
+    link = fake.connections_of(company)[0]["linkUrl"]
+    page = httpx.get(link, timeout=5).text
+    assert "already linked" in page and 'value="deny"' not in page
+    httpx.post(link, data={"choice": "authorize"}, timeout=5, follow_redirects=True)
+    assert landed(seen)["statusCode"] == "201"
+    assert inbox.event_types == [], "nothing changed"
+    assert linked in link
+
+
+def test_without_a_redirect_the_page_says_what_happened(fake: FakeCodat) -> None:
+    company = fake.add_company("Acme Ltd")
+    with fake.serve() as base_url:
+        created = httpx.post(
+            f"{base_url}/companies/{company}/connections", json={"platformKey": "gbol"}, headers=AUTH, timeout=5
+        ).json()
+        done = httpx.post(created["linkUrl"], data={"choice": "authorize"}, timeout=5)
+        assert done.status_code == 200 and "The connection is linked" in done.text
+        assert httpx.post(created["linkUrl"], data={"choice": "maybe"}, timeout=5).status_code == 400
+        missing = httpx.get(f"{base_url}/_fake/link/companies/{company}/connections/nope/start", timeout=5)
+        assert missing.status_code == 404 and "not found" in missing.text
+
+
+def test_in_process_link_urls_stay_codats_unless_told_otherwise() -> None:
+    for fake, prefix in (
+        (FakeCodat(api_key=API_KEY), "https://link-api.codat.io/companies/"),
+        (
+            FakeCodat(api_key=API_KEY, link_base_url="http://127.0.0.1:8765"),
+            "http://127.0.0.1:8765/_fake/link/companies/",
+        ),
+    ):
+        company = fake.add_company()
+        with httpx.Client(transport=fake.transport(), base_url=CODAT_BASE, headers=AUTH) as api:
+            assert new_connection(api, company)["linkUrl"].startswith(prefix + company)
+    with pytest.raises(ValueError, match="link_base_url must be an http"):
+        FakeCodat(link_base_url="link-api.codat.io")
+    with pytest.raises(ValueError, match="the link redirect must be an http"):
+        FakeCodat().set_link_redirect("/relative")

@@ -1,0 +1,85 @@
+"""The pytest plugin (issue 19 §4): off unless enabled; enabled by a ``pytest_plugins`` line, the ``codat_fake``
+ini option or ``--codat-fake``; its fixtures give a fresh fake, clients wired to it, and a served fake, with
+backoff skipped inside them (testing mode) and restored after.
+
+Each case runs pytest in a fresh directory as a user's suite would, in a subprocess.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+USER_TEST = """
+import asyncio
+
+import httpx
+
+from codat_connections import ConnectionStatus
+
+
+def test_the_fixtures(codat_fake, codat_client, codat_async_client, codat_fake_server):
+    company = codat_fake.add_company("Acme Ltd")
+    conn = codat_client.connections.create(company, "gbol")
+    codat_fake.complete_link(company, conn.id)
+    got = asyncio.run(codat_async_client.connections.get(company, conn.id))
+    assert got.status is ConnectionStatus.LINKED
+    auth = {"Authorization": "Basic " + __import__("base64").b64encode(codat_fake_server.api_key.encode()).decode()}
+    page = httpx.get(f"{codat_fake_server.base_url}/companies/{company}/connections", headers=auth).json()
+    assert page["results"][0]["linkUrl"].startswith(codat_fake_server.base_url + "/_fake/link/")
+    assert codat_fake_server.fake is codat_fake
+
+
+def test_each_test_gets_a_fresh_fake(codat_fake):
+    assert repr(codat_fake) == "FakeCodat(companies=0, requests=0)"
+
+
+def test_backoff_is_skipped_inside_the_client_fixtures(codat_fake, codat_client):
+    from codat_connections.testing import is_testing
+
+    assert is_testing()
+    company = codat_fake.add_company("Acme Ltd")
+    codat_fake.rate_limit(times=2, retry_after="30")  # 30 s each, were the waits made
+    codat_client.connections.list(company)
+    assert [r.status for r in codat_fake.requests] == [429, 429, 200]
+
+
+def test_testing_mode_is_off_again_after_them():
+    from codat_connections.testing import is_testing
+
+    assert not is_testing()
+"""
+
+
+def run_suite(tmp_path: Path, *args: str, conftest: str = "", ini: str = "") -> subprocess.CompletedProcess[str]:
+    (tmp_path / "test_user.py").write_text(USER_TEST)
+    (tmp_path / "conftest.py").write_text(conftest)
+    (tmp_path / "pytest.ini").write_text("[pytest]\n" + ini)
+    # a bound, not a measure: without testing mode the 429s of one test would wait 60 s
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "timeout=20", *args]
+    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_installed_but_off_the_fixtures_are_not_there(tmp_path: Path) -> None:
+    result = run_suite(tmp_path)
+    assert result.returncode == 1
+    assert "fixture 'codat_fake' not found" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "conftest", "ini"),
+    [
+        ((), 'pytest_plugins = ["codat_connections.testing.pytest_plugin"]\n', ""),
+        ((), "", "codat_fake = true\n"),
+        (("--codat-fake",), "", ""),
+        (("--codat-fake",), 'pytest_plugins = ["codat_connections.testing.pytest_plugin"]\n', "codat_fake = true\n"),
+    ],
+    ids=["pytest_plugins line", "ini option", "command line", "all three at once"],
+)
+def test_enabled_the_fixtures_work(tmp_path: Path, args: tuple[str, ...], conftest: str, ini: str) -> None:
+    result = run_suite(tmp_path, *args, conftest=conftest, ini=ini)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 passed" in result.stdout
