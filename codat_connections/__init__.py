@@ -30,6 +30,7 @@ from codat_connections.errors import (
     CodatError,
     ConflictError,
     InternalServerError,
+    MultipleCompaniesError,
     NotFoundError,
     PaymentRequiredError,
     PermissionDeniedError,
@@ -50,7 +51,15 @@ from codat_connections.status import (
 )
 
 if _typing.TYPE_CHECKING:
-    from codat_connections_api.models import Connection, ConnectionStatus, DataConnectionError, SourceType
+    from codat_connections_api.models import (
+        Company,
+        CompanyAccessToken,
+        CompanyReference,
+        Connection,
+        ConnectionStatus,
+        DataConnectionError,
+        SourceType,
+    )
 
     from codat_connections._sweep import CompanyConnections
 
@@ -69,12 +78,16 @@ __all__ = [
     "ClientClosedError",
     "CodatConnections",
     "CodatError",
+    "Company",
+    "CompanyAccessToken",
     "CompanyConnections",
+    "CompanyReference",
     "ConflictError",
     "Connection",
     "ConnectionStatus",
     "DataConnectionError",
     "InternalServerError",
+    "MultipleCompaniesError",
     "NotFoundError",
     "NotGiven",
     "Page",
@@ -100,7 +113,15 @@ __all__ = [
 # The generated models (and attrs, which builds them) and the thread pool of fleet sweeps load on
 # first use: a client loads them when it is constructed, so `import codat_connections` costs
 # little more than `import httpx`.
-_MODELS = {"Connection", "ConnectionStatus", "DataConnectionError", "SourceType"}
+_MODELS = {
+    "Company",
+    "CompanyAccessToken",
+    "CompanyReference",
+    "Connection",
+    "ConnectionStatus",
+    "DataConnectionError",
+    "SourceType",
+}
 
 
 def __getattr__(name: str) -> _typing.Any:

@@ -8,7 +8,7 @@ failing page's ``CodatError`` once every other request has been cancelled (async
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, TypeVar
 
@@ -88,7 +88,7 @@ def all_pages(first: Page[T], concurrency: int) -> list[T]:
     return plan.records()
 
 
-async def async_pages_ahead(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncIterator[AsyncPage[T]]:
+async def async_pages_ahead(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncGenerator[AsyncPage[T], None]:
     """Each page of a listing in order, the next one fetched (as a task) while this one is consumed.
 
     At most two pages are alive: the one yielded and the one on its way. Leaving cancels the fetch.
@@ -114,7 +114,7 @@ async def async_pages_ahead(first: Callable[[], Awaitable[AsyncPage[T]]]) -> Asy
             await asyncio.gather(ahead, return_exceptions=True)
 
 
-def pages_ahead(first: Callable[[], Page[T]]) -> Iterator[Page[T]]:
+def pages_ahead(first: Callable[[], Page[T]]) -> Generator[Page[T], None, None]:
     """Each page of a listing in order; the sync client fetches the next one when this one is consumed."""
     page = first()
     while True:

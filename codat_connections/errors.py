@@ -4,6 +4,7 @@
 
     CodatError                      anything this library raises (bad arguments are ValueError/TypeError)
     ├── ClientClosedError           a call on a client that was closed
+    ├── MultipleCompaniesError      get_or_create found several companies with the tags (.company_ids)
     ├── APIError                    a request was made: .method .path .url (and, with a response,
     │   │                           .status_code .headers .body .correlation_id)
     │   ├── APIConnectionError      no usable response: DNS, refused, reset, TLS, protocol error
@@ -50,6 +51,7 @@ __all__ = [
     "CodatError",
     "ConflictError",
     "InternalServerError",
+    "MultipleCompaniesError",
     "NotFoundError",
     "PaymentRequiredError",
     "PermissionDeniedError",
@@ -82,6 +84,25 @@ class CodatError(Exception):
 
 class ClientClosedError(CodatError):
     """The client (or the ``httpx`` client it was given) was closed; create a new client."""
+
+
+class MultipleCompaniesError(CodatError):
+    """``companies.get_or_create`` found more than one company with the customer's tags, so it created none.
+
+    ``company_ids`` lists them (the first page of matches; ``total`` says how many Codat counted): merge
+    or retag them in Codat, then onboard again.
+    """
+
+    def __init__(self, *, tags: Mapping[str, str], company_ids: list[str], total: int) -> None:
+        more = total - min(len(company_ids), 10)
+        shown = ", ".join(company_ids[:10]) + (f" and {more} more" if more > 0 else "")
+        super().__init__(f"{total} companies have the tags {dict(tags)!r}: {shown}; none was created")
+        self.tags = dict(tags)
+        """The tags looked up."""
+        self.company_ids = list(company_ids)
+        """The ids of the companies found (the first page of them)."""
+        self.total = total
+        """How many companies Codat counted with these tags."""
 
 
 class APIError(CodatError):

@@ -121,15 +121,15 @@ def field(name: str) -> _Field:
     return _Field(name)
 
 
-def render_query(query: Query | str) -> str:
-    """The wire form of a query, checked against Codat's length limit."""
+def render_query(query: Query | str, name: str = "query") -> str:
+    """The wire form of a query (the argument called ``name``), checked against Codat's length limit."""
     text = query.render() if isinstance(query, Query) else query
     if not isinstance(text, str):
-        raise TypeError(f"query must be a str or a Query, got {type(query).__name__}")
+        raise TypeError(f"{name} must be a str or a Query, got {type(query).__name__}")
     if not text.strip():
-        raise ValueError("query must not be empty or whitespace; pass None for no filter")
+        raise ValueError(f"{name} must not be empty or whitespace; pass None for no filter")
     if len(text) >= MAX_QUERY_LENGTH:
-        raise ValueError(f"query is {len(text)} characters; Codat accepts fewer than {MAX_QUERY_LENGTH}")
+        raise ValueError(f"{name} is {len(text)} characters; Codat accepts fewer than {MAX_QUERY_LENGTH}")
     return text
 
 

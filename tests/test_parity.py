@@ -16,8 +16,12 @@ import pytest
 
 from codat_connections import AsyncCodatConnections, CodatConnections
 from codat_connections.resources import (
+    AsyncCompaniesResource,
+    AsyncCompaniesWithRawResponse,
     AsyncConnectionsResource,
     AsyncConnectionsWithRawResponse,
+    CompaniesResource,
+    CompaniesWithRawResponse,
     ConnectionsResource,
     ConnectionsWithRawResponse,
 )
@@ -32,8 +36,22 @@ SYNC_SPELLING = {
     "httpx.AsyncClient": "httpx.Client",
 }
 NOT_AWAITED = {"with_options", "iterate", "list_many", "needing_attention"}
-PAIRS = [(ConnectionsResource, AsyncConnectionsResource), (CodatConnections, AsyncCodatConnections)]
-SINGLE_REQUEST = ["list", "get", "create", "delete", "unlink", "get_authorization_url", "update_authorization"]
+"""Methods that return a (sync or async) iterator or a client instead of being awaited."""
+PAIRS = [
+    (ConnectionsResource, AsyncConnectionsResource),
+    (CompaniesResource, AsyncCompaniesResource),
+    (CodatConnections, AsyncCodatConnections),
+]
+SINGLE_REQUEST = {
+    "connections": ["list", "get", "create", "delete", "unlink", "get_authorization_url", "update_authorization"],
+    "companies": ["list", "get", "create", "update", "delete", "access_token"],
+}
+RAW_CLASSES = {
+    ("sync", "connections"): ConnectionsWithRawResponse,
+    ("async", "connections"): AsyncConnectionsWithRawResponse,
+    ("sync", "companies"): CompaniesWithRawResponse,
+    ("async", "companies"): AsyncCompaniesWithRawResponse,
+}
 
 
 def public_methods(cls: type) -> dict[str, Any]:
@@ -107,17 +125,19 @@ def test_the_parity_check_notices_a_dropped_parameter_a_changed_docstring_and_a_
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
-def test_every_single_request_operation_has_a_raw_twin_with_its_signature_and_docstring(kind: str) -> None:
+@pytest.mark.parametrize("resource_name", ["connections", "companies"])
+def test_every_single_request_operation_has_a_raw_twin_with_its_signature_and_docstring(
+    kind: str, resource_name: str
+) -> None:
     if kind == "sync":
         client: Any = CodatConnections(api_key=API_KEY, http_client=httpx.Client())
-        raw_cls: type = ConnectionsWithRawResponse
     else:
         client = AsyncCodatConnections(api_key=API_KEY, http_client=httpx.AsyncClient())
-        raw_cls = AsyncConnectionsWithRawResponse
-    resource, raw = client.connections, client.connections.with_raw_response
-    assert isinstance(raw, raw_cls)
-    assert sorted(vars(raw)) == sorted(SINGLE_REQUEST)
-    for name in SINGLE_REQUEST:
+    resource = getattr(client, resource_name)
+    raw = resource.with_raw_response
+    assert isinstance(raw, RAW_CLASSES[kind, resource_name])
+    assert sorted(vars(raw)) == sorted(SINGLE_REQUEST[resource_name])
+    for name in SINGLE_REQUEST[resource_name]:
         plain, twin = getattr(resource, name), getattr(raw, name)
         assert inspect.signature(twin).parameters == inspect.signature(plain).parameters, name
         assert inspect.getdoc(twin) == inspect.getdoc(plain), name

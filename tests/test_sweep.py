@@ -21,6 +21,7 @@ from codat_connections import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
+    field,
     needs_attention,
 )
 from codat_connections.testing import FakeCodat
@@ -368,3 +369,88 @@ def test_leaving_a_sync_sweep_stops_a_company_between_its_pages(fake: FakeCodat)
     sweep.close()
     wait_for_sweep_threads_to_end()  # the big company's worker ends at its next page
     assert len(fake.requests_to("GET")) - 1 < 20, "the big company stopped at its next page"
+
+
+# -- the morning question through the companies listing -------------------------------------------
+
+
+def test_the_whole_fleet_in_one_request_per_page_of_companies(client: CodatConnections, fake: FakeCodat) -> None:
+    """Issue 18: the sweep spent one request per company; the listing carries every company's connections."""
+    companies = fake.add_companies(120, connections_each=2, deauthorized_share=0.05)
+    results = list(client.connections.list_many(page_size=50))
+    assert [r.company_id for r in results] == companies, "every company, in the listing's order"
+    assert len(fake.requests) == 3, "ceil(120 / 50) requests, not 120"
+    assert all(r.error is None and r.company_name == f"Company {i + 1}" for i, r in enumerate(results))
+    for result in results[:5]:
+        assert [c.id for c in result.connections] == [r["id"] for r in fake.connections_of(result.company_id)]
+
+
+def test_needing_attention_over_the_listing_yields_only_what_needs_the_end_user(
+    client: CodatConnections, fake: FakeCodat
+) -> None:
+    companies = fake.add_companies(40, connections_each=3)
+    linked = fake.connections_of(companies[7])[1]["id"]
+    fake.deauthorize(companies[7], linked)
+    flagged = list(client.connections.needing_attention())
+    assert len(fake.requests) == 1, "40 companies, one page of up to 5000"
+    assert [(r.company_id, r.company_name, [c.id for c in r.connections]) for r in flagged] == [
+        (companies[7], "Company 8", [linked])
+    ]
+    assert fake.requests[0].query["pageSize"] == "5000", "the largest page Codat serves"
+
+
+async def test_the_async_listing_sweep_and_tags(aclient: AsyncCodatConnections, fake: FakeCodat) -> None:
+    mine = [fake.add_company(f"Mine {n}", tags={"team": "lending"}) for n in range(3)]
+    fake.add_companies(5, connections_each=1)
+    for company in mine:
+        fake.seed_connections(company, 1, status="Deauthorized")
+    flagged = [r async for r in aclient.connections.needing_attention(tags=field("team") == "lending")]
+    assert sorted(r.company_id for r in flagged) == sorted(mine)
+    everyone = [r async for r in aclient.connections.list_many(page_size=2)]
+    assert len(everyone) == 8
+
+
+def test_nothing_is_lost_when_the_server_serves_fewer_companies_than_asked() -> None:
+    capped = FakeCodat(api_key=API_KEY, max_page_size=2000)
+    companies = capped.add_companies(4500, connections_each=1)
+    client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=capped.transport()))
+    results = list(client.connections.list_many())
+    assert [r.company_id for r in results] == companies
+    assert [r.query["pageSize"] for r in capped.requests] == ["5000", "2000", "2000"]
+
+
+async def test_leaving_the_async_listing_sweep_cancels_the_page_fetched_ahead(fake: FakeCodat) -> None:
+    fake.add_companies(30, connections_each=1)
+    fake.latency(0.05)
+    http = httpx.AsyncClient(transport=fake.async_transport())
+    async with AsyncCodatConnections(api_key=API_KEY, http_client=http) as client:
+        sweep = client.connections.list_many(page_size=10)
+        first = await anext(sweep)
+        assert first.company_name == "Company 1"
+        await sweep.aclose()
+        assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+        assert len(fake.requests) <= 2, "the page in hand and the one fetched ahead"
+    await http.aclose()
+
+
+def test_listing_options_and_per_company_options_are_not_mixed(client: CodatConnections, fake: FakeCodat) -> None:
+    with pytest.raises(ValueError, match="query= and order_by= filter each company's own listing"):
+        client.connections.list_many(query="status=Linked")
+    with pytest.raises(ValueError, match="tags= selects companies of the fleet listing"):
+        client.connections.list_many(["a"], tags="uid=1")
+    with pytest.raises(ValueError, match="page_size must be an integer from 1 to 5000"):
+        client.connections.list_many(page_size=5001)
+    with pytest.raises(TypeError, match="tags= filters the listing with a query"):
+        client.connections.needing_attention(tags={"uid": "1"})  # type: ignore[arg-type]
+    assert fake.requests == []
+
+
+def test_a_page_of_the_listing_that_fails_raises_after_the_companies_before_it(
+    client: CodatConnections, fake: FakeCodat
+) -> None:
+    fake.add_companies(6, connections_each=1)
+    seen: list[CompanyConnections] = []
+    fake.fail_with_status(500, times=10, path="/companies", method="GET")
+    with pytest.raises(InternalServerError):
+        seen.extend(client.connections.list_many(page_size=3))
+    assert seen == [], "the first page failed: nothing was passed off as the fleet"

@@ -15,13 +15,14 @@ from codat_connections._pacing import AsyncPacer
 from codat_connections._response import APIResponse
 
 if TYPE_CHECKING:
+    from codat_connections._async.companies import AsyncCompaniesResource
     from codat_connections._async.connections import AsyncConnectionsResource
 
 __all__ = ["AsyncCodatConnections"]
 
 
 class AsyncCodatConnections(ClientBase[httpx.AsyncClient, AsyncRequester]):
-    """A client for Codat's connections API: connections, paging, fleet sweeps, raw responses.
+    """A client for Codat's connections and companies API: paging, fleet sweeps, raw responses.
 
     The sync client is thread-safe (share one across threads); the async one belongs to the event
     loop it is used in (one per loop). ``api_key`` is the raw key (sent as ``Basic <base64>``);
@@ -34,6 +35,8 @@ class AsyncCodatConnections(ClientBase[httpx.AsyncClient, AsyncRequester]):
     _http_client_class = httpx.AsyncClient
     _pacer_class = AsyncPacer
     _requester_class = AsyncRequester
+    companies: AsyncCompaniesResource
+    """Codat's company operations: your customers, found again or created (``get_or_create``)."""
     connections: AsyncConnectionsResource
     """Codat's connection operations, paging and fleet sweeps."""
 
@@ -67,9 +70,11 @@ class AsyncCodatConnections(ClientBase[httpx.AsyncClient, AsyncRequester]):
     def _bind_resources(self, requester: AsyncRequester) -> None:
         # Imported here, not at the top: the resources load the generated models (and attrs), which
         # `import codat_connections` does not pay for; the first client does.
+        from codat_connections._async.companies import AsyncCompaniesResource
         from codat_connections._async.connections import AsyncConnectionsResource
 
-        self.connections = AsyncConnectionsResource(requester)
+        self.companies = AsyncCompaniesResource(requester)
+        self.connections = AsyncConnectionsResource(requester, self.companies)
 
     async def request(
         self,

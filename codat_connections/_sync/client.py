@@ -17,13 +17,14 @@ from codat_connections._response import APIResponse
 from codat_connections._sync.requester import Requester
 
 if TYPE_CHECKING:
+    from codat_connections._sync.companies import CompaniesResource
     from codat_connections._sync.connections import ConnectionsResource
 
 __all__ = ["CodatConnections"]
 
 
 class CodatConnections(ClientBase[httpx.Client, Requester]):
-    """A client for Codat's connections API: connections, paging, fleet sweeps, raw responses.
+    """A client for Codat's connections and companies API: paging, fleet sweeps, raw responses.
 
     The sync client is thread-safe (share one across threads); the async one belongs to the event
     loop it is used in (one per loop). ``api_key`` is the raw key (sent as ``Basic <base64>``);
@@ -36,6 +37,8 @@ class CodatConnections(ClientBase[httpx.Client, Requester]):
     _http_client_class = httpx.Client
     _pacer_class = Pacer
     _requester_class = Requester
+    companies: CompaniesResource
+    """Codat's company operations: your customers, found again or created (``get_or_create``)."""
     connections: ConnectionsResource
     """Codat's connection operations, paging and fleet sweeps."""
 
@@ -69,9 +72,11 @@ class CodatConnections(ClientBase[httpx.Client, Requester]):
     def _bind_resources(self, requester: Requester) -> None:
         # Imported here, not at the top: the resources load the generated models (and attrs), which
         # `import codat_connections` does not pay for; the first client does.
+        from codat_connections._sync.companies import CompaniesResource
         from codat_connections._sync.connections import ConnectionsResource
 
-        self.connections = ConnectionsResource(requester)
+        self.companies = CompaniesResource(requester)
+        self.connections = ConnectionsResource(requester, self.companies)
 
     def request(
         self,

@@ -15,8 +15,9 @@ from contextlib import closing
 from typing import TYPE_CHECKING, TypeVar
 
 from codat_connections import _validation as check
-from codat_connections._constants import DEFAULT_PAGE_SIZE, MAX_CONCURRENT_REQUESTS_PER_COMPANY
-from codat_connections._fetching import all_pages
+from codat_connections._constants import DEFAULT_PAGE_SIZE, MAX_CONCURRENT_REQUESTS_PER_COMPANY, MAX_PAGE_SIZE
+from codat_connections._fetching import all_pages, pages_ahead
+from codat_connections._operations import companies as company_ops
 from codat_connections._operations import connections as ops
 from codat_connections._raw import deliver
 from codat_connections._request import Operation, Sender
@@ -28,7 +29,9 @@ from codat_connections.query import Query
 from codat_connections.status import needs_attention
 
 if TYPE_CHECKING:
-    from codat_connections_api.models import Connection
+    from codat_connections_api.models import Company, Connection
+
+    from codat_connections._sync.companies import CompaniesResource
 
 __all__ = ["ConnectionsResource", "ConnectionsWithRawResponse"]
 
@@ -40,8 +43,9 @@ DEFAULT_SWEEP_CONCURRENCY = 16
 class ConnectionsResource:
     """``client.connections``: list, iterate, get, create, delete, unlink, authorization, sweeps."""
 
-    def __init__(self, sender: Sender) -> None:
+    def __init__(self, sender: Sender, companies: CompaniesResource) -> None:
         self._sender = sender
+        self._companies = companies
         self.with_raw_response = ConnectionsWithRawResponse(self)
         """The same single-request operations, returning ``APIResponse`` (headers, status, ``parse()``)."""
 
@@ -139,41 +143,70 @@ class ConnectionsResource:
 
     def list_many(
         self,
-        company_ids: Iterable[str],
+        company_ids: Iterable[str] | None = None,
         *,
+        tags: Query | str | None = None,
         query: Query | str | None = None,
         order_by: str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
         concurrency: int = DEFAULT_SWEEP_CONCURRENCY,
     ) -> Generator[CompanyConnections, None, None]:
-        """Every connection of every company, yielded per company as each completes (a fleet sweep).
+        """Every connection of every company, yielded per company (a fleet sweep).
 
-        ``company_ids`` is read lazily; ``concurrency`` companies are listed at once. A company's own
-        failure is in its ``error``; ``AuthenticationError`` and ``PaymentRequiredError`` stop the
-        sweep. Leaving the loop early stops all work.
+        Without ``company_ids``, the whole fleet (or the companies ``tags`` selects) is read through
+        Codat's companies listing, ``page_size`` companies a request (default 5000, the most Codat
+        serves), each company's connections coming with it: one request per page of companies, one page
+        in memory (the next one is fetched meanwhile by the async client). ``query`` and ``order_by``
+        filter a company's own listing, so they need ``company_ids``.
+
+        With ``company_ids`` (read lazily, never held whole), each company is listed on its own,
+        ``page_size`` connections a request (default 100), ``concurrency`` companies at once, yielded
+        as each completes; a company's own failure is in its ``error``. ``AuthenticationError`` and
+        ``PaymentRequiredError`` stop either kind of sweep. Leaving the loop early stops all work.
         """
+        if company_ids is None:
+            if query is not None or order_by is not None:
+                raise ValueError(
+                    "query= and order_by= filter each company's own listing: pass company_ids to use them (the fleet "
+                    "listing reads every company's connections as they are)"
+                )
+            check_concurrency(concurrency)
+            size = MAX_PAGE_SIZE if page_size is None else page_size
+            company_ops.list_page(1, size, None, tags, None)  # refuse bad input now, not at the first page
+            return _from_listing(pages_ahead(lambda: self._companies.list(page_size=size, tags=tags)))
+        if tags is not None:
+            raise ValueError(
+                "tags= selects companies of the fleet listing: leave out company_ids, or pass only those ids"
+            )
         check_company_ids(company_ids)
-        ops.list_options(page_size, query, order_by)  # refuse bad input now, not at the first company
+        size = DEFAULT_PAGE_SIZE if page_size is None else page_size
+        ops.list_options(size, query, order_by)  # refuse bad input now, not at the first company
         concurrency = check_concurrency(concurrency)
 
         def list_company(company_id: str) -> builtins.list[Connection]:
             def first() -> Page[Connection]:
-                return self.list(company_id, page_size=page_size, query=query, order_by=order_by)
+                return self.list(company_id, page_size=size, query=query, order_by=order_by)
 
             return [connection for connection in records(first)]
 
         return sweep(company_ids, list_company, concurrency)
 
     def needing_attention(
-        self, company_ids: Iterable[str], *, concurrency: int = DEFAULT_SWEEP_CONCURRENCY
+        self,
+        company_ids: Iterable[str] | None = None,
+        *,
+        tags: Query | str | None = None,
+        concurrency: int = DEFAULT_SWEEP_CONCURRENCY,
     ) -> Generator[CompanyConnections, None, None]:
         """The morning question in one call: per company, the connections that need the end user.
 
         Yields only the companies with something to act on: a ``Deauthorized`` connection or one with
         an active data connection error (see ``needs_attention``), and every company whose listing
-        failed (with its ``error``); not one result per company.
+        failed (with its ``error``); not one result per company. Without ``company_ids`` the whole
+        fleet (or what ``tags`` selects) is read through the companies listing, one request per 5000
+        companies, each result with its ``company_name``; see ``list_many``.
         """
-        return _needing_attention(self.list_many(company_ids, concurrency=concurrency))
+        return _needing_attention(self.list_many(company_ids, tags=tags, concurrency=concurrency))
 
 
 def _needing_attention(
@@ -184,6 +217,14 @@ def _needing_attention(
             flagged = [connection for connection in result.connections if needs_attention(connection)]
             if flagged or result.error is not None:
                 yield result._replace(connections=flagged)
+
+
+def _from_listing(pages: Generator[Page[Company], None, None]) -> Generator[CompanyConnections, None, None]:
+    """Each company of the listing's pages with its connections, as the listing gives them."""
+    with closing(pages):
+        for page in pages:
+            for company in page.results:
+                yield CompanyConnections(company.id, company.data_connections or [], None, company.name)
 
 
 class ConnectionsWithRawResponse:

@@ -20,10 +20,14 @@ from codat_connections import (
     AsyncPage,
     CodatConnections,
     CodatError,
+    Company,
+    CompanyAccessToken,
     CompanyConnections,
+    CompanyReference,
     Connection,
     ConnectionStatus,
     DataConnectionError,
+    MultipleCompaniesError,
     NotFoundError,
     Page,
     RateLimitError,
@@ -179,3 +183,44 @@ def models_usage(conn: Connection) -> None:
     assert_type(conn.integration_key, str | None)
     assert_type(conn.last_sync, str | None)
     assert_type(conn.data_connection_errors, list[DataConnectionError] | None)
+
+
+def companies_usage(codat: CodatConnections, company_id: str) -> None:
+    companies = codat.companies
+    assert_type(companies.list(page_size=5000, tags=field("uid") == "cust-42", query="name~Acme"), Page[Company])
+    assert_type(companies.iterate(tags="uid=cust-42"), Iterator[Company])
+    assert_type(companies.list_all(order_by="-created", concurrency=4), list[Company])
+    assert_type(companies.get(company_id), Company)
+    assert_type(companies.create("Acme Ltd", description="d", tags={"uid": "cust-42"}), Company)
+    assert_type(companies.update(company_id, name="Acme Group"), Company)
+    assert_type(companies.delete(company_id), None)
+    assert_type(companies.access_token(company_id), CompanyAccessToken)
+    assert_type(companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"}), Company)
+    assert_type(companies.with_raw_response.create("Acme Ltd"), APIResponse[Company])
+    assert_type(companies.with_raw_response.list(), APIResponse[Page[Company]])
+    company = companies.get(company_id)
+    assert_type(company.data_connections, list[Connection] | None)
+    assert_type(company.tags, dict[str, str] | None)
+    assert_type(company.created_at, datetime | None)
+    assert_type(company.reference_parent_company, CompanyReference | None)
+    token = companies.access_token(company_id)
+    assert_type((token.access_token, token.expires_in, token.token_type), tuple[str, int, str])
+    for result in codat.connections.needing_attention(tags="uid=cust-42"):
+        assert_type(result.company_name, str | None)
+    assert_type(codat.connections.list_many(), Generator[CompanyConnections, None, None])
+    assert_type(codat.request("GET", f"/companies/{company_id}/data/status"), APIResponse[Any])
+    try:
+        companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    except MultipleCompaniesError as exc:
+        assert_type(exc.company_ids, list[str])
+
+
+async def async_companies_usage(codat: AsyncCodatConnections, company_id: str) -> None:
+    companies = codat.companies
+    assert_type(await companies.list(tags="uid=cust-42"), AsyncPage[Company])
+    assert_type(companies.iterate(), AsyncIterator[Company])
+    assert_type(await companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"}), Company)
+    assert_type(await companies.access_token(company_id), CompanyAccessToken)
+    assert_type(await companies.with_raw_response.get(company_id), APIResponse[Company])
+    assert_type(codat.connections.needing_attention(), AsyncGenerator[CompanyConnections, None])
+    assert_type(await codat.request("POST", "/x", json={}, idempotency_key="k"), APIResponse[Any])

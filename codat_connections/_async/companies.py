@@ -1,0 +1,195 @@
+"""``client.companies``: Codat's company operations, paging, and onboarding a customer without duplicates.
+
+Each method checks its arguments, builds its request through ``_operations`` and hands it to the
+client's request loop, which the resource sees only as a sender. The raw-response variants are
+derived from the plain methods.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, TypeVar
+
+from codat_connections import _validation as check
+from codat_connections._async.paging import async_records
+from codat_connections._async.raw import async_raw_response_wrapper
+from codat_connections._constants import DEFAULT_PAGE_SIZE
+from codat_connections._fetching import async_all_pages
+from codat_connections._operations import companies as ops
+from codat_connections._raw import deliver
+from codat_connections._request import AsyncSender, Operation
+from codat_connections.errors import ConflictError, MultipleCompaniesError, UnprocessableEntityError
+from codat_connections.pagination import AsyncPage
+from codat_connections.query import Query
+
+if TYPE_CHECKING:
+    from codat_connections_api.models import Company, CompanyAccessToken
+
+__all__ = ["AsyncCompaniesResource", "AsyncCompaniesWithRawResponse"]
+
+T = TypeVar("T")
+DEFAULT_PAGE_CONCURRENCY = 4
+MAX_PAGE_CONCURRENCY = 10
+_LOOKUP_PAGE_SIZE = 100
+
+
+class AsyncCompaniesResource:
+    """``client.companies``: list, iterate, get, create, update, delete, access tokens, get_or_create."""
+
+    def __init__(self, sender: AsyncSender) -> None:
+        self._sender = sender
+        self.with_raw_response = AsyncCompaniesWithRawResponse(self)
+        """The same single-request operations, returning ``APIResponse`` (headers, status, ``parse()``)."""
+
+    async def _call(self, operation: Operation[T]) -> T:
+        return deliver(await self._sender.send(operation.spec), operation)
+
+    async def list(
+        self,
+        *,
+        page: int = 1,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        query: Query | str | None = None,
+        tags: Query | str | None = None,
+        order_by: str | None = None,
+    ) -> AsyncPage[Company]:
+        """One page of your companies, each with its ``data_connections`` (pages count from 1; up to 5000).
+
+        ``tags`` filters by tags in Codat's query language (``field("uid") == "cust-42"`` or
+        ``"uid=cust-42"``: ``=``, ``!=`` and ``~``), ``query`` by company fields.
+        """
+        operation = ops.list_page(page, page_size, query, tags, order_by)
+
+        async def fetch(number: int, size: int) -> AsyncPage[Company]:
+            return await self.list(page=number, page_size=size, query=query, tags=tags, order_by=order_by)
+
+        return await self._call(
+            operation.then(
+                lambda data: AsyncPage(
+                    data.results, page, page_size, data.total_results, next_link=data.next_link, fetch=fetch
+                )
+            )
+        )
+
+    def iterate(
+        self,
+        *,
+        query: Query | str | None = None,
+        tags: Query | str | None = None,
+        order_by: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[Company]:
+        """Every matching company, fetching one page at a time as you consume them."""
+        ops.list_page(1, page_size, query, tags, order_by)  # refuse bad input now, not at the first record
+        return async_records(lambda: self.list(page_size=page_size, query=query, tags=tags, order_by=order_by))
+
+    async def list_all(
+        self,
+        *,
+        query: Query | str | None = None,
+        tags: Query | str | None = None,
+        order_by: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        concurrency: int = DEFAULT_PAGE_CONCURRENCY,
+    ) -> builtins.list[Company]:
+        """Every matching company, in page order, exactly as ``iterate`` gives them.
+
+        After page 1, up to ``concurrency`` pages are requested at once, lazily: at most
+        ``concurrency`` requests beyond the last page are ever made. A failing page raises its
+        ``CodatError`` and the other requests are stopped.
+        """
+        check.concurrency(concurrency, maximum=MAX_PAGE_CONCURRENCY, why="pages of one listing at once")
+        first = await self.list(page=1, page_size=page_size, query=query, tags=tags, order_by=order_by)
+        return await async_all_pages(first, concurrency)
+
+    async def get(self, company_id: str) -> Company:
+        """One company, with its ``data_connections``; ``NotFoundError`` if it does not exist."""
+        return await self._call(ops.get(company_id))
+
+    async def create(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Company:
+        """A new company: one of your customers, to which its connections will belong.
+
+        ``name`` follows Codat's rule (letters A-Z and a-z, digits, spaces and ``-',&@.?!``); ``tags``
+        are your own labels (at most 10; keys of 1 to 27 characters, values of at most 100), such as
+        your customer id. Sent with an Idempotency-Key (fresh per call unless given), the same on every
+        retry, so a retried create never makes two companies. To find a returning customer's company
+        instead of making a second one, use ``get_or_create``.
+        """
+        return await self._call(ops.create(name, description, tags, idempotency_key))
+
+    async def update(
+        self,
+        company_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> Company:
+        """Change a company's name, description or tags; only the fields given are sent, the rest keep their values.
+
+        ``tags`` replaces the company's tags as a whole.
+        """
+        return await self._call(ops.update(company_id, name, description, tags))
+
+    async def delete(self, company_id: str) -> None:
+        """Delete the company, every connection of it and all their data. Cannot be undone."""
+        return await self._call(ops.delete(company_id))
+
+    async def access_token(self, company_id: str) -> CompanyAccessToken:
+        """A token for Codat's embeddable connection-management UI, valid for a day (``expires_in`` seconds).
+
+        The token is a credential: its ``repr`` hides it, it cannot be pickled, and this library never
+        logs it or puts it in an error.
+        """
+        return await self._call(ops.access_token(company_id))
+
+    async def get_or_create(self, name: str, *, tags: Mapping[str, str], description: str | None = None) -> Company:
+        """The customer's company: found by ``tags`` when it exists, created only when none has them.
+
+        ``tags`` names the customer (your own id for it, e.g. ``{"uid": "cust-42"}``); every one of
+        them must match. The create's Idempotency-Key is derived from the tags, so two onboardings of
+        one customer at once make one company (within Codat's 90-minute idempotency window); should
+        Codat refuse the second because its body differs (a 422) or the first is still in flight (a
+        409), the company is looked up again. Several companies with the tags raise
+        ``MultipleCompaniesError`` listing their ids, and nothing is created.
+        """
+        lookup = ops.list_page(1, _LOOKUP_PAGE_SIZE, None, ops.tags_filter(tags), None)
+        create = ops.create(name, description, tags, ops.onboarding_key(tags))  # checked before any request
+        found = await self._call(lookup)
+        if found.results:
+            return _the_one(found.results, found.total_results, tags)
+        try:
+            return await self._call(create)
+        except (ConflictError, UnprocessableEntityError):
+            found = await self._call(lookup)
+            if not found.results:
+                raise
+            return _the_one(found.results, found.total_results, tags)
+
+
+def _the_one(companies: builtins.list[Company], total: int, tags: Mapping[str, str]) -> Company:
+    if len(companies) == 1:
+        return companies[0]
+    raise MultipleCompaniesError(
+        tags=tags, company_ids=[company.id for company in companies], total=max(total, len(companies))
+    )
+
+
+class AsyncCompaniesWithRawResponse:
+    """``client.companies.with_raw_response``: each single-request operation returns an ``APIResponse``."""
+
+    def __init__(self, companies: AsyncCompaniesResource) -> None:
+        self.list = async_raw_response_wrapper(companies.list)
+        self.get = async_raw_response_wrapper(companies.get)
+        self.create = async_raw_response_wrapper(companies.create)
+        self.update = async_raw_response_wrapper(companies.update)
+        self.delete = async_raw_response_wrapper(companies.delete)
+        self.access_token = async_raw_response_wrapper(companies.access_token)

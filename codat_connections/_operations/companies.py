@@ -1,0 +1,147 @@
+"""The six company operations, and the lookup and key that onboarding without duplicates rests on."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+
+from codat_connections_api.api.companies import (
+    create_company,
+    delete_company,
+    get_company,
+    get_company_access_token,
+    list_companies,
+    update_company,
+)
+from codat_connections_api.models import Company, CompanyAccessToken, CreateCompanyRequest, UpdateCompanyRequest
+from codat_connections_api.types import UNSET
+
+from codat_connections import _validation as check
+from codat_connections._operations._decoding import model_parser, nothing, page_parser
+from codat_connections._request import Operation, RequestSpec
+from codat_connections.pagination import PageData
+from codat_connections.query import Query, field, render_query
+
+__all__ = [
+    "access_token",
+    "create",
+    "delete",
+    "get",
+    "list_page",
+    "onboarding_key",
+    "tags_filter",
+    "update",
+]
+
+_parse_company = model_parser(Company.from_dict)
+_parse_page = page_parser(Company.from_dict)
+_parse_token = model_parser(CompanyAccessToken.from_dict)
+_ONBOARDING_KEY_PREFIX = "codat-connections-get-or-create-v1-"
+
+
+def list_page(
+    page: int, page_size: int, query: Query | str | None, tags: Query | str | None, order_by: str | None
+) -> Operation[PageData[Company]]:
+    args = list_companies.build_request(
+        page=check.page(page),
+        page_size=check.page_size(page_size),
+        query=render_query(query) if query is not None else None,
+        tags=_rendered_tags(tags),
+        order_by=check.order_by(order_by) if order_by is not None else None,
+    )
+    return Operation(RequestSpec.from_generated(args, company_id=None), _parse_page)
+
+
+def get(company_id: str) -> Operation[Company]:
+    company_id = check.identifier(company_id, "company_id")
+    return Operation(
+        RequestSpec.from_generated(get_company.build_request(company_id), company_id=company_id), _parse_company
+    )
+
+
+def create(
+    name: str, description: str | None, tags: Mapping[str, str] | None, idempotency_key: str | None
+) -> Operation[Company]:
+    body = CreateCompanyRequest(
+        name=check.company_name(name),
+        description=_description(description) if description is not None else UNSET,
+        tags=check.tags(tags) if tags is not None else UNSET,
+    )
+    spec = RequestSpec.from_generated(
+        create_company.build_request(body=body),
+        company_id=None,
+        idempotency_key=check.idempotency_key(idempotency_key),
+    )
+    return Operation(spec, _parse_company)
+
+
+def update(
+    company_id: str, name: str | None, description: str | None, tags: Mapping[str, str] | None
+) -> Operation[Company]:
+    company_id = check.identifier(company_id, "company_id")
+    if name is None and description is None and tags is None:
+        raise ValueError("update needs one of name=, description= or tags= (fields left out keep their values)")
+    body = UpdateCompanyRequest(
+        name=check.company_name(name) if name is not None else UNSET,
+        description=_description(description) if description is not None else UNSET,
+        tags=check.tags(tags) if tags is not None else UNSET,
+    )
+    args = update_company.build_request(company_id, body=body)
+    return Operation(RequestSpec.from_generated(args, company_id=company_id), _parse_company)
+
+
+def delete(company_id: str) -> Operation[None]:
+    company_id = check.identifier(company_id, "company_id")
+    return Operation(
+        RequestSpec.from_generated(delete_company.build_request(company_id), company_id=company_id), nothing
+    )
+
+
+def access_token(company_id: str) -> Operation[CompanyAccessToken]:
+    company_id = check.identifier(company_id, "company_id")
+    args = get_company_access_token.build_request(company_id)
+    return Operation(RequestSpec.from_generated(args, company_id=company_id), _parse_token)
+
+
+def tags_filter(tags: Mapping[str, str]) -> Query:
+    """The listing filter that finds the companies carrying every one of ``tags`` (``uid=cust-42&&...``)."""
+    wanted = check.tags(tags)
+    if not wanted:
+        raise ValueError("tags must name at least one tag (your own customer id, e.g. {'uid': 'cust-42'})")
+    conditions = []
+    for key, value in sorted(wanted.items()):
+        try:
+            conditions.append(field(key) == value)
+        except ValueError as exc:
+            raise ValueError(f"tag {key!r}: {exc}; Codat's query language cannot look it up") from None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined & condition
+    return combined
+
+
+def onboarding_key(tags: Mapping[str, str]) -> str:
+    """The Idempotency-Key of the create that onboards the customer these tags name: the same for the same tags.
+
+    Two onboardings of one customer at once send the same key, so Codat applies one create and answers
+    both with its company (within its 90-minute idempotency window).
+    """
+    canonical = json.dumps(sorted(check.tags(tags).items()), ensure_ascii=True, separators=(",", ":"))
+    return _ONBOARDING_KEY_PREFIX + hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _rendered_tags(tags: Query | str | None) -> str | None:
+    if tags is None:
+        return None
+    if isinstance(tags, Mapping):
+        raise TypeError(
+            "tags= filters the listing with a query (field('uid') == 'cust-42', or 'uid=cust-42'), not a dict"
+        )
+    return render_query(tags, "tags")
+
+
+def _description(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"description must be a str, got {type(value).__name__}")
+    return value

@@ -1,0 +1,289 @@
+"""``client.companies``: the company operations, paging, onboarding without duplicates, the access token."""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+import re
+import threading
+from typing import Any
+
+import httpx
+import pytest
+
+from codat_connections import (
+    APIResponse,
+    AsyncCodatConnections,
+    CodatConnections,
+    Company,
+    CompanyAccessToken,
+    InternalServerError,
+    MultipleCompaniesError,
+    NotFoundError,
+    UnexpectedResponseError,
+    field,
+)
+from codat_connections.testing import FakeCodat
+from tests.conftest import API_KEY, codat_error, mock_client
+
+
+def company_body(company_id: str = "c1", **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": company_id,
+        "name": "Acme Ltd",
+        "redirect": f"https://link.codat.io/company/{company_id}",
+        "created": "2026-11-01T09:00:00Z",
+        "dataConnections": [],
+        "tags": {"uid": "cust-42"},
+    }
+    body.update(overrides)
+    return body
+
+
+def page_of(companies: list[dict[str, Any]], total: int | None = None) -> dict[str, Any]:
+    return {
+        "results": companies,
+        "pageNumber": 1,
+        "pageSize": 100,
+        "totalResults": len(companies) if total is None else total,
+        "_links": {"self": {"href": "/companies"}},
+    }
+
+
+def test_create_get_update_delete_through_the_fake(client: CodatConnections, fake: FakeCodat) -> None:
+    created = client.companies.create("Acme Ltd", description="A lender's customer", tags={"uid": "cust-42"})
+    assert isinstance(created, Company)
+    assert (created.name, created.description, created.tags) == ("Acme Ltd", "A lender's customer", {"uid": "cust-42"})
+    assert client.companies.get(created.id) == created
+    renamed = client.companies.update(created.id, name="Acme Group")
+    assert (renamed.name, renamed.description, renamed.tags) == (
+        "Acme Group",
+        "A lender's customer",
+        {"uid": "cust-42"},
+    )
+    (patch,) = fake.requests_to("PATCH")
+    assert patch.body == {"name": "Acme Group"}, "only the fields given are sent"
+    connection = client.connections.create(created.id, "gbol")
+    assert [c.id for c in client.companies.get(created.id).data_connections or []] == [connection.id]
+    client.companies.delete(created.id)
+    with pytest.raises(NotFoundError):
+        client.companies.get(created.id)
+    with pytest.raises(NotFoundError):
+        client.connections.get(created.id, connection.id)
+
+
+async def test_the_async_client_has_the_same_operations(aclient: AsyncCodatConnections, fake: FakeCodat) -> None:
+    created = await aclient.companies.create("Acme Ltd", tags={"uid": "cust-7"})
+    assert (await aclient.companies.get(created.id)).name == "Acme Ltd"
+    assert (await aclient.companies.update(created.id, tags={"uid": "cust-8"})).tags == {"uid": "cust-8"}
+    found = await aclient.companies.get_or_create("Acme Ltd", tags={"uid": "cust-8"})
+    assert found.id == created.id
+    assert [c.id async for c in aclient.companies.iterate(tags=field("uid") == "cust-8")] == [created.id]
+    assert [c.id for c in await aclient.companies.list_all(tags="uid=cust-8")] == [created.id]
+    token = await aclient.companies.access_token(created.id)
+    assert isinstance(token, CompanyAccessToken) and token.expires_in > 0
+    await aclient.companies.delete(created.id)
+    assert fake.requests_to("DELETE")[-1].status == 204
+
+
+def test_create_sends_one_idempotency_key_on_every_attempt(fake: FakeCodat, client: CodatConnections) -> None:
+    fake.rate_limit(times=1, retry_after="0", method="POST")
+    company = client.companies.create("Acme Ltd")
+    keys = [request.headers["idempotency-key"] for request in fake.requests_to("POST")]
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert [c.id for c in client.companies.list_all()] == [company.id]
+
+
+def test_a_create_answered_500_is_not_retried_and_makes_one_company(fake: FakeCodat, client: CodatConnections) -> None:
+    fake.fail_with_status(500, method="POST", after_processing=True, retry_after="0")
+    with pytest.raises(InternalServerError, match="Codat replays this answer for the same Idempotency-Key"):
+        client.companies.create("Acme Ltd", idempotency_key="onboard-acme")
+    assert len(fake.requests_to("POST")) == 1
+    assert len(client.companies.list_all()) == 1
+
+
+def test_every_company_comes_back_when_the_server_serves_fewer_than_asked(fake: FakeCodat) -> None:
+    capped = FakeCodat(api_key=API_KEY, max_page_size=7)
+    ids = capped.add_companies(30)
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=capped.transport()))
+    assert [c.id for c in codat.companies.iterate(page_size=5000)] == ids
+    assert [c.id for c in codat.companies.list_all(page_size=5000, concurrency=3)] == ids
+    page = codat.companies.list(page_size=5000)
+    assert (len(page), page.total_results, page.has_next_page()) == (7, 30, True)
+
+
+def test_listing_filters_by_tags_and_query(client: CodatConnections, fake: FakeCodat) -> None:
+    uk = fake.add_company("Acme UK", tags={"region": "uk", "uid": "a"})
+    fake.add_company("Acme US", tags={"region": "us", "uid": "b"})
+    assert [c.id for c in client.companies.iterate(tags=field("region") == "uk")] == [uk]
+    assert [c.name for c in client.companies.iterate(query="name~US")] == ["Acme US"]
+    assert client.companies.list(tags="region=uk&&uid=b").results == []
+
+
+def test_get_or_create_finds_a_returning_customer_and_creates_only_once(
+    client: CodatConnections, fake: FakeCodat
+) -> None:
+    first = client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"}, description="onboarded")
+    again = client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    assert again.id == first.id
+    assert len(fake.requests_to("POST")) == 1, "the second onboarding found the company"
+    (lookup, *_) = fake.requests_to("GET")
+    assert lookup.query["tags"] == "uid=cust-42"
+    other = client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-43"})
+    assert other.id != first.id
+
+
+def test_two_onboardings_of_one_customer_at_once_make_one_company(fake: FakeCodat) -> None:
+    """Both look up (nothing yet), both create: the same Idempotency-Key makes Codat apply one create."""
+    both_looked_up = threading.Barrier(2)
+    lookups: list[httpx.Request] = []
+    transport = fake.transport()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        response = transport.handle_request(request)
+        if request.method == "GET" and len(lookups) < 2:
+            lookups.append(request)
+            both_looked_up.wait(5)  # neither creates before the other has looked up
+        return response
+
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    results: list[Company] = []
+
+    def onboard() -> None:
+        results.append(codat.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"}))
+
+    threads = [threading.Thread(target=onboard) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(results) == 2 and results[0].id == results[1].id
+    posts = fake.requests_to("POST")
+    assert len(posts) == 2 and posts[0].headers["idempotency-key"] == posts[1].headers["idempotency-key"]
+    assert len(codat.companies.list_all(tags="uid=cust-42")) == 1
+
+
+def test_a_refused_second_create_is_answered_by_looking_the_company_up_again(sleeps: list[float]) -> None:
+    """A concurrent onboarding with another name reuses the key with another body: Codat's 422."""
+    answers = [
+        httpx.Response(200, json=page_of([])),
+        httpx.Response(422, json=codat_error(422, "Idempotency-Key reused with a different request")),
+        httpx.Response(200, json=page_of([company_body("the-first")])),
+    ]
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return answers.pop(0)
+
+    company = mock_client(handler).companies.get_or_create("Acme Group", tags={"uid": "cust-42"})
+    assert company.id == "the-first"
+    assert [r.method for r in sent] == ["GET", "POST", "GET"]
+
+
+def test_several_companies_with_the_tags_raise_listing_them_and_create_none(
+    client: CodatConnections, fake: FakeCodat
+) -> None:
+    ids = [fake.add_company("Acme Ltd", tags={"uid": "cust-42"}) for _ in range(3)]
+    with pytest.raises(MultipleCompaniesError) as caught:
+        client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    assert sorted(caught.value.company_ids) == sorted(ids)
+    assert caught.value.total == 3 and caught.value.tags == {"uid": "cust-42"}
+    assert str(caught.value).startswith("3 companies have the tags {'uid': 'cust-42'}: ")
+    assert fake.requests_to("POST") == []
+
+
+def test_the_onboarding_key_is_the_same_for_the_same_tags_in_any_order(
+    client: CodatConnections, fake: FakeCodat
+) -> None:
+    client.companies.get_or_create("Acme Ltd", tags={"uid": "1", "region": "uk"})
+    second = FakeCodat(api_key=API_KEY)
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=second.transport()))
+    codat.companies.get_or_create("Acme Ltd", tags={"region": "uk", "uid": "1"})
+    first_key = fake.requests_to("POST")[0].headers["idempotency-key"]
+    assert second.requests_to("POST")[0].headers["idempotency-key"] == first_key
+    codat.companies.get_or_create("Acme Ltd", tags={"region": "uk", "uid": "2"})
+    assert second.requests_to("POST")[1].headers["idempotency-key"] != first_key
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda c: c.companies.create("Müller GmbH"),
+            ValueError,
+            "the company name has 'ü' at position 1 in 'Müller GmbH'",
+        ),
+        (lambda c: c.companies.create(""), ValueError, "the company name must have at least one character"),
+        (lambda c: c.companies.create(42), TypeError, "the company name must be a str, got int"),
+        (lambda c: c.companies.create("A", tags={f"k{i}": "v" for i in range(11)}), ValueError, "at most 10 tags"),
+        (lambda c: c.companies.create("A", tags={"k" * 28: "v"}), ValueError, "a key has 1 to 27"),
+        (lambda c: c.companies.create("A", tags={"k": "v" * 101}), ValueError, "a value has at most 100"),
+        (lambda c: c.companies.create("A", description=5), TypeError, "description must be a str, got int"),
+        (lambda c: c.companies.update("c1"), ValueError, "update needs one of name=, description= or tags="),
+        (lambda c: c.companies.update("c1", name="Tab\there"), ValueError, "has '\\t' at position 3"),
+        (lambda c: c.companies.get("a/b"), ValueError, "company_id must not contain '/'"),
+        (lambda c: c.companies.list(tags={"uid": "x"}), TypeError, "tags= filters the listing with a query"),
+        (lambda c: c.companies.list(tags=""), ValueError, "tags must not be empty"),
+        (lambda c: c.companies.list(page_size=5001), ValueError, "page_size must be an integer from 1 to 5000"),
+        (lambda c: c.companies.get_or_create("A", tags={}), ValueError, "tags must name at least one tag"),
+        (lambda c: c.companies.get_or_create("A", tags={"customer-id": "1"}), ValueError, "cannot look it up"),
+        (lambda c: c.companies.get_or_create("A", tags={"uid": "a&&b"}), ValueError, "reserves"),
+        (lambda c: c.companies.get_or_create("Müller", tags={"uid": "1"}), ValueError, "'ü' at position 1"),
+        (lambda c: c.companies.list_all(concurrency=11), ValueError, "concurrency must be an integer from 1 to 10"),
+    ],
+)
+def test_bad_input_is_refused_before_any_request(call: Any, error: type[Exception], message: str) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    with pytest.raises(error, match=re.escape(message)):
+        call(mock_client(handler))
+    assert sent == []
+
+
+def test_the_access_token_never_shows(
+    client: CodatConnections, fake: FakeCodat, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, "codat_connections")
+    company = client.companies.create("Acme Ltd")
+    token = client.companies.access_token(company.id)
+    raw = client.companies.with_raw_response.access_token(company.id)
+    assert token.access_token and token.token_type == "Bearer"
+    assert token.access_token not in repr(token) and "<hidden>" in repr(token)
+    assert token.access_token not in caplog.text
+    assert raw.parse().access_token not in repr(raw)
+    with pytest.raises(TypeError):
+        pickle.dumps(token)
+
+
+def test_raw_company_operations(client: CodatConnections, fake: FakeCodat) -> None:
+    response = client.companies.with_raw_response.create("Acme Ltd", tags={"uid": "1"})
+    assert isinstance(response, APIResponse) and response.status_code == 200
+    company = response.parse()
+    assert client.companies.with_raw_response.get(company.id).parse() == company
+    assert client.companies.with_raw_response.list().parse().results[0].id == company.id
+    deleted = client.companies.with_raw_response.delete(company.id)
+    assert (deleted.status_code, deleted.parse()) == (204, None)
+
+
+def test_a_company_answer_that_is_not_the_model_names_the_field(sleeps: list[float]) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=json.dumps(company_body(name=None)).encode())
+
+    with pytest.raises(UnexpectedResponseError, match="Company.name: expected a string, got null"):
+        mock_client(handler).companies.get("c1")
+
+
+def test_a_company_lists_its_connections_as_the_connections_endpoints_return_them(
+    client: CodatConnections, fake: FakeCodat
+) -> None:
+    company = client.companies.create("Acme Ltd")
+    connection = client.connections.create(company.id, "qhyg")
+    fake.complete_link(company.id, connection.id)
+    (listed,) = client.companies.get(company.id).data_connections or []
+    assert listed == client.connections.get(company.id, connection.id)
