@@ -18,7 +18,7 @@ from codat_connections._client import ClientBase
 from codat_connections._clock import Clock, raise_if_stopped
 from codat_connections.testing import FakeCodat
 from tests import profiles  # noqa: F401 (loads the Hypothesis profile chosen by HYPOTHESIS_PROFILE)
-from tests.vendor_module import vendor
+from tests.generator.vendor_module import vendor
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "openapi" / "connections.yaml"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
+OPENAPI_DIR = Path(__file__).resolve().parents[2] / "openapi"
 if str(OPENAPI_DIR) not in sys.path:
     sys.path.insert(0, str(OPENAPI_DIR))
 

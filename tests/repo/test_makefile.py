@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import ROOT
-from tests.vendor_module import OPENAPI_DIR
+from tests.generator.vendor_module import OPENAPI_DIR
 
 
 def phony_targets() -> set[str]:

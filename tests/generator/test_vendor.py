@@ -11,7 +11,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from tests.conftest import ROOT, SPEC_PATH, UPSTREAM_PATH
-from tests.vendor_module import spec_diff, vendor
+from tests.generator.vendor_module import spec_diff, vendor
 
 OVERLAY: dict[str, Any] = yaml.safe_load((ROOT / "openapi" / "overlay.yaml").read_text())
 

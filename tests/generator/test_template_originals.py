@@ -1,6 +1,6 @@
 """openapi/template_originals.py (`make check-templates`): a changed original upstream fails, showing what to merge.
 
-The run through make itself is in tests/test_makefile.py.
+The run through make itself is in tests/repo/test_makefile.py.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.vendor_module import OPENAPI_DIR
-from tests.vendor_module import template_originals as tool
+from tests.generator.vendor_module import OPENAPI_DIR
+from tests.generator.vendor_module import template_originals as tool
 
 STORED = OPENAPI_DIR / "upstream-templates"
 OVERRIDES = OPENAPI_DIR / "templates"
