@@ -62,8 +62,8 @@ prism: $(PRISM_STAMP) ## install the pinned Prism mock server into .prism/ (with
 test: lint typecheck check-spec check-generated check-templates check-unasync api-check $(PRISM_STAMP) ## everything CI runs: lint, mypy --strict, drift, template and API checks, every test suite
 	HYPOTHESIS_PROFILE=thorough $(VENV_PATH) $(BIN)/pytest -q
 
-test-unit: install ## the fast loop: every suite but the Prism contract one, quick Hypothesis profile (no lint)
-	HYPOTHESIS_PROFILE=quick $(BIN)/pytest -q --ignore=$(PYTEST_CONTRACT)
+test-unit: install ## the fast loop: every suite but the Prism contract one, on both cores, quick Hypothesis profile (no lint)
+	HYPOTHESIS_PROFILE=quick $(BIN)/pytest -q -n 2 --ignore=$(PYTEST_CONTRACT)
 
 test-contract: install $(PRISM_STAMP) ## the contract suite: the client against Prism serving the spec
 	$(VENV_PATH) $(BIN)/pytest -q $(PYTEST_CONTRACT)

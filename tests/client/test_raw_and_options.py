@@ -24,7 +24,7 @@ from codat_connections import (
     UnexpectedResponseError,
 )
 from codat_connections.testing import FakeCodat
-from tests.conftest import API_KEY, COMPANY, CONNECTION, codat_error, wire_connection
+from tests.conftest import API_KEY, COMPANY, CONNECTION, codat_error, use_test_clock, wire_connection
 
 QUOTA_HEADERS = {
     "x-rate-limit-limit": "4000",
@@ -141,6 +141,7 @@ def test_with_options_changes_only_timeout_and_retries(sleeps: list[float]) -> N
 
     http = httpx.Client(transport=httpx.MockTransport(handler))
     codat = CodatConnections(api_key=API_KEY, http_client=http, timeout=30, max_retries=3)
+    use_test_clock(codat)  # the copies share the clock: the retries below wait virtually
     quick = codat.with_options(timeout=2.5, max_retries=0)
     assert (quick.max_retries, codat.max_retries) == (0, 3)
     assert quick.base_url == codat.base_url
@@ -157,6 +158,7 @@ def test_with_options_changes_only_timeout_and_retries(sleeps: list[float]) -> N
     with pytest.raises(InternalServerError, match="503"):
         only_retries.connections.get(COMPANY, CONNECTION)
     assert calls[-1].extensions["timeout"]["read"] == 30
+    assert len(sleeps) == 3 + 1, "the client's three retries and the copy's one, on the shared clock"
 
 
 def test_with_options_shares_the_pool_and_closing_it_keeps_the_pool_open() -> None:
