@@ -21,13 +21,13 @@ import httpx
 from codat_connections import (
     CodatConnections,
     CodatError,
+    Company,
     Connection,
     ConnectionStatus,
     InternalServerError,
     NotFoundError,
     field,
     is_linked,
-    last_sync_at,
     needs_reauthorization,
 )
 from codat_connections._clock import Clock
@@ -67,10 +67,14 @@ class RetryLog(logging.Handler):
             say(f"   log: {message}")
 
 
+REDIRECT = "https://lender.example/codat/return?company={companyId}&connection={connectionId}&status={statusCode}"
+"""Where the fake's Link page sends the end user's browser afterwards, as Codat's Hosted Link does."""
+FLEET = 3000
+
+
 def run_fake_demo(clock: Clock | None = None) -> None:
     """The walkthrough; ``clock`` (for the test suite) replaces the client's waits."""
-    fake = FakeCodat(api_key=API_KEY)
-    company = fake.add_company("Acme Ltd")
+    fake = FakeCodat(api_key=API_KEY, max_page_size=2000, link_redirect=REDIRECT)
     retry_log = RetryLog()
     logger = logging.getLogger("codat_connections")
     logger.setLevel(logging.DEBUG)
@@ -85,12 +89,15 @@ def run_fake_demo(clock: Clock | None = None) -> None:
             if clock is not None:
                 codat._use_clock(clock)
             fake.add_webhook_endpoint(receiver_url, secret=receiver.secret)
-            say(f"Fake Codat serving on {base_url}; company {company} (Acme Ltd)")
+            say(f"Fake Codat serving on {base_url} (it serves at most 2,000 records a page, as Codat may)")
             say(f"Webhook receiver on {receiver_url} (verifies every delivery with codat_connections.webhooks)\n")
-            conn = onboarding(codat, fake, company, receiver)
-            listing(codat, fake, company)
-            conn = reauthorization(codat, fake, company, conn, receiver)
-            reliability(codat, fake, company, conn, retry_log)
+            company = onboard(codat, fake)
+            conn = connect(codat, fake, company, receiver)
+            listing(codat, fake, company.id)
+            deauthorized(codat, fake, company.id, conn, receiver)
+            morning_question(codat, fake, company.id, conn)
+            conn = relink(codat, fake, company.id, conn, receiver)
+            reliability(codat, fake, company.id, conn, retry_log)
     finally:
         logger.removeHandler(retry_log)
     say("\nDemo complete: every step behaved as Codat documents.")
@@ -101,30 +108,54 @@ def events_after(fake: FakeCodat, receiver: Receiver) -> list[WebhookEvent]:
     return receiver.take()
 
 
-def onboarding(codat: CodatConnections, fake: FakeCodat, company: str, receiver: Receiver) -> Connection:
-    connections = codat.connections
-    say("1. Create a Xero connection (platform key gbol)")
-    conn = connections.create(company, "gbol")
-    say(f"   {conn.platform_name} connection {conn.id}: status {conn.status}")
+def status_of(conn: Connection) -> str:
+    return f"status {conn.status.value}"
+
+
+def onboard(codat: CodatConnections, fake: FakeCodat) -> Company:
+    say("1. Onboard customer cust-42: find its company by your own id (a tag), or create it")
+    company = codat.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"}, description="Lending customer")
+    say(f"   company {company.id} ({company.name}), tags {company.tags}")
+    expect(len(fake.requests_to("POST", "/companies")) == 1, "no company had the tag: one was created")
+    say("   the customer comes back (a second sign-up, a retried job): onboard again")
+    again = codat.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    expect(again.id == company.id, "the same company is found again")
+    expect(len(fake.requests_to("POST", "/companies")) == 1, "and no second company is created")
+    return company
+
+
+def authorize_through_the_link_page(link_url: str) -> httpx.Response:
+    """What the end user's browser does: open the link URL, press Authorize (no API key: a browser has none)."""
+    page = httpx.get(link_url)
+    expect(page.status_code == 200 and "Authorize" in page.text, "the link URL opens the Link page")
+    return httpx.post(link_url, data={"choice": "authorize"}, follow_redirects=False)
+
+
+def connect(codat: CodatConnections, fake: FakeCodat, company: Company, receiver: Receiver) -> Connection:
+    say("\n2. Create a Xero connection (platform key gbol) and send the end user to its link URL")
+    conn = codat.connections.create(company.id, "gbol")
+    say(f"   {conn.platform_name} connection {conn.id}: {status_of(conn)}")
     say(f"   link URL for the end user: {conn.link_url}")
     expect(conn.status is ConnectionStatus.PENDINGAUTH, "a new connection starts PendingAuth")
-    expect(conn.link_url.endswith(f"/companies/{company}/connections/{conn.id}/start"), "link URL has Codat's form")
+    expect(conn.link_url.endswith(f"/companies/{company.id}/connections/{conn.id}/start"), "link URL has Codat's form")
 
-    say("\n2. The end user completes the link in Xero; Codat's webhook says so")
-    fake.complete_link(company, conn.id)
+    say("\n3. The end user authorizes on the Link page; the browser returns to your app; the webhook says so")
+    answer = authorize_through_the_link_page(conn.link_url)
+    say(f"   the Link page answered {answer.status_code}, sending the browser to {answer.headers['location']}")
+    expect(answer.status_code == 303 and "status=200" in answer.headers["location"], "redirected with statusCode 200")
     events = events_after(fake, receiver)
     say(f"   webhooks received: {', '.join(str(e.event_type) for e in events)}")
     connected = [e for e in events if isinstance(e, ConnectionEvent) and e.event_type == "connection.connected"]
     expect(len(connected) == 1 and connected[0].connection.id == conn.id, "a verified connection.connected event")
-    conn = connections.get(company, conn.id)
-    say(f"   status {conn.status}, integration key {conn.integration_key}, last sync {last_sync_at(conn)}")
+    conn = codat.connections.get(company.id, conn.id)
+    say(f"   {status_of(conn)}, integration key {conn.integration_key}, last sync {conn.last_sync_at}")
     expect(is_linked(conn), "the connection is Linked")
     return conn
 
 
 def listing(codat: CodatConnections, fake: FakeCodat, company: str) -> None:
     connections = codat.connections
-    say("\n3. More connections arrive: 250 Linked QuickBooks connections and one pending Plaid one")
+    say("\n4. More connections arrive: 250 Linked QuickBooks connections and one pending Plaid one")
     fake.seed_connections(company, 250, platform_key="qhyg")
     plaid = connections.create(company, "suuo")
     linked_query = (field("status") == "Linked") & (field("integrationKey") == "qhyg")
@@ -132,12 +163,10 @@ def listing(codat: CodatConnections, fake: FakeCodat, company: str) -> None:
     first_page = connections.list(company, query=linked_query, page_size=100)
     say(f"   page 1: {len(first_page)} of {first_page.total_results}; another page: {first_page.has_next_page()}")
     expect(first_page.total_results == 250, "the filter counts 250 Linked QuickBooks connections")
-
-    say("\n4. Iterate every connection across pages (page size 100)")
     before = len(fake.requests)
     every = list(connections.iterate(company, page_size=100))
     pages = len(fake.requests) - before
-    say(f"   {len(every)} connections in {pages} page requests")
+    say(f"   every connection, page after page: {len(every)} in {pages} requests")
     expect(len(every) == 252 and pages == 3, "252 connections arrive over 3 pages, each once")
     pending = connections.list_all(company, query=field("status") == "PendingAuth")
     expect([c.id for c in pending] == [plaid.id], "filtering PendingAuth finds the Plaid connection")
@@ -149,9 +178,7 @@ def listing(codat: CodatConnections, fake: FakeCodat, company: str) -> None:
     expect(put.body == {"accessToken": "demo-token", "itemId": "item-1"}, "the credentials reached Codat as sent")
 
 
-def reauthorization(
-    codat: CodatConnections, fake: FakeCodat, company: str, conn: Connection, receiver: Receiver
-) -> Connection:
+def deauthorized(codat: CodatConnections, fake: FakeCodat, company: str, conn: Connection, receiver: Receiver) -> None:
     connections = codat.connections
     say("\n6. Xero withdraws access; Codat's connection.disconnected webhook arrives twice (at least once)")
     fake.duplicate_webhooks(times=1)
@@ -161,7 +188,9 @@ def reauthorization(
     expect(isinstance(event, ConnectionEvent) and event.needs_reauthorization, "the event says: re-authorize")
     assert isinstance(event, ConnectionEvent)
     errors = event.connection.data_connection_errors or []
-    say(f"   {event.event_type} for {event.company.name}: {errors[0].error_message if errors else '-'}")
+    say(f"   {event.event_type} for {event.company.name}: {status_of(event.connection)}")
+    say(f"   the platform's message: {errors[0].error_message if errors else '-'}")
+    expect(event.connection.status is ConnectionStatus.DEAUTHORIZED, "the connection is Deauthorized")
     url = connections.get_authorization_url(company, event.connection.id)
     say(f"   the receiver's worker fetched the URL to send the user to: {url}")
     expect(url == event.authorization_url == conn.link_url, "re-link through the same connection's link URL")
@@ -179,32 +208,51 @@ def reauthorization(
     say(f"   the receiver answered {forged.status_code}: {receiver.refused[-1]}")
     expect(forged.status_code == 400 and receiver.events.empty(), "the forgery was refused and never acted on")
 
-    say("\n8. The user re-authorizes through that URL")
-    fake.complete_link(company, conn.id)
+
+def morning_question(codat: CodatConnections, fake: FakeCodat, company: str, conn: Connection) -> None:
+    say(f"\n8. The next morning: which of {FLEET + 1:,} companies need their customer? One call over the fleet")
+    fake.add_companies(FLEET, connections_each=2, deauthorized_share=0.01)
+    before = len(fake.requests)
+    flagged = list(codat.connections.needing_attention())
+    requests = len(fake.requests) - before
+    say(f"   {len(flagged)} companies need the end user, found in {requests} requests (not {FLEET + 1:,})")
+    for result in flagged[:3]:
+        say(f"   {result.company_name}: {', '.join(c.platform_name for c in result.connections)}")
+    ours = [result for result in flagged if result.company_id == company]
+    expect(len(ours) == 1 and [c.id for c in ours[0].connections] == [conn.id], "Acme Ltd's Xero connection is there")
+    expect(ours[0].company_name == "Acme Ltd", "each result names its company: the message needs no further call")
+    expect(requests == 2, "2 requests: a page of 2,000 companies and the rest, each with its connections")
+
+
+def relink(codat: CodatConnections, fake: FakeCodat, company: str, conn: Connection, receiver: Receiver) -> Connection:
+    say("\n9. The user re-authorizes through that same link URL, on the Link page")
+    answer = authorize_through_the_link_page(conn.link_url)
+    expect(answer.status_code == 303, "the browser is sent back to your app")
     events = events_after(fake, receiver)
     expect([str(e.event_type) for e in events] == ["connection.reconnected"], "connection.reconnected arrives")
-    relinked = connections.get(company, conn.id)
+    relinked = codat.connections.get(company, conn.id)
+    say(f"   the same connection {relinked.id}: {status_of(relinked)}")
     expect(relinked.status is ConnectionStatus.LINKED, "the same connection is Linked again")
     return relinked
 
 
 def reliability(codat: CodatConnections, fake: FakeCodat, company: str, conn: Connection, retry_log: RetryLog) -> None:
     connections = codat.connections
-    say("\n9. Codat rate-limits the next request (429, Retry-After: 1); the client waits and retries")
+    say("\n10. Codat rate-limits the next request (429, Retry-After: 1); the client waits and retries")
     fake.rate_limit(retry_after="1", method="PATCH")
     unlinked = connections.unlink(company, conn.id)
-    say(f"   unlink answered after a retry: status {unlinked.status}")
+    say(f"   unlink answered after a retry: {status_of(unlinked)}")
     expect(unlinked.status is ConnectionStatus.UNLINKED, "unlink sets Unlinked (data kept)")
     patches = fake.requests_to("PATCH")
     expect([p.status for p in patches] == [429, 200], "the server saw a 429, then the retried unlink")
     expect(len({p.headers["idempotency-key"] for p in patches}) == 1, "both attempts carried one Idempotency-Key")
     expect(any("retry 1 of 2" in line for line in retry_log.retries), "the retry shows in the DEBUG log")
 
-    say("\n10. A burst of two 503s: the read is retried through it")
+    say("\n11. A burst of two 503s: the read is retried through it")
     fake.fail_with_status(503, times=2, method="GET")
     expect(connections.get(company, conn.id).id == conn.id, "the third attempt succeeded")
 
-    say("\n11. Three 502s in a row: the retries run out and the error says so")
+    say("\n12. Three 502s in a row: the retries run out and the error says so")
     fake.fail_with_status(502, times=3, method="GET")
     try:
         connections.get(company, conn.id)
@@ -214,7 +262,7 @@ def reliability(codat: CodatConnections, fake: FakeCodat, company: str, conn: Co
     else:
         raise DemoFailure("three 502s were not reported")
 
-    say("\n12. Delete, with the answer lost in transit: the retry's 404 proves the first attempt deleted it")
+    say("\n13. Delete, with the answer lost in transit: the retry's 404 proves the first attempt deleted it")
     fake.drop_connection(method="DELETE", after_processing=True)
     connections.delete(company, conn.id)
     expect([r.status for r in fake.requests_to("DELETE")] == [None, 404], "dropped answer, then 404: reported done")
