@@ -126,6 +126,10 @@ def expected() -> dict[Path, str]:
     return {TARGET / "__init__.py": SYNC_INIT, **modules}
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if _sync/ differs instead of writing it")
@@ -137,11 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         for path in drifted:
             current = path.read_text().splitlines(keepends=True) if path.exists() else []
             diff = difflib.unified_diff(
-                current, wanted[path].splitlines(keepends=True), str(path.relative_to(ROOT)), "derived"
+                current, wanted[path].splitlines(keepends=True), _shown(path), "derived"
             )
             sys.stdout.writelines(diff)
         for path in stale:
-            print(f"{path.relative_to(ROOT)}: has no source in codat_connections/_async/")
+            print(f"{_shown(path)}: has no source in codat_connections/_async/")
         if drifted or stale:
             print("error: codat_connections/_sync/ differs from what its _async/ sources give: run `make unasync`")
             print("(never edit _sync/ by hand: change codat_connections/_async/ instead)")
@@ -154,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     for path, text in wanted.items():
         if not path.exists() or path.read_text() != text:
             path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
+            print(f"wrote {_shown(path)}")
     return 0
 
 
