@@ -17,7 +17,7 @@ from codat_connections._async.raw import async_raw_response_wrapper
 from codat_connections._constants import DEFAULT_PAGE_SIZE
 from codat_connections._fetching import async_all_pages
 from codat_connections._operations import companies as ops
-from codat_connections._raw import deliver
+from codat_connections._raw import deliver, take_raw
 from codat_connections._request import AsyncSender, Operation
 from codat_connections.errors import ConflictError, MultipleCompaniesError, UnprocessableEntityError
 from codat_connections.pagination import AsyncPage
@@ -43,7 +43,8 @@ class AsyncCompaniesResource:
         """The same single-request operations, returning ``APIResponse`` (headers, status, ``parse()``)."""
 
     async def _call(self, operation: Operation[T]) -> T:
-        return deliver(await self._sender.send(operation.spec), operation)
+        raw = take_raw()  # before sending: a call made meanwhile in this context is a plain one
+        return deliver(await self._sender.send(operation.spec), operation, raw=raw)
 
     async def list(
         self,

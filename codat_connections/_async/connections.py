@@ -19,7 +19,7 @@ from codat_connections._constants import DEFAULT_PAGE_SIZE, MAX_CONCURRENT_REQUE
 from codat_connections._fetching import async_all_pages, async_pages_ahead
 from codat_connections._operations import companies as company_ops
 from codat_connections._operations import connections as ops
-from codat_connections._raw import deliver
+from codat_connections._raw import deliver, take_raw
 from codat_connections._request import AsyncSender, Operation
 from codat_connections._sweep import CompanyConnections, async_sweep, check_company_ids, check_concurrency
 from codat_connections.pagination import AsyncPage
@@ -48,7 +48,8 @@ class AsyncConnectionsResource:
         """The same single-request operations, returning ``APIResponse`` (headers, status, ``parse()``)."""
 
     async def _call(self, operation: Operation[T]) -> T:
-        return deliver(await self._sender.send(operation.spec), operation)
+        raw = take_raw()  # before sending: a call made meanwhile in this context is a plain one
+        return deliver(await self._sender.send(operation.spec), operation, raw=raw)
 
     async def list(
         self,

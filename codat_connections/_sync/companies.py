@@ -17,7 +17,7 @@ from codat_connections import _validation as check
 from codat_connections._constants import DEFAULT_PAGE_SIZE
 from codat_connections._fetching import all_pages
 from codat_connections._operations import companies as ops
-from codat_connections._raw import deliver
+from codat_connections._raw import deliver, take_raw
 from codat_connections._request import Operation, Sender
 from codat_connections._sync.paging import records
 from codat_connections._sync.raw import raw_response_wrapper
@@ -45,7 +45,8 @@ class CompaniesResource:
         """The same single-request operations, returning ``APIResponse`` (headers, status, ``parse()``)."""
 
     def _call(self, operation: Operation[T]) -> T:
-        return deliver(self._sender.send(operation.spec), operation)
+        raw = take_raw()  # before sending: a call made meanwhile in this context is a plain one
+        return deliver(self._sender.send(operation.spec), operation, raw=raw)
 
     def list(
         self,

@@ -19,7 +19,7 @@ from codat_connections._constants import DEFAULT_PAGE_SIZE, MAX_CONCURRENT_REQUE
 from codat_connections._fetching import all_pages, pages_ahead
 from codat_connections._operations import companies as company_ops
 from codat_connections._operations import connections as ops
-from codat_connections._raw import deliver
+from codat_connections._raw import deliver, take_raw
 from codat_connections._request import Operation, Sender
 from codat_connections._sweep import CompanyConnections, check_company_ids, check_concurrency, sweep
 from codat_connections._sync.paging import records
@@ -50,7 +50,8 @@ class ConnectionsResource:
         """The same single-request operations, returning ``APIResponse`` (headers, status, ``parse()``)."""
 
     def _call(self, operation: Operation[T]) -> T:
-        return deliver(self._sender.send(operation.spec), operation)
+        raw = take_raw()  # before sending: a call made meanwhile in this context is a plain one
+        return deliver(self._sender.send(operation.spec), operation, raw=raw)
 
     def list(
         self,

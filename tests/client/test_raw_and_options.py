@@ -281,3 +281,34 @@ def test_retries_taken_counts_the_attempts_before_the_answer(fake: FakeCodat, co
     response = codat.connections.with_raw_response.list(company)
     assert (response.status_code, response.retries_taken, response.is_success) == (200, 2, True)
     assert codat.connections.with_raw_response.list(company).retries_taken == 0
+
+
+def test_a_plain_call_made_while_a_raw_call_is_under_way_gets_its_plain_result(fake: FakeCodat, company: str) -> None:
+    """Review: the raw flag reached a call a webhook receiver made inline, which got an APIResponse."""
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport()))
+    seen: list[object] = []
+
+    def receiver(body: bytes, headers: dict[str, str]) -> int:
+        seen.append(codat.companies.get(company))  # the fake delivers to a callable inline, during the create
+        return 200
+
+    fake.add_webhook_endpoint(receiver, event_types=["connection.created"])
+    response = codat.connections.with_raw_response.create(company, "gbol")
+    assert isinstance(response, APIResponse) and response.parse().status.value == "PendingAuth"
+    assert len(seen) == 1 and type(seen[0]).__name__ == "Company"
+    assert len(fake.connections_of(company)) == 1
+
+
+async def test_an_event_hook_making_a_plain_call_during_an_async_raw_call(fake: FakeCodat, company: str) -> None:
+    plain: list[object] = []
+    other = AsyncCodatConnections(api_key=API_KEY, http_client=httpx.AsyncClient(transport=fake.async_transport()))
+
+    async def hook(request: httpx.Request) -> None:
+        if request.method == "GET" and "/connections/" not in request.url.path and not plain:
+            plain.append(await other.companies.get(company))
+
+    http = httpx.AsyncClient(transport=fake.async_transport(), event_hooks={"request": [hook]})
+    codat = AsyncCodatConnections(api_key=API_KEY, http_client=http)
+    response = await codat.connections.with_raw_response.list(company)
+    assert isinstance(response, APIResponse)
+    assert [type(value).__name__ for value in plain] == ["Company"]
