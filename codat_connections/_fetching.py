@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, TypeVar
 
 from codat_connections import _clock
-from codat_connections.pagination import AsyncPage, Page, PagePlan
+from codat_connections.pagination import AsyncPage, Fingerprint, Page, PagePlan
 
 if TYPE_CHECKING:
     import asyncio
@@ -96,18 +96,16 @@ async def async_pages_ahead(first: Callable[[], Awaitable[AsyncPage[T]]]) -> Asy
     import asyncio  # the caller is a coroutine: asyncio is loaded
 
     ahead: asyncio.Future[AsyncPage[T]] | None = None
+    seen: set[Fingerprint] = set()
     try:
         page = await first()
-        while True:
+        while not _repeats(page, seen):
             ahead = asyncio.ensure_future(page.next_page()) if page.has_next_page() else None
             yield page
             if ahead is None:
                 return
-            seen = page._fingerprint()
             page = await ahead
             ahead = None
-            if page._fingerprint() == seen:
-                return  # the server ignores the page number: this page repeats the last one
     finally:
         if ahead is not None:
             ahead.cancel()
@@ -117,13 +115,22 @@ async def async_pages_ahead(first: Callable[[], Awaitable[AsyncPage[T]]]) -> Asy
 def pages_ahead(first: Callable[[], Page[T]]) -> Generator[Page[T], None, None]:
     """Each page of a listing in order; the sync client fetches the next one when this one is consumed."""
     page = first()
-    while True:
+    seen: set[Fingerprint] = set()
+    while not _repeats(page, seen):
         yield page
         if not page.has_next_page():
             return
         fetch, number, size = page._following()
-        seen = page._fingerprint()
         del page  # freed before the next is fetched
         page = fetch(number, size)
-        if page._fingerprint() == seen:
-            return  # the server ignores the page number: this page repeats the last one
+
+
+def _repeats(page: Page[T] | AsyncPage[T], seen: set[Fingerprint]) -> bool:
+    """Whether the page holds records an earlier one did (a server ignoring the page number); noted if not."""
+    if not page.results:
+        return False
+    fingerprint = page._fingerprint()
+    if fingerprint in seen:
+        return True
+    seen.add(fingerprint)
+    return False

@@ -1,21 +1,19 @@
 """Pages of results, the rule for when there is another one, and the plan for fetching many pages at once.
 
-Codat pages are 1-based and carry ``totalResults`` and relative ``_links``; ``next`` is absent on
-the last page. A server may serve fewer records than asked (Codat's document caps a response's
-``pageSize`` at 2000 while a request may ask for 5000), and real and documented responses are not
-always consistent (Codat's own example says ``totalResults: 0`` with a ``next`` link). The rule:
+Codat pages are 1-based and carry ``totalResults``, ``pageSize`` and relative ``_links``; ``next`` is
+absent on the last page. A server may serve fewer records than asked (Codat's document caps a
+response's ``pageSize`` at 2000 while a request may ask for 5000), and real and documented responses
+are not always consistent (Codat's own example says ``totalResults: 0`` with a ``next`` link). The rule:
 
 * an empty page is the last;
-* a believable ``totalResults`` (an integer from 0 to 2**31 - 1) decides: there is another page
-  while the pages so far hold fewer records than it says, with or without a ``next`` link (a
-  server that serves fewer than asked may still send one, or none);
-* with any other ``totalResults`` (negative, absurd: the document allows any integer) the ``next``
-  link decides, absent or null on the last page;
-* after a first page shorter than asked that is not the last, later pages are asked for at the size
-  the server served, so that page offsets line up however the server computes them;
-* a page that repeats the one before it (the same records at both ends: a server that ignores the
-  page number) is not read again: the listing ends before it;
-* page numbers only ever go up, so iteration cannot loop.
+* otherwise there is another page while either signal says so: a ``next`` link, or a believable
+  ``totalResults`` (an integer from 0 to 2**31 - 1; the document allows any integer, and a negative
+  or absurd one is ignored) counting more records than the pages so far hold;
+* after a first page shorter than asked, later pages are asked for at the page size the server says
+  it serves (the envelope's ``pageSize``, when it lies between what came and what was asked), else at
+  the size that came, so that page offsets line up with the server's;
+* a page that repeats an earlier one (the same records at both ends: a server that ignores the page
+  number, or cycles) ends the listing before it; page numbers only go up. So iteration cannot loop.
 
 Whenever the server pages consistently, following the rule yields exactly the records it holds.
 """
@@ -33,6 +31,9 @@ T = TypeVar("T")
 MAX_SANE_TOTAL = 2**31 - 1
 """The largest ``totalResults`` believed; Codat's counts are 32-bit integers."""
 
+Fingerprint = tuple[int, object, object]
+"""How many records a page holds and its first and last record's id: equal only on a repeated page."""
+
 
 def known_total(total_results: int | None) -> int | None:
     """``totalResults`` when it is believable, else None (unknown: follow the links and the records)."""
@@ -42,20 +43,21 @@ def known_total(total_results: int | None) -> int | None:
 
 
 class PageData(Generic[T]):
-    """A decoded list response: the records, ``totalResults`` as sent, and the ``next`` link's href."""
+    """A decoded list response: the records, ``totalResults`` and ``pageSize`` as sent, the ``next`` href."""
 
-    __slots__ = ("next_link", "results", "total_results")
+    __slots__ = ("next_link", "page_size", "results", "total_results")
 
-    def __init__(self, results: list[T], total_results: int, next_link: str | None) -> None:
+    def __init__(self, results: list[T], total_results: int, next_link: str | None, page_size: int | None) -> None:
         self.results = results
         self.total_results = total_results
         self.next_link = next_link
+        self.page_size = page_size
 
 
 class PageBase(Generic[T]):
     """What ``Page`` and ``AsyncPage`` share: the records, what was asked, and the stop rule."""
 
-    __slots__ = ("_fetch", "next_link", "page_number", "page_size", "results", "total_results")
+    __slots__ = ("_fetch", "next_link", "page_number", "page_size", "results", "server_page_size", "total_results")
 
     def __init__(
         self,
@@ -65,6 +67,7 @@ class PageBase(Generic[T]):
         total_results: int,
         *,
         next_link: str | None = None,
+        server_page_size: int | None = None,
         fetch: Callable[[int, int], Any] | None = None,
     ) -> None:
         self.results = results
@@ -76,39 +79,43 @@ class PageBase(Generic[T]):
         self.total_results = total_results
         """``totalResults`` as the server reported it for this page's query (see ``known_total``)."""
         self.next_link = next_link
-        """The relative href of the next page, as the server reported it (None on the last page)."""
+        """The relative href of the next page as the server reported it: None on the last page, and ``""``
+        for a ``next`` link without an href (it still says there is more)."""
+        self.server_page_size = server_page_size
+        """The envelope's ``pageSize``: the page size the server says it serves."""
         self._fetch = fetch
 
     def has_next_page(self) -> bool:
-        """True while this page has records and more remain: see the module docstring for the rule."""
+        """True while this page has records and a ``next`` link or ``totalResults`` says more remain."""
         if not self.results:
             return False
+        if self.next_link is not None:
+            return True
         total = known_total(self.total_results)
-        if total is not None:
-            return self._records_through() < total
-        return self.next_link is not None
+        return total is not None and self._records_through() < total
 
-    def _fingerprint(self) -> tuple[int, list[T], list[T]]:
-        """How many records, the first and the last: equal on a repeated page, unequal on a real next one."""
-        return len(self.results), self.results[:1], self.results[-1:]
+    def _fingerprint(self) -> Fingerprint:
+        return len(self.results), _identity(self.results[0]), _identity(self.results[-1])
 
     def _records_through(self) -> int:
         """How many records this page and the ones before it hold, when the server pages consistently."""
         return (self.page_number - 1) * self.page_size + len(self.results)
 
     def _next_page_size(self) -> int:
-        """The size to ask the next page for: after a first page shorter than asked, the size it served.
-
-        Only the first page sets it (the server's cap shows there); later pages keep it, so that page
-        offsets stay aligned.
-        """
-        if self.page_number == 1 and self.results:
-            return min(self.page_size, len(self.results))
-        return self.page_size
+        """The size to ask the next page for: see the module docstring. Only the first page sets it."""
+        served, asked = len(self.results), self.page_size
+        if self.page_number != 1 or not self.results or served >= asked:
+            return asked
+        reported = self.server_page_size
+        if reported is not None and served <= reported <= asked:
+            return reported
+        return served
 
     def _next(self) -> tuple[int, int]:
-        if not self.has_next_page() or self._fetch is None:
+        if not self.has_next_page():
             raise LookupError("this is the last page; check has_next_page() first")
+        if self._fetch is None:
+            raise LookupError("this page has no client to fetch the next one (it was copied from another process)")
         return self.page_number + 1, self._next_page_size()
 
     def __len__(self) -> int:
@@ -122,6 +129,22 @@ class PageBase(Generic[T]):
             f"{type(self).__name__}(page_number={self.page_number}, page_size={self.page_size}, "
             f"total_results={self.total_results}, results=<{len(self.results)} records>)"
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A copy for another process: the records and what the server said, without the way to fetch more."""
+        state = {"next_link": self.next_link, "server_page_size": self.server_page_size}
+        return (type(self), (self.results, self.page_number, self.page_size, self.total_results), state)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.next_link = state["next_link"]
+        self.server_page_size = state["server_page_size"]
+        self._fetch = None
+
+
+def _identity(record: object) -> object:
+    """A record's id when it has one (every model here does), else its repr: hashable either way."""
+    found = getattr(record, "id", None)
+    return found if isinstance(found, str) else repr(record)
 
 
 class Page(PageBase[T]):
@@ -187,6 +210,7 @@ class PagePlan(Generic[PageT]):
         """The size every page after the first is asked for."""
         self.concurrency = concurrency
         self._pages: dict[int, PageT] = {1: first}
+        self._seen: dict[Fingerprint, int] = {}  # a page's fingerprint -> the lowest page number holding it
         self._next_number = 2
         self._exists = 1  # the highest page known to exist
         self._last: int | None = None  # the lowest page known to be the last
@@ -194,16 +218,21 @@ class PagePlan(Generic[PageT]):
         self._learn(1, first)
 
     def _learn(self, number: int, page: PageT) -> None:
-        for before, after in ((number - 1, number), (number, number + 1)):
-            earlier, later = self._pages.get(before), self._pages.get(after)
-            if earlier is not None and later is not None and later._fingerprint() == earlier._fingerprint():
-                self._last = before if self._last is None else min(self._last, before)  # a repeat: not new
+        if page.results:
+            fingerprint = page._fingerprint()
+            other = self._seen.setdefault(fingerprint, number)
+            if other != number:  # the same records on two pages: the higher one repeats, the listing ends below it
+                self._seen[fingerprint] = min(other, number)
+                self._end_at(max(other, number) - 1)
         if not page.has_next_page():
-            self._last = number if self._last is None else min(self._last, number)
+            self._end_at(number)
             return
         total = known_total(page.total_results)
         pages_by_total = math.ceil(total / self.page_size) if total else 0
         self._exists = max(self._exists, number + 1, pages_by_total)
+
+    def _end_at(self, number: int) -> None:
+        self._last = number if self._last is None else min(self._last, number)
 
     def _bound(self) -> int:
         bound = self._exists if self._last is None else min(self._exists, self._last)

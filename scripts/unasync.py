@@ -140,9 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         drifted = [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
         for path in drifted:
             current = path.read_text().splitlines(keepends=True) if path.exists() else []
-            diff = difflib.unified_diff(
-                current, wanted[path].splitlines(keepends=True), _shown(path), "derived"
-            )
+            diff = difflib.unified_diff(current, wanted[path].splitlines(keepends=True), _shown(path), "derived")
             sys.stdout.writelines(diff)
         for path in stale:
             print(f"{_shown(path)}: has no source in codat_connections/_async/")

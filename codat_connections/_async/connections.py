@@ -69,7 +69,13 @@ class AsyncConnectionsResource:
         return await self._call(
             operation.then(
                 lambda data: AsyncPage(
-                    data.results, page, page_size, data.total_results, next_link=data.next_link, fetch=fetch
+                    data.results,
+                    page,
+                    page_size,
+                    data.total_results,
+                    next_link=data.next_link,
+                    server_page_size=data.page_size,
+                    fetch=fetch,
                 )
             )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
-from codat_connections.pagination import AsyncPage
+from codat_connections.pagination import AsyncPage, Fingerprint
 
 __all__ = ["async_records"]
 
@@ -15,14 +15,16 @@ T = TypeVar("T")
 async def async_records(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncIterator[T]:
     """Every record of the listing whose first page ``first`` fetches, fetching each page when needed."""
     page = await first()
+    seen: set[Fingerprint] = set()
     while True:
+        if page.results:
+            if page._fingerprint() in seen:
+                return  # the server ignores the page number, or cycles: this page repeats an earlier one
+            seen.add(page._fingerprint())
         for record in page.results:
             yield record
         if not page.has_next_page():
             return
         fetch, number, size = page._following()
-        seen = page._fingerprint()
         del page  # the consumed page is freed before the next is fetched: memory stays at one page
         page = await fetch(number, size)
-        if page._fingerprint() == seen:
-            return  # the server ignores the page number: this page repeats the last one

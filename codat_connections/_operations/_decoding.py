@@ -54,13 +54,13 @@ def page_parser(
                 records = [decode(item) for item in results]
             else:
                 raise TypeError(f"results: expected a list, got {json_type(results)}")
-            for name in ("pageNumber", "pageSize"):
-                _integer(envelope, name)
+            _integer(envelope, "pageNumber")
+            page_size = _integer(envelope, "pageSize")
             total = _integer(envelope, "totalResults")
             next_link = _next_href(envelope["_links"])
         except DECODE_ERRORS as exc:
             raise unexpected(spec, response, exc) from exc
-        return PageData(records, total, next_link)
+        return PageData(records, total, next_link, page_size)
 
     return parse
 
@@ -73,14 +73,19 @@ def _integer(envelope: Mapping[str, Any], name: str) -> int:
 
 
 def _next_href(links: Any) -> str | None:
+    """The ``next`` link's href; None when it is absent or null; ``""`` for one without an href (schema-valid)."""
     if not isinstance(links, dict):
         raise TypeError(f"_links: expected an object, got {json_type(links)}")
     next_ref = links.get("next")
     if next_ref is None:
         return None
-    if not isinstance(next_ref, dict) or not isinstance(next_ref.get("href"), str):
-        raise TypeError(f"_links.next: expected an object with an href string, got {json_type(next_ref)}")
-    href: str = next_ref["href"]
+    if not isinstance(next_ref, dict):
+        raise TypeError(f"_links.next: expected an object, got {json_type(next_ref)}")
+    href = next_ref.get("href")
+    if href is None:
+        return ""
+    if not isinstance(href, str):
+        raise TypeError(f"_links.next.href: expected a string, got {json_type(href)}")
     return href
 
 

@@ -70,7 +70,13 @@ class CompaniesResource:
         return self._call(
             operation.then(
                 lambda data: Page(
-                    data.results, page, page_size, data.total_results, next_link=data.next_link, fetch=fetch
+                    data.results,
+                    page,
+                    page_size,
+                    data.total_results,
+                    next_link=data.next_link,
+                    server_page_size=data.page_size,
+                    fetch=fetch,
                 )
             )
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from codat_connections.pagination import Page
+from codat_connections.pagination import Fingerprint, Page
 
 __all__ = ["records"]
 
@@ -17,14 +17,16 @@ T = TypeVar("T")
 def records(first: Callable[[], Page[T]]) -> Iterator[T]:
     """Every record of the listing whose first page ``first`` fetches, fetching each page when needed."""
     page = first()
+    seen: set[Fingerprint] = set()
     while True:
+        if page.results:
+            if page._fingerprint() in seen:
+                return  # the server ignores the page number, or cycles: this page repeats an earlier one
+            seen.add(page._fingerprint())
         for record in page.results:
             yield record
         if not page.has_next_page():
             return
         fetch, number, size = page._following()
-        seen = page._fingerprint()
         del page  # the consumed page is freed before the next is fetched: memory stays at one page
         page = fetch(number, size)
-        if page._fingerprint() == seen:
-            return  # the server ignores the page number: this page repeats the last one

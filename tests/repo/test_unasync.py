@@ -65,6 +65,6 @@ def test_a_hand_edit_of_the_derived_side_fails_the_check(
     monkeypatch.setattr(unasync, "TARGET", copy)
     assert unasync.main(["--check"]) == 1
     out = capsys.readouterr().out
-    assert "-        \"\"\"One connection (edited by hand);" in out
+    assert '-        """One connection (edited by hand);' in out
     assert "error: codat_connections/_sync/ differs from what its _async/ sources give: run `make unasync`" in out
     assert "never edit _sync/ by hand" in out
