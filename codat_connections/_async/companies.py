@@ -19,7 +19,14 @@ from codat_connections._fetching import async_all_pages
 from codat_connections._operations import companies as ops
 from codat_connections._raw import deliver, take_raw
 from codat_connections._request import AsyncSender, Operation
-from codat_connections.errors import ConflictError, MultipleCompaniesError, UnprocessableEntityError
+from codat_connections.errors import (
+    CodatError,
+    ConflictError,
+    InternalServerError,
+    MultipleCompaniesError,
+    NotFoundError,
+    UnprocessableEntityError,
+)
 from codat_connections.pagination import AsyncPage
 from codat_connections.query import Query
 
@@ -32,6 +39,8 @@ T = TypeVar("T")
 DEFAULT_PAGE_CONCURRENCY = 4
 MAX_PAGE_CONCURRENCY = 10
 _LOOKUP_PAGE_SIZE = 100
+_MAX_CREATES = 3
+"""Creates one onboarding may make when each key's answer names a company deleted since (a rare race)."""
 
 
 class AsyncCompaniesResource:
@@ -158,36 +167,62 @@ class AsyncCompaniesResource:
         """
         return await self._call(ops.access_token(company_id))
 
-    async def get_or_create(self, name: str, *, tags: Mapping[str, str], description: str | None = None) -> Company:
+    async def get_or_create(
+        self,
+        name: str,
+        *,
+        tags: Mapping[str, str],
+        description: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Company:
         """The customer's company: found by ``tags`` when it exists, created only when none has them.
 
-        ``tags`` names the customer (your own id for it, e.g. ``{"uid": "cust-42"}``); every one of
-        them must match. The create's Idempotency-Key is derived from the tags, so two onboardings of
-        one customer at once make one company (within Codat's 90-minute idempotency window); should
-        Codat refuse the second because its body differs (a 422) or the first is still in flight (a
-        409), the company is looked up again. Several companies with the tags raise
+        ``tags`` names the customer (your own id for it, e.g. ``{"uid": "cust-42"}``); a company is
+        the customer's when it carries every one of them, exactly. The create's Idempotency-Key is
+        derived from the tags (or is ``idempotency_key``), so two onboardings of one customer at once
+        make one company within Codat's 90-minute idempotency window: should Codat refuse the second
+        (a 409 while the first is in flight, a 422 for another name) or fail (a 5xx), the company is
+        looked up again. Codat replays a 5xx to the same key for those 90 minutes: pass another
+        ``idempotency_key`` to try again sooner. When the key's answer names a company deleted since,
+        the company is created afresh. Several companies with the tags raise
         ``MultipleCompaniesError`` listing their ids, and nothing is created.
         """
-        lookup = ops.list_page(1, _LOOKUP_PAGE_SIZE, None, ops.tags_filter(tags), None)
-        create = ops.create(name, description, tags, ops.onboarding_key(tags))  # checked before any request
-        found = await self._call(lookup)
-        if found.results:
-            return _the_one(found.results, found.total_results, tags)
-        try:
-            return await self._call(create)
-        except (ConflictError, UnprocessableEntityError):
-            found = await self._call(lookup)
-            if not found.results:
+        wanted = dict(tags) if isinstance(tags, Mapping) else tags
+        lookup = ops.tags_filter(wanted)  # checks the tags: before any request
+        key = ops.onboarding_key(wanted) if idempotency_key is None else idempotency_key
+        ops.create(name, description, wanted, key)  # checks the name and the key: before any request
+        found = await self._find(lookup, wanted)
+        for _ in range(_MAX_CREATES):
+            if found is not None:
+                return found
+            try:
+                created = await self._call(ops.create(name, description, wanted, key))
+            except (ConflictError, UnprocessableEntityError, InternalServerError) as error:
+                found = await self._find(lookup, wanted)
+                if found is not None:
+                    return found
+                if isinstance(error, InternalServerError) and idempotency_key is None:
+                    error._append_to_message(
+                        "Codat replays this answer to the customer's onboarding for 90 minutes; pass "
+                        "idempotency_key= to try again sooner"
+                    )
                 raise
-            return _the_one(found.results, found.total_results, tags)
+            try:
+                return await self._call(ops.get(created.id))
+            except NotFoundError:  # a replay of an onboarding whose company was deleted since
+                key = ops.replacement_key(key, created.id)
+        raise CodatError(f"onboarding the customer with tags {wanted!r} kept finding deleted companies; try again")
 
-
-def _the_one(companies: builtins.list[Company], total: int, tags: Mapping[str, str]) -> Company:
-    if len(companies) == 1:
-        return companies[0]
-    raise MultipleCompaniesError(
-        tags=tags, company_ids=[company.id for company in companies], total=max(total, len(companies))
-    )
+    async def _find(self, lookup: Query, tags: Mapping[str, str]) -> Company | None:
+        """The one company carrying ``tags``; None if none does; ``MultipleCompaniesError`` if several do."""
+        exact = [
+            company
+            async for company in async_records(lambda: self.list(tags=lookup, page_size=_LOOKUP_PAGE_SIZE))
+            if ops.carries(company, tags)
+        ]
+        if len(exact) > 1:
+            raise MultipleCompaniesError(tags=tags, company_ids=[company.id for company in exact], total=len(exact))
+        return exact[0] if exact else None
 
 
 class AsyncCompaniesWithRawResponse:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import uuid
 from collections.abc import Mapping
 
 from codat_connections_api.api.companies import (
@@ -29,7 +29,9 @@ __all__ = [
     "delete",
     "get",
     "list_page",
+    "carries",
     "onboarding_key",
+    "replacement_key",
     "tags_filter",
     "update",
 ]
@@ -37,7 +39,8 @@ __all__ = [
 _parse_company = model_parser(Company.from_dict)
 _parse_page = page_parser(Company.from_dict)
 _parse_token = model_parser(CompanyAccessToken.from_dict)
-_ONBOARDING_KEY_PREFIX = "codat-connections-get-or-create-v1-"
+_ONBOARDING_KEYS = uuid.UUID("5d1c5b1e-7c3a-4f0e-9a55-0c0da7c0c0de")
+"""The namespace of onboarding keys: a key is the UUID (version 5) of the tags in it, a GUID as Codat asks."""
 
 
 def list_page(
@@ -128,7 +131,18 @@ def onboarding_key(tags: Mapping[str, str]) -> str:
     both with its company (within its 90-minute idempotency window).
     """
     canonical = json.dumps(sorted(check.tags(tags).items()), ensure_ascii=True, separators=(",", ":"))
-    return _ONBOARDING_KEY_PREFIX + hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    return str(uuid.uuid5(_ONBOARDING_KEYS, canonical))
+
+
+def replacement_key(key: str, deleted_company_id: str) -> str:
+    """The key to create with when ``key``'s answer names a company deleted since: the same for every caller."""
+    return str(uuid.uuid5(_ONBOARDING_KEYS, f"{key}|after|{deleted_company_id}"))
+
+
+def carries(company: Company, tags: Mapping[str, str]) -> bool:
+    """Whether the company has every one of ``tags``, exactly (a server's filter may match more loosely)."""
+    own = company.tags or {}
+    return all(own.get(key) == value for key, value in tags.items())
 
 
 def _rendered_tags(tags: Query | str | None) -> str | None:

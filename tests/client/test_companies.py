@@ -7,6 +7,7 @@ import logging
 import pickle
 import re
 import threading
+import uuid
 from typing import Any
 
 import httpx
@@ -170,7 +171,7 @@ def test_a_refused_second_create_is_answered_by_looking_the_company_up_again(sle
         httpx.Response(200, json=page_of([])),
         httpx.Response(422, json=codat_error(422, "Idempotency-Key reused with a different request")),
         httpx.Response(200, json=page_of([company_body("the-first")])),
-    ]
+    ]  # the lookup, the refused create, the lookup again
     sent: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -287,3 +288,65 @@ def test_a_company_lists_its_connections_as_the_connections_endpoints_return_the
     fake.complete_link(company.id, connection.id)
     (listed,) = client.companies.get(company.id).data_connections or []
     assert listed == client.connections.get(company.id, connection.id)
+
+
+def test_a_company_is_the_customers_only_when_it_carries_the_tags_exactly(
+    client: CodatConnections, fake: FakeCodat
+) -> None:
+    """Review: the fake (like any loose server filter) matched 'Ab3' to another customer's 'aB3'."""
+    alpha = fake.add_company("Alpha", tags={"uid": "aB3"})
+    beta = client.companies.get_or_create("Beta", tags={"uid": "Ab3"})
+    assert beta.id != alpha and (beta.name, beta.tags) == ("Beta", {"uid": "Ab3"})
+    assert client.companies.get_or_create("Alpha", tags={"uid": "aB3"}).id == alpha
+
+
+def test_onboarding_again_after_the_company_was_deleted_makes_a_new_one(
+    client: CodatConnections, fake: FakeCodat
+) -> None:
+    """Review: the derived key replayed the deleted company's create for 90 minutes."""
+    first = client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    client.companies.delete(first.id)
+    second = client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    assert second.id != first.id
+    assert client.companies.get(second.id).tags == {"uid": "cust-42"}
+    keys = [request.headers["idempotency-key"] for request in fake.requests_to("POST", "/companies")]
+    assert len(keys) == 3 and keys[0] == keys[1] != keys[2], "the replay, then a key of its own"
+    renamed = client.companies.get_or_create("Acme Limited", tags={"uid": "cust-99"})
+    assert renamed.name == "Acme Limited"
+
+
+def test_a_create_applied_before_its_5xx_is_found_by_looking_again(client: CodatConnections, fake: FakeCodat) -> None:
+    fake.fail_with_status(500, method="POST", path="/companies", after_processing=True)
+    company = client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    assert [c.id for c in client.companies.list_all()] == [company.id]
+
+
+def test_a_5xx_codat_replays_says_how_to_onboard_sooner(sleeps: list[float]) -> None:
+    """Codat caches a 5xx against the key: the same onboarding fails for 90 minutes unless another key is given."""
+    seen: list[httpx.Request] = []
+    created: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.method == "GET" and request.url.path == "/companies":
+            return httpx.Response(200, json=page_of(created))
+        if request.method == "GET":
+            return httpx.Response(200, json=created[0])
+        if request.headers["idempotency-key"] == "onboard-cust-42-again":
+            created.append(company_body("c-new"))
+            return httpx.Response(200, json=created[0])
+        return httpx.Response(500, json=codat_error(500, "Internal error"))
+
+    client = mock_client(handler)
+    with pytest.raises(InternalServerError, match="pass idempotency_key= to try again sooner"):
+        client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    company = client.companies.get_or_create(
+        "Acme Ltd", tags={"uid": "cust-42"}, idempotency_key="onboard-cust-42-again"
+    )
+    assert company.id == "c-new"
+
+
+def test_the_onboarding_key_is_a_guid(client: CodatConnections, fake: FakeCodat) -> None:
+    client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    (post,) = fake.requests_to("POST", "/companies")
+    assert str(uuid.UUID(post.headers["idempotency-key"])) == post.headers["idempotency-key"]
