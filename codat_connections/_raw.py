@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 
 from codat_connections._request import Answer, Operation
-from codat_connections._response import APIResponse
+from codat_connections._response import APIResponse, parse_answer
 
 __all__ = ["RAW", "checked_raw", "deliver", "take_raw"]
 
@@ -36,7 +36,7 @@ def deliver(answer: Answer, operation: Operation[T], *, raw: bool) -> T:
     """The parsed result, or for a raw-response variant's call (``take_raw``) the ``APIResponse``."""
     if raw:
         return cast(T, APIResponse.of(answer, operation))
-    return operation.parse(operation.spec, answer.response)
+    return parse_answer(operation.parse, operation.spec, answer.response, answer.credential_forms)
 
 
 def checked_raw(result: Any, name: str) -> APIResponse[Any]:

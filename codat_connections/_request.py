@@ -63,10 +63,12 @@ class RequestSpec:
 
 
 class Answer(NamedTuple):
-    """What the request loop hands back: the final response and how many retries it took."""
+    """What the request loop hands back: the final response, how many retries it took, and the forms
+    of the credential to redact should a body that fails to decode have echoed it."""
 
     response: httpx.Response
     retries_taken: int
+    credential_forms: tuple[bytes, ...] = ()
 
 
 class Operation(Generic[T]):

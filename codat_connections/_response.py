@@ -10,8 +10,9 @@ import httpx
 
 from codat_connections._headers import RateLimitInfo, correlation_id
 from codat_connections._request import Answer, Operation, RequestSpec
+from codat_connections.errors import UnexpectedResponseError
 
-__all__ = ["APIResponse"]
+__all__ = ["APIResponse", "parse_answer"]
 
 T = TypeVar("T")
 
@@ -25,7 +26,16 @@ class APIResponse(Generic[T]):
     before it.
     """
 
-    __slots__ = ("_is_parsed", "_parse", "_parsed", "_rate_limit", "_spec", "http_response", "retries_taken")
+    __slots__ = (
+        "_credential_forms",
+        "_is_parsed",
+        "_parse",
+        "_parsed",
+        "_rate_limit",
+        "_spec",
+        "http_response",
+        "retries_taken",
+    )
 
     def __init__(
         self,
@@ -34,6 +44,7 @@ class APIResponse(Generic[T]):
         parse: Callable[[RequestSpec, httpx.Response], T],
         *,
         retries_taken: int = 0,
+        credential_forms: tuple[bytes, ...] = (),
     ) -> None:
         self.http_response = http_response
         """The final attempt's ``httpx.Response`` (its body is already read)."""
@@ -41,13 +52,20 @@ class APIResponse(Generic[T]):
         """Attempts made before the final one (0 when the first attempt answered)."""
         self._spec = spec
         self._parse = parse
+        self._credential_forms = credential_forms
         self._parsed: T | None = None
         self._is_parsed = False
         self._rate_limit: RateLimitInfo | None = None
 
     @classmethod
     def of(cls, answer: Answer, operation: Operation[T]) -> APIResponse[T]:
-        return cls(answer.response, operation.spec, operation.parse, retries_taken=answer.retries_taken)
+        return cls(
+            answer.response,
+            operation.spec,
+            operation.parse,
+            retries_taken=answer.retries_taken,
+            credential_forms=answer.credential_forms,
+        )
 
     @property
     def status_code(self) -> int:
@@ -94,7 +112,7 @@ class APIResponse(Generic[T]):
     def parse(self) -> T:
         """The result the plain call returns (decoded once, then cached)."""
         if not self._is_parsed:
-            self._parsed = self._parse(self._spec, self.http_response)
+            self._parsed = parse_answer(self._parse, self._spec, self.http_response, self._credential_forms)
             self._is_parsed = True
         return cast(T, self._parsed)
 
@@ -106,7 +124,11 @@ class APIResponse(Generic[T]):
         """A copy whose request no longer carries the credential, parsed the same (the result is copied)."""
         parsed = self.parse()
         twin: APIResponse[T] = APIResponse(
-            _without_authorization(self.http_response), self._spec, self._parse, retries_taken=self.retries_taken
+            _without_authorization(self.http_response),
+            self._spec,
+            self._parse,
+            retries_taken=self.retries_taken,
+            credential_forms=self._credential_forms,
         )
         twin._parsed = copy.deepcopy(parsed, memo)
         twin._is_parsed = True
@@ -117,6 +139,24 @@ class APIResponse(Generic[T]):
             "an APIResponse is not picklable: it holds the request it answered (the API key included) and a "
             "link to its client; pickle response.parse(), or the headers you need, instead"
         )
+
+
+def parse_answer(
+    parse: Callable[[RequestSpec, httpx.Response], T],
+    spec: RequestSpec,
+    response: httpx.Response,
+    credential_forms: tuple[bytes, ...],
+) -> T:
+    """``parse(spec, response)``; an ``UnexpectedResponseError`` loses any echo of the credential first."""
+    try:
+        return parse(spec, response)
+    except UnexpectedResponseError as error:
+        for form in credential_forms:
+            if form in error.body:
+                error.body = error.body.replace(form, b"<redacted>")
+            text = form.decode("latin-1")
+            error.headers = {name: value.replace(text, "<redacted>") for name, value in error.headers.items()}
+        raise
 
 
 def _without_authorization(response: httpx.Response) -> httpx.Response:

@@ -13,7 +13,7 @@ from codat_connections._request import RequestSpec
 from codat_connections.errors import UnexpectedResponseError
 from codat_connections.pagination import PageData
 
-__all__ = ["model_parser", "nothing", "page_parser", "unexpected"]
+__all__ = ["model_parser", "nothing", "page_parser", "secret_parser", "unexpected"]
 
 T = TypeVar("T")
 
@@ -26,6 +26,32 @@ def model_parser(decode: Callable[[Mapping[str, Any]], T]) -> Callable[[RequestS
             return decode(loads_object(response.content))
         except DECODE_ERRORS as exc:
             raise unexpected(spec, response, exc) from exc
+
+    return parse
+
+
+def secret_parser(decode: Callable[[Mapping[str, Any]], T]) -> Callable[[RequestSpec, httpx.Response], T]:
+    """``model_parser`` for a body that is a credential (an access token): a failure keeps nothing of it.
+
+    The error names the field as usual but withholds the body, and is raised with no chained
+    exception, so no frame holding the decoded body reaches a traceback.
+    """
+
+    def parse(spec: RequestSpec, response: httpx.Response) -> T:
+        try:
+            return decode(loads_object(response.content))
+        except DECODE_ERRORS as exc:
+            failure = f"{type(exc).__name__}: {exc}"[:300]
+        raise UnexpectedResponseError(
+            f"response body does not match the documented model ({failure}); the body is withheld: it holds a "
+            "credential",
+            status_code=response.status_code,
+            method=spec.method,
+            path=spec.path,
+            url=str(response.request.url),
+            body=b"",
+            headers=response.headers,
+        )
 
     return parse
 

@@ -18,7 +18,7 @@ from codat_connections_api.models import Company, CompanyAccessToken, CreateComp
 from codat_connections_api.types import UNSET
 
 from codat_connections import _validation as check
-from codat_connections._operations._decoding import model_parser, nothing, page_parser
+from codat_connections._operations._decoding import model_parser, nothing, page_parser, secret_parser
 from codat_connections._request import Operation, RequestSpec
 from codat_connections.pagination import PageData
 from codat_connections.query import Query, field, render_query
@@ -38,7 +38,7 @@ __all__ = [
 
 _parse_company = model_parser(Company.from_dict)
 _parse_page = page_parser(Company.from_dict)
-_parse_token = model_parser(CompanyAccessToken.from_dict)
+_parse_token = secret_parser(CompanyAccessToken.from_dict)
 _ONBOARDING_KEYS = uuid.UUID("5d1c5b1e-7c3a-4f0e-9a55-0c0da7c0c0de")
 """The namespace of onboarding keys: a key is the UUID (version 5) of the tags in it, a GUID as Codat asks."""
 

@@ -37,13 +37,13 @@ class Requester(RequesterBase[httpx.Client, Pacer]):
                 self._pacer.observe(response.status_code, response.headers)
                 if response.is_success:
                     self._log_success(spec, response, started)
-                    return Answer(response, retries_done)
+                    return Answer(response, retries_done, self.session.credential_forms)
                 error = self._status_error(spec, request, response, started)
             finally:
                 self._pacer.finish(spec.company_id)
             delay = self._next_step(spec, error, retries_done, may_have_applied)
             if delay is None:
-                return Answer(response, retries_done)
+                return Answer(response, retries_done, self.session.credential_forms)
             may_have_applied = may_have_applied or may_have_been_applied(error)
             clock.sleep(delay)
             retries_done += 1

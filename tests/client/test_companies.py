@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import pickle
 import re
 import threading
+import traceback
 import uuid
 from typing import Any
 
@@ -350,3 +352,33 @@ def test_the_onboarding_key_is_a_guid(client: CodatConnections, fake: FakeCodat)
     client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
     (post,) = fake.requests_to("POST", "/companies")
     assert str(uuid.UUID(post.headers["idempotency-key"])) == post.headers["idempotency-key"]
+
+
+def test_an_access_token_answer_that_fails_to_decode_keeps_nothing_of_the_token() -> None:
+    """Review: the token sat in UnexpectedResponseError.body, its pickle, and traceback locals."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"accessToken": "SECRET-TOKEN-1", "expiresIn": "86400", "tokenType": "Bearer"})
+
+    with pytest.raises(UnexpectedResponseError) as caught:
+        mock_client(handler).companies.access_token("c1")
+    error = caught.value
+    assert "CompanyAccessToken.expiresIn: expected an integer" in str(error)
+    assert error.body == b"" and "the body is withheld: it holds a credential" in str(error)
+    assert b"SECRET-TOKEN-1" not in pickle.dumps(error)
+    rendered = "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
+    assert "SECRET-TOKEN-1" not in rendered
+    assert error.__cause__ is None and error.__context__ is None
+
+
+def test_a_2xx_body_that_echoes_the_credential_is_redacted_in_the_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        echo = {"id": 5, "request": dict(request.headers)}  # a proxy echoing the request, with the key
+        return httpx.Response(200, json=echo, headers={"x-echo": request.headers["authorization"]})
+
+    with pytest.raises(UnexpectedResponseError) as caught:
+        mock_client(handler).companies.get("c1")
+    key_forms = [API_KEY.encode(), base64.b64encode(API_KEY.encode())]
+    assert not any(form in caught.value.body for form in key_forms)
+    assert b"<redacted>" in caught.value.body
+    assert API_KEY not in str(caught.value.headers) and "<redacted>" in caught.value.headers["x-echo"]
