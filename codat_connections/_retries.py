@@ -5,7 +5,8 @@ on connection errors, timeouts, 408, 429 and 500/502/503/504. Writes that carry 
 Idempotency-Key (create, unlink) are retried only on connection errors, timeouts, 409 and 429:
 Codat caches a 5xx against the key and would replay it, so retrying one gains nothing and a
 retry under a *new* key could apply the write twice. A POST or PATCH without a key (only possible
-through ``client.request``) is never retried. A ``Retry-After`` on any retryable answer is
+through ``client.request``) is retried only when the failure proves nothing was applied: a 429, or a
+connection that failed before the request was sent. A ``Retry-After`` on any retryable answer is
 honoured up to ``max_retry_after`` seconds; a longer one is raised at once so the caller decides.
 """
 
@@ -78,7 +79,7 @@ class RetryPolicy:
         ``why`` is the reason retrying stopped, for the error's message (None when the error is not
         one that is ever retried, such as a 404).
         """
-        if method in UNKEYED_WRITE_METHODS and not keyed_write:
+        if method in UNKEYED_WRITE_METHODS and not keyed_write and not _nothing_applied(error):
             if self.retryable(error, keyed_write=False):
                 return None, f"not retried: a {method} without an Idempotency-Key could be applied twice"
             return None, None
@@ -118,6 +119,13 @@ class RetryPolicy:
         Only then: a 404 after a 429 or 408 (which say nothing was done) is a real 404.
         """
         return method == "DELETE" and earlier_may_have_applied and isinstance(error, NotFoundError)
+
+
+def _nothing_applied(error: CodatError) -> bool:
+    """A 429 (Codat processed nothing) or a connection that failed before the request left."""
+    if isinstance(error, APIStatusError):
+        return error.status_code == 429
+    return isinstance(error, APIConnectionError) and not may_have_been_applied(error)
 
 
 def _retry_after(error: CodatError) -> float | None:

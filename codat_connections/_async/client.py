@@ -88,9 +88,9 @@ class AsyncCodatConnections(ClientBase[httpx.AsyncClient, AsyncRequester]):
         """Call any endpoint of Codat's API outside the typed surface, with this client's retries and pacing.
 
         ``path`` is the API path (``/companies/{id}/data/status``; query parameters go in ``params``),
-        ``json`` the request body. Reads, PUT and DELETE are retried as every read is; POST and PATCH
-        only when they carry ``idempotency_key`` (without one they are sent once: a retry could apply
-        them twice). A path under ``/companies/{id}`` counts toward that company's limit of requests
+        ``json`` the request body. Reads, PUT and DELETE are retried as every read is; POST and PATCH as
+        keyed writes when they carry ``idempotency_key``, and without one only after a 429 or a
+        connection that failed before sending (a retry after anything else could apply them twice). A path under ``/companies/{id}`` counts toward that company's limit of requests
         in flight. Failures raise the same typed errors; ``parse()`` gives the decoded JSON body (None
         when empty; ``http_response`` for a body that is not JSON).
         """

@@ -148,12 +148,14 @@ class AsyncCompaniesResource:
         name: str | None = None,
         description: str | None = None,
         tags: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
     ) -> Company:
         """Change a company's name, description or tags; only the fields given are sent, the rest keep their values.
 
-        ``tags`` replaces the company's tags as a whole.
+        ``tags`` replaces the company's tags as a whole. Sent with an Idempotency-Key (fresh per call
+        unless given), the same on every retry, and retried as keyed writes are.
         """
-        return await self._call(ops.update(company_id, name, description, tags))
+        return await self._call(ops.update(company_id, name, description, tags, idempotency_key))
 
     async def delete(self, company_id: str) -> None:
         """Delete the company, every connection of it and all their data. Cannot be undone."""

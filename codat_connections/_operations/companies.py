@@ -80,7 +80,11 @@ def create(
 
 
 def update(
-    company_id: str, name: str | None, description: str | None, tags: Mapping[str, str] | None
+    company_id: str,
+    name: str | None,
+    description: str | None,
+    tags: Mapping[str, str] | None,
+    idempotency_key: str | None,
 ) -> Operation[Company]:
     company_id = check.identifier(company_id, "company_id")
     if name is None and description is None and tags is None:
@@ -91,7 +95,10 @@ def update(
         tags=check.tags(tags) if tags is not None else UNSET,
     )
     args = update_company.build_request(company_id, body=body)
-    return Operation(RequestSpec.from_generated(args, company_id=company_id), _parse_company)
+    spec = RequestSpec.from_generated(
+        args, company_id=company_id, idempotency_key=check.idempotency_key(idempotency_key)
+    )
+    return Operation(spec, _parse_company)
 
 
 def delete(company_id: str) -> Operation[None]:

@@ -382,3 +382,16 @@ def test_a_2xx_body_that_echoes_the_credential_is_redacted_in_the_error() -> Non
     assert not any(form in caught.value.body for form in key_forms)
     assert b"<redacted>" in caught.value.body
     assert API_KEY not in str(caught.value.headers) and "<redacted>" in caught.value.headers["x-echo"]
+
+
+def test_update_is_retried_as_a_keyed_write(client: CodatConnections, fake: FakeCodat) -> None:
+    """Review: a PATCH without a key was never retried, not even on a 429."""
+    company = client.companies.create("Acme Ltd")
+    fake.rate_limit(retry_after="0", method="PATCH")
+    assert client.companies.update(company.id, name="Acme Two").name == "Acme Two"
+    patches = fake.requests_to("PATCH")
+    assert [p.status for p in patches] == [429, 200]
+    assert patches[0].headers["idempotency-key"] == patches[1].headers["idempotency-key"]
+    fake.fail_with_status(503, method="PATCH", retry_after="0")
+    with pytest.raises(InternalServerError, match="Codat replays this answer for the same Idempotency-Key"):
+        client.companies.update(company.id, name="Acme Three", idempotency_key="rename-3")

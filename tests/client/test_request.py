@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from codat_connections import (
+    APITimeoutError,
     AsyncCodatConnections,
     CodatConnections,
     InternalServerError,
@@ -58,6 +59,28 @@ def test_a_write_without_an_idempotency_key_is_sent_once(method: str, sleeps: li
     with pytest.raises(InternalServerError, match=f"not retried: a {method} without an Idempotency-Key"):
         client_on(transport).request(method, f"/companies/{COMPANY}/data/queue", json={"x": 1})
     assert len(seen) == 1
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_a_write_without_a_key_is_retried_only_when_nothing_was_applied(method: str, sleeps: list[float]) -> None:
+    """A 429 says Codat processed nothing: retrying cannot apply the write twice (a 5xx or a timeout could)."""
+    seen, transport = scripted(429, 200)
+    assert client_on(transport).request(method, f"/companies/{COMPANY}/x", json={"x": 1}).retries_taken == 1
+    assert len(seen) == 2
+
+    def refused_then_ok(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if len(seen) == 3:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200, json={})
+
+    assert mock_client(refused_then_ok).request(method, "/x", json={}).retries_taken == 1
+
+    def timed_out(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    with pytest.raises(APITimeoutError, match=f"not retried: a {method} without an Idempotency-Key"):
+        mock_client(timed_out).request(method, "/x", json={})
 
 
 @pytest.mark.parametrize("method", ["POST", "PATCH"])
