@@ -90,9 +90,10 @@ class AsyncCodatConnections(ClientBase[httpx.AsyncClient, AsyncRequester]):
         ``path`` is the API path (``/companies/{id}/data/status``; query parameters go in ``params``),
         ``json`` the request body. Reads, PUT and DELETE are retried as every read is; POST and PATCH as
         keyed writes when they carry ``idempotency_key``, and without one only after a 429 or a
-        connection that failed before sending (a retry after anything else could apply them twice). A path under ``/companies/{id}`` counts toward that company's limit of requests
-        in flight. Failures raise the same typed errors; ``parse()`` gives the decoded JSON body (None
-        when empty; ``http_response`` for a body that is not JSON).
+        connection that failed before sending (a retry after anything else could apply them twice). A
+        path under ``/companies/{id}`` counts toward that company's limit of requests in flight.
+        Failures raise the same typed errors; ``parse()`` gives the decoded JSON body (None when empty,
+        and for a delete whose retry found it gone; ``http_response`` for a body that is not JSON).
         """
         from codat_connections._operations import endpoint  # see _bind_resources
 

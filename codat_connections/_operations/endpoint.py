@@ -90,8 +90,8 @@ def _key(method: str, idempotency_key: str | None) -> str | None:
 
 
 def _parse_json(spec: RequestSpec, response: httpx.Response) -> Any:
-    if not response.content.strip():
-        return None
+    if not response.is_success or not response.content.strip():
+        return None  # empty; or the 404 that proved a retried delete done: its body is Codat's error, not a result
     try:
         return json_module.loads(response.content)
     except DECODE_ERRORS as exc:

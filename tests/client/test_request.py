@@ -176,3 +176,15 @@ async def test_the_async_client_has_it_too(sleeps: list[float]) -> None:
     response = await client.request("GET", "/profile")
     assert response.parse() == {"balanceSheet": {"currentStatus": "Complete"}}
     assert len(seen) == 2
+
+
+def test_a_delete_proven_done_by_its_404_parses_to_none(sleeps: list[float]) -> None:
+    """Review: the 404 that proved a retried delete done parsed as Codat's error body, as if it were the result."""
+    answers = iter([500, 404])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        status = next(answers)
+        return httpx.Response(status, json=codat_error(status, "gone"))
+
+    response = mock_client(handler).request("DELETE", f"/companies/{COMPANY}/connections/x")
+    assert (response.status_code, response.retries_taken, response.parse()) == (404, 1, None)
