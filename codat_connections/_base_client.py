@@ -50,8 +50,17 @@ def detach_stream(response: httpx.Response) -> httpx.Response:
 class RequesterBase(Generic[HttpT, PacerT]):
     """One client's (or copy's) settings over its session, and every decision of the loop that does no I/O."""
 
-    def __init__(self, session: Session[HttpT, PacerT], *, policy: RetryPolicy, timeout: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        session: Session[HttpT, PacerT],
+        *,
+        policy: RetryPolicy,
+        timeout: dict[str, Any],
+        parent: RequesterBase[HttpT, PacerT] | None = None,
+    ) -> None:
         self.session: Session[HttpT, PacerT] = session
+        self.parent = parent
+        """The requester of the client this one's client was copied from: closing that ends this one too."""
         self.policy = policy
         self._http: HttpT = session.http
         self._pacer: PacerT = session.pacer
@@ -65,7 +74,9 @@ class RequesterBase(Generic[HttpT, PacerT]):
         return self.session.base_url
 
     def is_closed(self) -> bool:
-        return self.closed or self.session.closed or self._http.is_closed
+        if self.closed or self.session.closed or self._http.is_closed:
+            return True
+        return self.parent is not None and self.parent.is_closed()
 
     def _build(self, spec: RequestSpec) -> httpx.Request:
         if self.is_closed():

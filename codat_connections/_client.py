@@ -89,10 +89,17 @@ class ClientBase(Generic[HttpT, RequesterT]):
         self._configure(session, policy=policy, timeout=extensions, ends_session=True)
 
     def _configure(
-        self, session: Session[Any, Any], *, policy: RetryPolicy, timeout: dict[str, Any], ends_session: bool
+        self,
+        session: Session[Any, Any],
+        *,
+        policy: RetryPolicy,
+        timeout: dict[str, Any],
+        ends_session: bool,
+        parent: RequesterBase[Any, Any] | None = None,
     ) -> None:
         """The one place a client's state is set: by the constructor, and by ``with_options`` for a copy."""
-        self._requester = cast(RequesterT, self._requester_class(session, policy=policy, timeout=timeout))
+        requester = self._requester_class(session, policy=policy, timeout=timeout, parent=parent)
+        self._requester = cast(RequesterT, requester)
         self._ends_session = ends_session
         self._bind_resources(self._requester)
 
@@ -104,8 +111,8 @@ class ClientBase(Generic[HttpT, RequesterT]):
     ) -> Self:
         """A client that differs only in these settings, sharing this one's pool, key, pacing and closing.
 
-        ``codat.with_options(timeout=5, max_retries=0).connections.get(...)``. Closing the copy ends
-        the copy only; closing this client ends every copy too.
+        ``codat.with_options(timeout=5, max_retries=0).connections.get(...)``. Closing a client ends it
+        and every copy made from it (and from those copies); the client it was copied from goes on.
         """
         current = self._requester
         twin = type(self).__new__(type(self))
@@ -114,6 +121,7 @@ class ClientBase(Generic[HttpT, RequesterT]):
             policy=current.policy if isinstance(max_retries, NotGiven) else RetryPolicy(max_retries=max_retries),
             timeout=current.extensions if isinstance(timeout, NotGiven) else timeout_extension(timeout),
             ends_session=False,
+            parent=current,
         )
         return twin
 

@@ -15,6 +15,8 @@ __all__ = [
     "MAX_CONCURRENT_REQUESTS_PER_COMPANY",
     "MAX_IDEMPOTENCY_KEY_LENGTH",
     "MAX_ID_LENGTH",
+    "INT32_MAX",
+    "MAX_PAGE_NUMBER",
     "MAX_PAGE_SIZE",
     "MAX_QUERY_LENGTH",
     "MAX_TAGS",
@@ -30,6 +32,10 @@ BASE_URL_ENV = "CODAT_BASE_URL"
 WEBHOOK_SECRET_ENV = "CODAT_WEBHOOK_SECRET"  # noqa: S105 (the variable's name, not a secret)
 
 DEFAULT_PAGE_SIZE = 100
+INT32_MAX = 2**31 - 1
+"""The largest integer of the document's int32 fields: page numbers, page sizes, totals."""
+MAX_PAGE_NUMBER = INT32_MAX
+"""The largest page number Codat's document allows."""
 MAX_PAGE_SIZE = 5000
 """Codat's largest ``pageSize`` (its paging guide and the parameter's own maximum)."""
 MAX_QUERY_LENGTH = 2048

@@ -120,9 +120,29 @@ class APIResponse(Generic[T]):
         retried = f", {self.retries_taken} retries" if self.retries_taken else ""
         return f"<APIResponse [{self.status_code}] {self.method} {self._spec.path}{retried}>"
 
+    def __copy__(self) -> APIResponse[T]:
+        """Another view of the same answer (the same ``http_response`` and, once parsed, the same result)."""
+        twin: APIResponse[T] = APIResponse(
+            self.http_response,
+            self._spec,
+            self._parse,
+            retries_taken=self.retries_taken,
+            credential_forms=self._credential_forms,
+        )
+        twin._parsed, twin._is_parsed = self._parsed, self._is_parsed
+        return twin
+
     def __deepcopy__(self, memo: dict[int, Any]) -> APIResponse[T]:
-        """A copy whose request no longer carries the credential, parsed the same (the result is copied)."""
-        parsed = self.parse()
+        """A copy whose request no longer carries the credential, parsed the same (the result is copied).
+
+        A body that does not decode is copied unparsed: the copy's ``parse()`` raises as the original's.
+        """
+        try:
+            parsed = self.parse()
+        except UnexpectedResponseError:
+            parsed, unparsed = None, True
+        else:
+            unparsed = False
         twin: APIResponse[T] = APIResponse(
             _without_authorization(self.http_response),
             self._spec,
@@ -130,8 +150,9 @@ class APIResponse(Generic[T]):
             retries_taken=self.retries_taken,
             credential_forms=self._credential_forms,
         )
-        twin._parsed = copy.deepcopy(parsed, memo)
-        twin._is_parsed = True
+        if not unparsed:
+            twin._parsed = copy.deepcopy(parsed, memo)
+            twin._is_parsed = True
         return twin
 
     def __reduce__(self) -> NoReturn:

@@ -61,7 +61,9 @@ class RetryPolicy:
         max_delay: float = 8.0,
         max_retry_after: float = MAX_WAIT_SECONDS,
     ) -> None:
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+            raise TypeError(f"max_retries must be an integer >= 0, got {type(max_retries).__name__}")
+        if max_retries < 0:
             raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
         self.max_retries = max_retries
         self.initial_delay = initial_delay

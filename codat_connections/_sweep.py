@@ -76,6 +76,10 @@ def dooms_every_call(error: CodatError) -> bool:
 def check_company_ids(company_ids: object) -> None:
     if isinstance(company_ids, str | bytes):
         raise TypeError("company_ids must be an iterable of ids, not one id: pass [company_id]")
+    if not isinstance(company_ids, Iterable | AsyncIterable):
+        raise TypeError(
+            f"company_ids must be an iterable of ids (a list, a generator...), got {type(company_ids).__name__}"
+        )
 
 
 def check_concurrency(value: object) -> int:

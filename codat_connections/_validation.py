@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from codat_connections._constants import (
     MAX_ID_LENGTH,
     MAX_IDEMPOTENCY_KEY_LENGTH,
+    MAX_PAGE_NUMBER,
     MAX_PAGE_SIZE,
     MAX_TAG_KEY_LENGTH,
     MAX_TAG_VALUE_LENGTH,
@@ -38,6 +39,8 @@ _PLATFORM_KEY = re.compile(r"[a-z]{4}")
 # Path separators, query and fragment starts, backslashes and control characters.
 _FORBIDDEN_IN_ID = re.compile(r"[/?#\\\x00-\x1f\x7f]")
 _COMPANY_NAME_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -',&@.?!")
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""What Codat's tag-key pattern (``^.{1,27}$``) does not let ``.`` match."""
 _CONTROL_NAMES = {"\r": "CR", "\n": "LF", "\t": "TAB", "\x00": "NUL"}
 
 
@@ -94,16 +97,22 @@ def platform_key(value: object) -> str:
     return value
 
 
-def page(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"page must be an integer >= 1 (pages count from 1), got {value!r}")
+def whole_number(value: object, name: str, minimum: int, maximum: int, why: str = "") -> int:
+    """An ``int`` (not a bool) from ``minimum`` to ``maximum``: ``TypeError`` for another type, else ``ValueError``."""
+    because = f" ({why})" if why else ""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer from {minimum} to {maximum}{because}, got {type(value).__name__}")
+    if not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be an integer from {minimum} to {maximum}{because}, got {value!r}")
     return value
+
+
+def page(value: object) -> int:
+    return whole_number(value, "page", 1, MAX_PAGE_NUMBER, "pages count from 1")
 
 
 def page_size(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGE_SIZE:
-        raise ValueError(f"page_size must be an integer from 1 to {MAX_PAGE_SIZE}, got {value!r}")
-    return value
+    return whole_number(value, "page_size", 1, MAX_PAGE_SIZE)
 
 
 def order_by(value: object) -> str:
@@ -140,9 +149,7 @@ def idempotency_key(value: str | None) -> str:
 
 
 def concurrency(value: object, *, maximum: int, why: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
-        raise ValueError(f"concurrency must be an integer from 1 to {maximum} ({why}), got {value!r}")
-    return value
+    return whole_number(value, "concurrency", 1, maximum, why)
 
 
 def company_name(value: object) -> str:
@@ -175,6 +182,10 @@ def tags(value: object) -> dict[str, str]:
             raise TypeError(f"tag keys and values must be str, got {key!r}: {type(item).__name__}")
         if not 1 <= len(key) <= MAX_TAG_KEY_LENGTH:
             raise ValueError(f"tag key {key!r} is {len(key)} characters; a key has 1 to {MAX_TAG_KEY_LENGTH}")
+        if _LINE_BREAK.search(key):
+            raise ValueError(
+                f"tag key {key!r} has a line break; Codat's keys are one line of 1 to {MAX_TAG_KEY_LENGTH}"
+            )
         if len(item) > MAX_TAG_VALUE_LENGTH:
             raise ValueError(
                 f"the value of tag {key!r} is {len(item)} characters; a value has at most {MAX_TAG_VALUE_LENGTH}"

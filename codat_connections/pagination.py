@@ -24,11 +24,13 @@ import math
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Generic, Protocol, TypeVar
 
+from codat_connections._constants import INT32_MAX
+
 __all__ = ["MAX_SANE_TOTAL", "AsyncPage", "Page", "PageData", "PagePlan", "known_total"]
 
 T = TypeVar("T")
 
-MAX_SANE_TOTAL = 2**31 - 1
+MAX_SANE_TOTAL = INT32_MAX
 """The largest ``totalResults`` believed; Codat's counts are 32-bit integers."""
 
 Fingerprint = tuple[int, object, object]

@@ -37,7 +37,9 @@ def request(
     idempotency_key: str | None,
 ) -> Operation[Any]:
     """The checked call; its result is the decoded JSON body (None when the body is empty)."""
-    if not isinstance(method, str) or method.upper() not in METHODS:
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a str, one of {', '.join(sorted(METHODS))}, got {type(method).__name__}")
+    if method.upper() not in METHODS:
         raise ValueError(f"method must be one of {', '.join(sorted(METHODS))}, got {method!r}")
     method = method.upper()
     spec = RequestSpec(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from codat_connections._constants import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH
+from codat_connections._constants import DEFAULT_PAGE_SIZE, INT32_MAX, MAX_PAGE_SIZE, MAX_QUERY_LENGTH
 from codat_connections.testing._query import QueryError, UnknownFieldError, parse_query
 from codat_connections.testing._responses import FakeResponse, codat_error
 
@@ -34,7 +34,6 @@ class Refused(Exception):
         self.response = response
 
 
-INT32_MAX = 2**31 - 1
 _DECIMAL = re.compile(r"-?[0-9]{1,11}")
 
 

@@ -223,6 +223,7 @@ def test_the_onboarding_key_is_the_same_for_the_same_tags_in_any_order(
         (lambda c: c.companies.create("A", tags={f"k{i}": "v" for i in range(11)}), ValueError, "at most 10 tags"),
         (lambda c: c.companies.create("A", tags={"k" * 28: "v"}), ValueError, "a key has 1 to 27"),
         (lambda c: c.companies.create("A", tags={"k": "v" * 101}), ValueError, "a value has at most 100"),
+        (lambda c: c.companies.create("A", tags={"a\nb": "v"}), ValueError, "tag key 'a\\nb' has a line break"),
         (lambda c: c.companies.create("A", description=5), TypeError, "description must be a str, got int"),
         (lambda c: c.companies.update("c1"), ValueError, "update needs one of name=, description= or tags="),
         (lambda c: c.companies.update("c1", name="Tab\there"), ValueError, "has '\\t' at position 3"),

@@ -312,3 +312,43 @@ async def test_an_event_hook_making_a_plain_call_during_an_async_raw_call(fake: 
     response = await codat.connections.with_raw_response.list(company)
     assert isinstance(response, APIResponse)
     assert [type(value).__name__ for value in plain] == ["Company"]
+
+
+def test_closing_a_copy_ends_the_copies_made_from_it() -> None:
+    """Review: q = p.with_options(); g = q.with_options(); q.close() left g working."""
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(quota_handler)))
+    child = codat.with_options(timeout=3)
+    grandchild = child.with_options(max_retries=0)
+    child.close()
+    assert grandchild.is_closed and not codat.is_closed
+    with pytest.raises(ClientClosedError):
+        grandchild.connections.get(COMPANY, CONNECTION)
+    assert codat.connections.get(COMPANY, CONNECTION).id
+
+
+def test_a_raw_response_copies_shallow_and_deep_even_when_its_body_does_not_decode() -> None:
+    """Review: copy.copy raised a TypeError about pickling; deepcopy raised the body's decoding error."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"id": 5})
+
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    response = codat.connections.with_raw_response.get(COMPANY, CONNECTION)
+    shallow = copy.copy(response)
+    assert shallow.http_response is response.http_response and shallow.status_code == 200
+    deep = copy.deepcopy(response)
+    assert "authorization" not in deep.http_response.request.headers
+    for either in (response, shallow, deep):
+        with pytest.raises(UnexpectedResponseError, match=r"Connection\.id: expected a string"):
+            either.parse()
+
+
+def test_a_page_pickles_without_its_way_to_fetch_more(fake: FakeCodat, company: str) -> None:
+    """Review: the README said to pickle parse() instead of the response; a Page refused (a local closure)."""
+    fake.seed_connections(company, 3)
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport()))
+    page = codat.connections.list(company, page_size=2)
+    again = pickle.loads(pickle.dumps(page))  # noqa: S301
+    assert (again.results, again.total_results, again.has_next_page()) == (page.results, 3, True)
+    with pytest.raises(LookupError, match="this page has no client to fetch the next one"):
+        again.next_page()

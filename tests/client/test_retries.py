@@ -381,5 +381,9 @@ def test_a_keyed_write_refused_for_good_gets_no_retry_note(sleeps: list[float]) 
 def test_default_retry_policy() -> None:
     policy = RetryPolicy()
     assert (policy.max_retries, policy.initial_delay, policy.max_delay, policy.max_retry_after) == (2, 0.5, 8.0, 60.0)
-    with pytest.raises(ValueError, match="max_retries must be an integer >= 0"):
+    with pytest.raises(TypeError, match="max_retries must be an integer >= 0, got bool"):
         RetryPolicy(max_retries=True)
+    with pytest.raises(TypeError, match="max_retries must be an integer >= 0, got float"):
+        RetryPolicy(max_retries=2.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="max_retries must be an integer >= 0, got -1"):
+        RetryPolicy(max_retries=-1)

@@ -454,3 +454,14 @@ def test_a_page_of_the_listing_that_fails_raises_after_the_companies_before_it(
     with pytest.raises(InternalServerError):
         seen.extend(client.connections.list_many(page_size=3))
     assert seen == [], "the first page failed: nothing was passed off as the fleet"
+
+
+@pytest.mark.parametrize("ids", [5, 3.5, object()])
+async def test_company_ids_that_are_not_iterable_are_refused_at_the_call(ids: object) -> None:
+    """Review: list_many(5) raised a raw "'int' object is not iterable" at the first iteration."""
+    client = CodatConnections(api_key=API_KEY, http_client=httpx.Client())
+    with pytest.raises(TypeError, match="company_ids must be an iterable of ids"):
+        client.connections.list_many(ids)  # type: ignore[arg-type]
+    aclient = AsyncCodatConnections(api_key=API_KEY)
+    with pytest.raises(TypeError, match="company_ids must be an iterable of ids"):
+        aclient.connections.needing_attention(ids)  # type: ignore[arg-type]

@@ -80,9 +80,9 @@ def test_bad_platform_key(codat: CodatConnections, sent: list[httpx.Request], ke
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"page": 0}, "page must be an integer >= 1"),
+        ({"page": 0}, "page must be an integer from 1 to 2147483647 .pages count from 1., got 0"),
         ({"page": -1}, "page must be"),
-        ({"page": True}, "page must be"),
+        ({"page": 2**31}, "page must be an integer from 1 to 2147483647"),
         ({"page_size": 0}, "page_size must be an integer from 1 to 5000"),
         ({"page_size": 5001}, "page_size must be"),
         ({"query": "x" * MAX_QUERY_LENGTH}, "Codat accepts fewer than 2048"),
@@ -213,7 +213,9 @@ def test_every_printable_ascii_character_is_accepted_in_a_key(
     [
         (lambda c: c.connections.get(7, GOOD), "company_id must be a str, got int"),
         (lambda c: c.connections.create(GOOD, "gbol", idempotency_key=7), "idempotency_key must be a str, got int"),
-        (lambda c: c.connections.list(GOOD, page_size=True), "page_size must be an integer from 1 to 5000, got True"),
+        (lambda c: c.connections.list(GOOD, page_size=True), "page_size must be an integer from 1 to 5000, got bool"),
+        (lambda c: c.connections.list(GOOD, page="1"), "page must be an integer from 1 to 2147483647 (pages count"),
+        (lambda c: c.request(5, "/x"), "method must be a str, one of DELETE, GET, PATCH, POST, PUT, got int"),
         (lambda c: c.connections.list_many([GOOD], concurrency=True), "concurrency must be an integer from 1 to 100"),
         (lambda c: c.connections.list(GOOD, order_by=" created"), "order_by must be a field name"),
         (lambda c: c.connections.list(GOOD, order_by="created "), "order_by must be a field name"),
