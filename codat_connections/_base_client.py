@@ -14,19 +14,21 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from codat_connections._config import without_credential
+from codat_connections._headers import parse_retry_after
 from codat_connections._pacing import PacerBase
 from codat_connections._request import RequestSpec
 from codat_connections._retries import RetryPolicy
 from codat_connections._session import Session
 from codat_connections.errors import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     ClientClosedError,
     CodatError,
     status_error,
 )
 
-__all__ = ["CLOSED_MESSAGE", "RequesterBase", "detach_stream"]
+__all__ = ["CLOSED_MESSAGE", "RequesterBase", "detach_stream", "retry_after_of"]
 
 log = logging.getLogger("codat_connections")
 
@@ -45,6 +47,12 @@ def detach_stream(response: httpx.Response) -> httpx.Response:
     """
     response.stream = _SPENT_STREAM
     return response
+
+
+def retry_after_of(response: httpx.Response) -> float | None:
+    """A success's ``Retry-After`` (rarely sent), for the pacer; an error reads its own once."""
+    value = response.headers.get("retry-after")
+    return None if value is None else parse_retry_after(value)
 
 
 class RequesterBase(Generic[HttpT, PacerT]):
@@ -116,7 +124,7 @@ class RequesterBase(Generic[HttpT, PacerT]):
 
     def _status_error(
         self, spec: RequestSpec, request: httpx.Request, response: httpx.Response, started: float
-    ) -> CodatError:
+    ) -> APIStatusError:
         error = status_error(
             without_credential(response, self.session.credential_forms),
             method=spec.method,

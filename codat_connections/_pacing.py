@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from codat_connections import _clock
 from codat_connections._constants import MAX_CONCURRENT_REQUESTS_PER_COMPANY
-from codat_connections._headers import RateLimitInfo, parse_retry_after, seconds_until
+from codat_connections._headers import RateLimitInfo, seconds_until
 
 if TYPE_CHECKING:
     import asyncio
@@ -86,11 +86,11 @@ class PacerBase:
             # A pause that began meanwhile moves this start: book it again, after the pause and in the pace.
             wait = self._reserve_start() if self._resume_at > paused_until else 0.0
 
-    def observe(self, status_code: int, headers: Mapping[str, str]) -> None:
-        """Read a response's ``Retry-After`` and ``X-Rate-Limit-*`` headers; pause the client if they say so."""
-        retry_after = headers.get("retry-after")
+    def observe(self, status_code: int, headers: Mapping[str, str], retry_after: float | None) -> None:
+        """Take in a response's ``Retry-After`` (parsed once, by the caller: the retry waits the same number)
+        and its ``X-Rate-Limit-*`` headers; pause the client if they say so."""
         if retry_after is not None:  # the server's own instruction for this moment wins over the quota headers
-            self._pause(parse_retry_after(retry_after), f"Retry-After on a {status_code}")
+            self._pause(retry_after, f"Retry-After on a {status_code}")
             return
         remaining = headers.get("x-rate-limit-remaining")
         if remaining is not None and remaining.strip() == "0":

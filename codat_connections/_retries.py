@@ -17,7 +17,6 @@ import random
 import httpx
 
 from codat_connections._constants import MAX_WAIT_SECONDS
-from codat_connections._headers import parse_retry_after
 from codat_connections.errors import APIConnectionError, APIStatusError, CodatError, NotFoundError
 
 __all__ = [
@@ -131,6 +130,5 @@ def _nothing_applied(error: CodatError) -> bool:
 
 
 def _retry_after(error: CodatError) -> float | None:
-    if not isinstance(error, APIStatusError):
-        return None
-    return parse_retry_after(error.headers.get("retry-after"))
+    """The ``Retry-After`` the error read when it was made: the same number the pacer paused for."""
+    return error.retry_after if isinstance(error, APIStatusError) else None

@@ -212,6 +212,8 @@ class APIStatusError(APIError):
         validation = payload.get("validation")
         self.validation: dict[str, Any] | None = validation if isinstance(validation, dict) else None
         """Codat's field-level validation details (400), when given."""
+        self.retry_after: float | None = parse_retry_after(self.headers.get("retry-after"))
+        """Seconds the server asked to wait, from ``Retry-After`` (a 429, a 503), read once; None when absent."""
         self.args = (self._describe(),)
 
     @property
@@ -268,8 +270,6 @@ class RateLimitError(APIStatusError):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.retry_after: float | None = parse_retry_after(self.headers.get("retry-after"))
-        """Seconds Codat asked to wait, from ``Retry-After``; None when absent."""
         self.rate_limit: RateLimitInfo = RateLimitInfo.from_headers(self.headers)
         """Where the daily quota stands, from the ``X-Rate-Limit-*`` headers."""
 

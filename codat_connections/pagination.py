@@ -26,7 +26,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from codat_connections._constants import INT32_MAX
 
-__all__ = ["MAX_SANE_TOTAL", "AsyncPage", "Page", "PageData", "PagePlan", "known_total"]
+__all__ = ["MAX_SANE_TOTAL", "AsyncPage", "Page", "known_total"]
 
 T = TypeVar("T")
 

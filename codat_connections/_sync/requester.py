@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import httpx
 
-from codat_connections._base_client import RequesterBase, detach_stream
+from codat_connections._base_client import RequesterBase, detach_stream, retry_after_of
 from codat_connections._pacing import Pacer
 from codat_connections._request import Answer, RequestSpec
 from codat_connections._retries import may_have_been_applied
@@ -34,11 +34,12 @@ class Requester(RequesterBase[httpx.Client, Pacer]):
             except (httpx.HTTPError, RuntimeError) as exc:
                 error = self._transport_error(spec, request, exc, started)
             else:
-                self._pacer.observe(response.status_code, response.headers)
                 if response.is_success:
+                    self._pacer.observe(response.status_code, response.headers, retry_after_of(response))
                     self._log_success(spec, response, started)
                     return Answer(response, retries_done, self.session.credential_forms)
                 error = self._status_error(spec, request, response, started)
+                self._pacer.observe(response.status_code, response.headers, error.retry_after)
             finally:
                 self._pacer.finish(spec.company_id)
             delay = self._next_step(spec, error, retries_done, may_have_applied)
