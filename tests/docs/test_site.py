@@ -74,6 +74,20 @@ def test_no_page_loads_anything_from_outside_the_site(site: Path) -> None:
         assert not outside, f"{sheet.relative_to(site)} loads {outside}"
 
 
+def test_every_file_a_page_loads_is_in_the_site(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        parser = ResourceLinks()
+        parser.feed(page.read_text(encoding="utf-8"))
+        local = [url.split("#")[0].split("?")[0] for url in parser.loaded if not EXTERNAL.match(url)]
+        absent = [url for url in local if url and not _resolved(site, page, url).is_file()]
+        assert not absent, f"{page.relative_to(site)} loads files the site lacks: {absent}"
+
+
+def _resolved(site: Path, page: Path, url: str) -> Path:
+    """Where a local URL of ``page`` points in the site (404.html uses root-relative ones)."""
+    return (site / url.lstrip("/")) if url.startswith("/") else (page.parent / url).resolve()
+
+
 def test_mermaid_is_the_local_copy_loaded_before_any_diagram_renders(site: Path) -> None:
     bundle = site / MERMAID
     assert bundle.is_file() and bundle.stat().st_size > 1_000_000, "the pinned Mermaid bundle is in the site"
