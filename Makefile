@@ -21,6 +21,14 @@ VENV_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 PRISM_VERSION := 5.16.0
 PRISM_STAMP := .prism/.installed-$(PRISM_VERSION)
 PYTEST_CONTRACT := tests/contract
+# Mermaid for the site's diagrams, from the npm registry: only its self-contained browser bundle, unpacked from
+# the pinned package (npm pack: no dependency tree), its sha512 checked against the pin. 11.x is the major
+# that mkdocs-material loads from its CDN; docs/_hooks/local_assets.py serves this copy instead.
+MERMAID_VERSION := 11.17.2
+MERMAID_SHA512 := V6K3C8EBdEsPFZXSKMJe6ppQOENxuHARr9GvHX4hh47lAbhMRD9qf4oEK7LoaRQxULMa80/qt5gHO73aCleBBg==
+MERMAID_STAMP := .mermaid/.installed-$(MERMAID_VERSION)
+# mkdocs-material prints a banner about MkDocs 2.0 on every build; the build itself is what we check.
+MKDOCS = NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs
 # CODAT_CONNECTIONS_ROOT: how generator-config.yaml's last post-hook finds openapi/post_generate.py.
 GENERATE = $(VENV_PATH) CODAT_CONNECTIONS_ROOT="$(CURDIR)" $(BIN)/openapi-python-client generate \
 	--path $(SPEC) --config generator-config.yaml --custom-template-path openapi/templates \
@@ -28,7 +36,7 @@ GENERATE = $(VENV_PATH) CODAT_CONNECTIONS_ROOT="$(CURDIR)" $(BIN)/openapi-python
 
 .PHONY: help install prism test test-unit test-contract test-browser lint typecheck check-spec check-generated \
 	check-templates refresh-templates unasync check-unasync api-check api-record vendor-spec generate lock sdist \
-	sdist-check mutation demo demo-live bench clean
+	sdist-check mutation demo demo-live bench docs docs-serve docs-browser clean
 
 help: ## list every target, one line each
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)$$/\1\t\2/' | \
@@ -59,10 +67,20 @@ $(PRISM_STAMP): | $(VENV)/.installed
 
 prism: $(PRISM_STAMP) ## install the pinned Prism mock server into .prism/ (with the npm from .venv)
 
-test: lint typecheck check-spec check-generated check-templates check-unasync api-check $(PRISM_STAMP) ## everything CI runs: lint, mypy --strict, drift, template and API checks, every test suite
+$(MERMAID_STAMP): | $(VENV)/.installed
+	rm -rf .mermaid && mkdir -p .mermaid
+	$(VENV_PATH) $(BIN)/npm pack --pack-destination .mermaid --silent --no-audit --no-fund "mermaid@$(MERMAID_VERSION)" > /dev/null
+	@got=$$($(BIN)/python -c 'import base64, hashlib, sys; print(base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' \
+		.mermaid/mermaid-$(MERMAID_VERSION).tgz) && \
+	if [ "$$got" != "$(MERMAID_SHA512)" ]; then echo "error: mermaid $(MERMAID_VERSION) from npm is not the pinned package (sha512 $$got)"; exit 1; fi
+	tar -xzf .mermaid/mermaid-$(MERMAID_VERSION).tgz -C .mermaid package/dist/mermaid.min.js package/LICENSE
+	rm .mermaid/mermaid-$(MERMAID_VERSION).tgz
+	@touch $@
+
+test: lint typecheck check-spec check-generated check-templates check-unasync api-check $(PRISM_STAMP) $(MERMAID_STAMP) ## everything CI runs: lint, mypy --strict, drift, template and API checks, every test suite (the strict docs build: tests/docs)
 	HYPOTHESIS_PROFILE=thorough $(VENV_PATH) $(BIN)/pytest -q
 
-test-unit: install ## the fast loop: every suite but the Prism contract one, on both cores, quick Hypothesis profile (no lint)
+test-unit: install $(MERMAID_STAMP) ## the fast loop: every suite but the Prism contract one, on both cores, quick Hypothesis profile (no lint)
 	HYPOTHESIS_PROFILE=quick $(BIN)/pytest -q -n 2 --ignore=$(PYTEST_CONTRACT)
 
 test-contract: install $(PRISM_STAMP) ## the contract suite: the client against Prism serving the spec
@@ -75,6 +93,15 @@ $(VENV)/.browser-installed: pyproject.toml | $(VENV)/.installed
 
 test-browser: install $(VENV)/.browser-installed ## the fake's Link page in headless Chromium (apt-get install -y chromium); not in make test
 	$(BIN)/python scripts/browser_link_page.py --screenshot .browser/link-page.png
+
+docs: install $(MERMAID_STAMP) ## build the documentation site into site/ (mkdocs build --strict: any warning fails; no network)
+	$(MKDOCS) build --strict --site-dir site
+
+docs-serve: install $(MERMAID_STAMP) ## preview the documentation site at http://127.0.0.1:8000, rebuilt on every change
+	$(MKDOCS) serve --strict --dev-addr 127.0.0.1:8000
+
+docs-browser: docs $(VENV)/.browser-installed ## the built site in headless Chromium from a plain file server: no request leaves it; screenshots
+	$(BIN)/python scripts/browser_docs.py --site site --screenshots .browser/docs
 
 lint: install ## ruff check and ruff format --check
 	$(BIN)/ruff check .
@@ -160,5 +187,5 @@ $(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
 bench: install $(VENV)/.bench-installed ## benchmarks against raw httpx and codat-platform
 	$(BIN)/python scripts/bench.py
 
-clean: ## remove .venv, caches, .prism, .browser, dist and mutants
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .prism .browser dist mutants
+clean: ## remove .venv, caches, .prism, .mermaid, .browser, site, dist and mutants
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .prism .mermaid .browser site dist mutants

@@ -61,6 +61,7 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
+"""The default of an optional setting: "not passed", as opposed to ``None`` (for ``timeout``, "no limit")."""
 
 
 class Secret:

@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL = "https://api.codat.io"
+"""Codat's API, where a client sends requests unless given ``base_url`` (or ``CODAT_BASE_URL``)."""
 API_KEY_ENV = "CODAT_API_KEY"
 BASE_URL_ENV = "CODAT_BASE_URL"
 WEBHOOK_SECRET_ENV = "CODAT_WEBHOOK_SECRET"  # noqa: S105 (the variable's name, not a secret)

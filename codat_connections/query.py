@@ -20,6 +20,7 @@ from codat_connections._constants import MAX_QUERY_LENGTH
 __all__ = ["MAX_QUERY_LENGTH", "Query", "QueryValue", "field", "render_query"]
 
 QueryValue = str | int | float | bool | date | datetime | Enum
+"""What a condition compares a field with; dates and datetimes are written in ISO 8601, enums as their value."""
 
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Sequences that would end a value early or change the expression's structure.

@@ -45,6 +45,7 @@ PLATFORMS: dict[str, Platform] = {
         Platform("exgd", "Stripe", "Commerce"),
     )
 }
+"""The platforms the fake serves, by four-letter key (``gbol`` Xero, ``qhyg`` QuickBooks Online, ...)."""
 
 
 def check_count(name: str, value: int) -> None:

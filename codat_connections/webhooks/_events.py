@@ -150,6 +150,11 @@ class UnknownEvent(Generic[_MessageId_co]):
 
 
 WebhookEvent: TypeAlias = ConnectionEvent[_MessageId_co] | RateLimitEvent[_MessageId_co] | UnknownEvent[_MessageId_co]
+"""Any event ``unwrap`` or ``parse_event`` returns: ``match`` on the three classes (exhaustive under mypy).
+
+``WebhookEvent`` alone is ``WebhookEvent[str]``, what ``unwrap`` returns (``message_id`` set); ``parse_event``
+without a ``message_id`` returns a ``WebhookEvent[None]``.
+"""
 
 
 @overload

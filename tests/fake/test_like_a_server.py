@@ -209,5 +209,5 @@ def test_the_controls_errors_are_exported_and_raised(fake: FakeCodat, company: s
     with pytest.raises(ConnectionNotFound, match="Data connection nope not found"):
         fake.complete_link(company, "nope")
     assert issubclass(InvalidTransition, ValueError) and issubclass(ConnectionNotFound, ValueError)
-    readme = (ROOT / "README.md").read_text()
-    assert "InvalidTransition" in readme and "ConnectionNotFound" in readme
+    guide = (ROOT / "docs" / "guides" / "testing.md").read_text()  # the README's testing section moved there
+    assert "InvalidTransition" in guide and "ConnectionNotFound" in guide

@@ -1,4 +1,5 @@
-"""The README's "Webhooks" section runs as written: its Python blocks, in order, in one namespace."""
+"""The webhooks guide's receiver section (docs/guides/webhooks.md, once the README's "Webhooks" section) runs as
+written: its Python blocks, in order, in one namespace."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ def clock() -> None:
 
 
 def webhook_blocks() -> list[str]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Webhooks\n", 1)[1].split("\n## ", 1)[0]
+    guide = (ROOT / "docs" / "guides" / "webhooks.md").read_text(encoding="utf-8")
+    section = guide.split("\n## The receiver and the worker\n", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
 
 
