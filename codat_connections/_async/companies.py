@@ -12,13 +12,13 @@ from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
 from codat_connections import _validation as check
-from codat_connections._async.paging import async_records
+from codat_connections._async.paging import async_paged, async_records
 from codat_connections._async.raw import async_raw_response_wrapper
+from codat_connections._async.resource import AsyncResource
 from codat_connections._constants import DEFAULT_PAGE_SIZE
 from codat_connections._fetching import async_all_pages
 from codat_connections._operations import companies as ops
-from codat_connections._raw import deliver, take_raw
-from codat_connections._request import AsyncSender, Operation
+from codat_connections._request import AsyncSender
 from codat_connections.errors import (
     CodatError,
     ConflictError,
@@ -43,17 +43,13 @@ _MAX_CREATES = 3
 """Creates one onboarding may make when each key's answer names a company deleted since (a rare race)."""
 
 
-class AsyncCompaniesResource:
+class AsyncCompaniesResource(AsyncResource):
     """``client.companies``: list, iterate, get, create, update, delete, access tokens, get_or_create."""
 
     def __init__(self, sender: AsyncSender) -> None:
-        self._sender = sender
+        super().__init__(sender)
         self.with_raw_response = AsyncCompaniesWithRawResponse(self)
         """The same single-request operations, returning ``APIResponse`` (headers, status, ``parse()``)."""
-
-    async def _call(self, operation: Operation[T]) -> T:
-        raw = take_raw()  # before sending: a call made meanwhile in this context is a plain one
-        return deliver(await self._sender.send(operation.spec), operation, raw=raw)
 
     async def list(
         self,
@@ -74,19 +70,7 @@ class AsyncCompaniesResource:
         async def fetch(number: int, size: int) -> AsyncPage[Company]:
             return await self.list(page=number, page_size=size, query=query, tags=tags, order_by=order_by)
 
-        return await self._call(
-            operation.then(
-                lambda data: AsyncPage(
-                    data.results,
-                    page,
-                    page_size,
-                    data.total_results,
-                    next_link=data.next_link,
-                    server_page_size=data.page_size,
-                    fetch=fetch,
-                )
-            )
-        )
+        return await self._call(async_paged(operation, page, page_size, fetch))
 
     def iterate(
         self,

@@ -13,14 +13,14 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING, TypeVar
 
 from codat_connections import _validation as check
-from codat_connections._async.paging import async_records
+from codat_connections._async.paging import async_paged, async_records
 from codat_connections._async.raw import async_raw_response_wrapper
+from codat_connections._async.resource import AsyncResource
 from codat_connections._constants import DEFAULT_PAGE_SIZE, MAX_CONCURRENT_REQUESTS_PER_COMPANY, MAX_PAGE_SIZE
 from codat_connections._fetching import async_all_pages, async_pages_ahead
 from codat_connections._operations import companies as company_ops
 from codat_connections._operations import connections as ops
-from codat_connections._raw import deliver, take_raw
-from codat_connections._request import AsyncSender, Operation
+from codat_connections._request import AsyncSender
 from codat_connections._sweep import CompanyConnections, async_sweep, check_company_ids, check_concurrency
 from codat_connections.pagination import AsyncPage
 from codat_connections.query import Query
@@ -38,18 +38,14 @@ DEFAULT_PAGE_CONCURRENCY = 4
 DEFAULT_SWEEP_CONCURRENCY = 16
 
 
-class AsyncConnectionsResource:
+class AsyncConnectionsResource(AsyncResource):
     """``client.connections``: list, iterate, get, create, delete, unlink, authorization, sweeps."""
 
     def __init__(self, sender: AsyncSender, companies: AsyncCompaniesResource) -> None:
-        self._sender = sender
+        super().__init__(sender)
         self._companies = companies
         self.with_raw_response = AsyncConnectionsWithRawResponse(self)
         """The same single-request operations, returning ``APIResponse`` (headers, status, ``parse()``)."""
-
-    async def _call(self, operation: Operation[T]) -> T:
-        raw = take_raw()  # before sending: a call made meanwhile in this context is a plain one
-        return deliver(await self._sender.send(operation.spec), operation, raw=raw)
 
     async def list(
         self,
@@ -66,19 +62,7 @@ class AsyncConnectionsResource:
         async def fetch(number: int, size: int) -> AsyncPage[Connection]:
             return await self.list(company_id, page=number, page_size=size, query=query, order_by=order_by)
 
-        return await self._call(
-            operation.then(
-                lambda data: AsyncPage(
-                    data.results,
-                    page,
-                    page_size,
-                    data.total_results,
-                    next_link=data.next_link,
-                    server_page_size=data.page_size,
-                    fetch=fetch,
-                )
-            )
-        )
+        return await self._call(async_paged(operation, page, page_size, fetch))
 
     def iterate(
         self,

@@ -1,15 +1,38 @@
-"""Reading a listing record by record, one page in memory at a time."""
+"""A list call's page, and reading a listing record by record, one page in memory at a time."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
-from codat_connections.pagination import AsyncPage, Fingerprint
+from codat_connections._request import Operation
+from codat_connections.pagination import AsyncPage, Fingerprint, PageData
 
-__all__ = ["async_records"]
+__all__ = ["async_paged", "async_records"]
 
 T = TypeVar("T")
+
+
+def async_paged(
+    operation: Operation[PageData[T]],
+    number: int,
+    size: int,
+    fetch: Callable[[int, int], Awaitable[AsyncPage[T]]],
+) -> Operation[AsyncPage[T]]:
+    """The list operation for page ``number`` asked at ``size``, decoding into a page that fetches the next."""
+
+    def page(data: PageData[T]) -> AsyncPage[T]:
+        return AsyncPage(
+            data.results,
+            number,
+            size,
+            data.total_results,
+            next_link=data.next_link,
+            server_page_size=data.page_size,
+            fetch=fetch,
+        )
+
+    return operation.then(page)
 
 
 async def async_records(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncIterator[T]:

@@ -17,10 +17,10 @@ from codat_connections import _validation as check
 from codat_connections._constants import DEFAULT_PAGE_SIZE
 from codat_connections._fetching import all_pages
 from codat_connections._operations import companies as ops
-from codat_connections._raw import deliver, take_raw
-from codat_connections._request import Operation, Sender
-from codat_connections._sync.paging import records
+from codat_connections._request import Sender
+from codat_connections._sync.paging import paged, records
 from codat_connections._sync.raw import raw_response_wrapper
+from codat_connections._sync.resource import Resource
 from codat_connections.errors import (
     CodatError,
     ConflictError,
@@ -45,17 +45,13 @@ _MAX_CREATES = 3
 """Creates one onboarding may make when each key's answer names a company deleted since (a rare race)."""
 
 
-class CompaniesResource:
+class CompaniesResource(Resource):
     """``client.companies``: list, iterate, get, create, update, delete, access tokens, get_or_create."""
 
     def __init__(self, sender: Sender) -> None:
-        self._sender = sender
+        super().__init__(sender)
         self.with_raw_response = CompaniesWithRawResponse(self)
         """The same single-request operations, returning ``APIResponse`` (headers, status, ``parse()``)."""
-
-    def _call(self, operation: Operation[T]) -> T:
-        raw = take_raw()  # before sending: a call made meanwhile in this context is a plain one
-        return deliver(self._sender.send(operation.spec), operation, raw=raw)
 
     def list(
         self,
@@ -76,19 +72,7 @@ class CompaniesResource:
         def fetch(number: int, size: int) -> Page[Company]:
             return self.list(page=number, page_size=size, query=query, tags=tags, order_by=order_by)
 
-        return self._call(
-            operation.then(
-                lambda data: Page(
-                    data.results,
-                    page,
-                    page_size,
-                    data.total_results,
-                    next_link=data.next_link,
-                    server_page_size=data.page_size,
-                    fetch=fetch,
-                )
-            )
-        )
+        return self._call(paged(operation, page, page_size, fetch))
 
     def iterate(
         self,

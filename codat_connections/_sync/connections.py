@@ -19,11 +19,11 @@ from codat_connections._constants import DEFAULT_PAGE_SIZE, MAX_CONCURRENT_REQUE
 from codat_connections._fetching import all_pages, pages_ahead
 from codat_connections._operations import companies as company_ops
 from codat_connections._operations import connections as ops
-from codat_connections._raw import deliver, take_raw
-from codat_connections._request import Operation, Sender
+from codat_connections._request import Sender
 from codat_connections._sweep import CompanyConnections, check_company_ids, check_concurrency, sweep
-from codat_connections._sync.paging import records
+from codat_connections._sync.paging import paged, records
 from codat_connections._sync.raw import raw_response_wrapper
+from codat_connections._sync.resource import Resource
 from codat_connections.pagination import Page
 from codat_connections.query import Query
 from codat_connections.status import needs_attention
@@ -40,18 +40,14 @@ DEFAULT_PAGE_CONCURRENCY = 4
 DEFAULT_SWEEP_CONCURRENCY = 16
 
 
-class ConnectionsResource:
+class ConnectionsResource(Resource):
     """``client.connections``: list, iterate, get, create, delete, unlink, authorization, sweeps."""
 
     def __init__(self, sender: Sender, companies: CompaniesResource) -> None:
-        self._sender = sender
+        super().__init__(sender)
         self._companies = companies
         self.with_raw_response = ConnectionsWithRawResponse(self)
         """The same single-request operations, returning ``APIResponse`` (headers, status, ``parse()``)."""
-
-    def _call(self, operation: Operation[T]) -> T:
-        raw = take_raw()  # before sending: a call made meanwhile in this context is a plain one
-        return deliver(self._sender.send(operation.spec), operation, raw=raw)
 
     def list(
         self,
@@ -68,19 +64,7 @@ class ConnectionsResource:
         def fetch(number: int, size: int) -> Page[Connection]:
             return self.list(company_id, page=number, page_size=size, query=query, order_by=order_by)
 
-        return self._call(
-            operation.then(
-                lambda data: Page(
-                    data.results,
-                    page,
-                    page_size,
-                    data.total_results,
-                    next_link=data.next_link,
-                    server_page_size=data.page_size,
-                    fetch=fetch,
-                )
-            )
-        )
+        return self._call(paged(operation, page, page_size, fetch))
 
     def iterate(
         self,
