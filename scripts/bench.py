@@ -491,7 +491,7 @@ def main() -> int:
     print_table(rows)
     sweep_results, sweep_rows = bench_sweep.run()
     bench_sweep.print_tables(sweep_results, sweep_rows)
-    fleet_report = bench_fleet.run(2 if args.quick else 5)
+    fleet_report = bench_fleet.run(2 if args.quick else 9)
     bench_fleet.print_tables(fleet_report)
     missed = [row.figure for row in rows if row.met is False] + [row.figure for row in sweep_rows if row.met is False]
     missed += bench_fleet.missed(fleet_report)

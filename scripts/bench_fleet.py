@@ -97,7 +97,7 @@ class FleetReport:
     pages: tuple[float, float]  # a page's worth (MB) at COMPANIES and at LARGE_FLEET
 
 
-def run(runs: int = 5, *, with_platform: bool = True) -> FleetReport:
+def run(runs: int = 9, *, with_platform: bool = True) -> FleetReport:
     """Every contender on one fleet, then the listing's memory on a fleet ten times larger."""
     fake, ids = fleet(COMPANIES)
     live_objects = len(gc.get_objects())
