@@ -30,8 +30,8 @@ from standardwebhooks import Webhook
 
 from codat_connections import AsyncCodatConnections, CodatConnections
 from codat_connections.testing import FakeCodat
+from scripts import bench_fleet, bench_sweep
 from scripts import bench_real_heap as real_heap
-from scripts import bench_sweep
 
 API_KEY = "bench-key"
 BASE = "https://api.codat.io"
@@ -491,7 +491,10 @@ def main() -> int:
     print_table(rows)
     sweep_results, sweep_rows = bench_sweep.run()
     bench_sweep.print_tables(sweep_results, sweep_rows)
+    fleet_report = bench_fleet.run(2 if args.quick else 9)
+    bench_fleet.print_tables(fleet_report)
     missed = [row.figure for row in rows if row.met is False] + [row.figure for row in sweep_rows if row.met is False]
+    missed += bench_fleet.missed(fleet_report)
     if missed:
         print(f"targets missed: {missed}", file=sys.stderr)
         return 1

@@ -77,7 +77,7 @@ def page_parser(
             if results is None:
                 records: list[T] = []
             elif isinstance(results, list):
-                records = [decode(item) for item in results]
+                records = _decode_releasing(results, decode)
             else:
                 raise TypeError(f"results: expected a list, got {json_type(results)}")
             _integer(envelope, "pageNumber")
@@ -89,6 +89,20 @@ def page_parser(
         return PageData(records, total, next_link, page_size)
 
     return parse
+
+
+def _decode_releasing(items: list[Any], decode: Callable[[Mapping[str, Any]], T]) -> list[T]:
+    """Each item decoded, its JSON released from ``items`` first, so it is freed as soon as its model is built.
+
+    Why: with the whole page's JSON alive until the end, a 5000-company page's dicts all survive into
+    the cyclic GC's oldest generation, which costs a sweep one more full collection of the live heap
+    (a process's fleet included) per page or two.
+    """
+    records: list[T] = []
+    for index, item in enumerate(items):
+        items[index] = None
+        records.append(decode(item))
+    return records
 
 
 def _integer(envelope: Mapping[str, Any], name: str) -> int:

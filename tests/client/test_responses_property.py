@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -13,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codat_connections import CodatConnections, CodatError, Connection, Page, UnexpectedResponseError
+from codat_connections._operations._decoding import page_parser
+from codat_connections._request import RequestSpec
 from tests.conftest import API_KEY, COMPANY, virtual_time, wire_connection
 from tests.profiles import examples
 
@@ -177,3 +181,19 @@ def test_a_decoded_record_holds_only_the_types_it_declares(record: dict[str, Any
     assert conn.connection_info is None or isinstance(conn.connection_info, dict)
     assert conn.data_connection_errors is None or isinstance(conn.data_connection_errors, list)
     assert conn.to_dict() == record, "what came in is written back, unknown fields included"
+
+
+def test_a_page_lets_go_of_each_records_json_before_decoding_it() -> None:
+    """A 5000-record page's JSON kept whole until its last model is built all survives into the GC's oldest
+    generation, costing full collections of the live heap; each record's object is dropped as it is decoded."""
+    held_by_the_page: list[bool] = []
+
+    def decode(record: Mapping[str, Any]) -> Connection:
+        held_by_the_page.append(any(isinstance(holder, list) for holder in gc.get_referrers(record)))
+        return Connection.from_dict(record)
+
+    body = page_of([wire_connection() for _ in range(3)], total=3)
+    response = httpx.Response(200, json=body, request=httpx.Request("GET", "https://api.codat.io/x"))
+    page = page_parser(decode)(RequestSpec("GET", "/x"), response)
+    assert [c.to_dict() for c in page.results] == body["results"]
+    assert held_by_the_page == [False, False, False]
