@@ -101,6 +101,8 @@ async def async_pages_ahead(first: Callable[[], Awaitable[AsyncPage[T]]]) -> Asy
         page = await first()
         while not _repeats(page, seen):
             ahead = asyncio.ensure_future(page.next_page()) if page.has_next_page() else None
+            if ahead is not None:
+                await asyncio.sleep(0)  # the request goes out now, even if the consumer never awaits
             yield page
             if ahead is None:
                 return
