@@ -73,7 +73,12 @@ $(MERMAID_STAMP): | $(VENV)/.installed
 	@got=$$($(BIN)/python -c 'import base64, hashlib, sys; print(base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' \
 		.mermaid/mermaid-$(MERMAID_VERSION).tgz) && \
 	if [ "$$got" != "$(MERMAID_SHA512)" ]; then echo "error: mermaid $(MERMAID_VERSION) from npm is not the pinned package (sha512 $$got)"; exit 1; fi
-	tar -xzf .mermaid/mermaid-$(MERMAID_VERSION).tgz -C .mermaid package/dist/mermaid.min.js package/LICENSE
+	@# Python's tarfile, not tar: a fresh machine may have neither tar nor gzip.
+	$(BIN)/python -c 'import pathlib, sys, tarfile; archive = tarfile.open(sys.argv[1]); \
+		[(pathlib.Path(".mermaid", m.name).parent.mkdir(parents=True, exist_ok=True), \
+		pathlib.Path(".mermaid", m.name).write_bytes(archive.extractfile(m).read())) \
+		for m in archive if m.name in ("package/dist/mermaid.min.js", "package/LICENSE")]' \
+		.mermaid/mermaid-$(MERMAID_VERSION).tgz
 	rm .mermaid/mermaid-$(MERMAID_VERSION).tgz
 	@touch $@
 
