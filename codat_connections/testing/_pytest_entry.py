@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 PLUGIN = "codat_connections.testing.pytest_plugin"
+HINTS = "codat_connections.testing._pytest_hints"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -22,5 +23,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     enabled = config.getoption("--codat-fake") or config.getini("codat_fake")
-    if enabled and not config.pluginmanager.has_plugin(PLUGIN):
+    if config.pluginmanager.has_plugin(PLUGIN):
+        return
+    if enabled:
         config.pluginmanager.import_plugin(PLUGIN)
+    else:
+        # Off: the fixtures' names answer with how to turn them on, not pytest's bare "not found".
+        config.pluginmanager.import_plugin(HINTS)

@@ -63,10 +63,12 @@ def run_suite(tmp_path: Path, *args: str, conftest: str = "", ini: str = "") -> 
     return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
 
 
-def test_installed_but_off_the_fixtures_are_not_there(tmp_path: Path) -> None:
+def test_installed_but_off_the_fixtures_say_how_to_turn_them_on(tmp_path: Path) -> None:
+    """A new user's trial: "fixture 'codat_fake' not found" gave no hint of the plugin being off."""
     result = run_suite(tmp_path)
     assert result.returncode == 1
-    assert "fixture 'codat_fake' not found" in result.stdout
+    assert "the codat-connections pytest fixtures are off: turn them on with `codat_fake = true`" in result.stdout
+    assert "--codat-fake" in result.stdout
 
 
 @pytest.mark.parametrize(

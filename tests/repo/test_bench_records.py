@@ -8,7 +8,6 @@ import json
 from collections import Counter
 from types import SimpleNamespace
 
-import pytest
 from codat_connections_api.models import Connections, ConnectionStatus
 
 from scripts import bench_fleet as bench
@@ -54,14 +53,6 @@ def test_the_fleet_contenders_find_the_same_connections_in_the_requests_they_cou
         assert listing(fake, Meter(memory=False)) == Outcome(3, 0, None, wanted, wanted)
     per_company = contenders.per_company_async(ids)
     assert per_company(fake, Meter(memory=False)) == Outcome(SMALL_FLEET, 0, None, wanted, wanted)
-
-
-def test_codat_platform_contender_pages_by_hand_to_the_same_answer() -> None:
-    pytest.importorskip("codat_platform")  # the bench dependency group, installed by make bench
-    fake, _ = contenders.fleet(SMALL_FLEET, limited=False, page_size=SMALL_PAGE)
-    wanted = contenders.expected_flagged(SMALL_FLEET)
-    outcome = contenders.platform_listing(fake, Meter(memory=False), SMALL_PAGE)
-    assert outcome == Outcome(3, 0, SMALL_FLEET, wanted, wanted)
 
 
 def test_a_memory_meter_sees_what_is_held_during_the_measure_and_not_what_was_there_before() -> None:
