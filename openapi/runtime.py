@@ -144,6 +144,11 @@ class TolerantStrEnum(StrEnum):
     def __str__(self) -> str:
         return str(self.value)
 
+    def __reduce_ex__(self, proto: object) -> tuple[Any, ...]:
+        # By value, as Python 3.12 pickles enums: 3.11's early releases look the member up by name,
+        # which an unlisted value does not have.
+        return self.__class__, (self._value_,)
+
     @classmethod
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, str):
