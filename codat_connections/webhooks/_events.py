@@ -28,7 +28,7 @@ from codat_connections_api.models.connection_webhook_payload import ConnectionWe
 from codat_connections_api.runtime import FieldTypeError, MissingFieldError, TolerantStrEnum, parse_datetime
 
 from codat_connections._json import DECODE_ERRORS, NotAJSONObject, loads_object
-from codat_connections.status import needs_reauthorization
+from codat_connections.status import needs_attention, needs_reauthorization
 from codat_connections.webhooks._errors import WebhookPayloadError
 
 __all__ = [
@@ -114,6 +114,16 @@ class ConnectionEvent(Generic[_MessageId_co]):
     def needs_reauthorization(self) -> bool:
         """The end user must authorize the connection again (it is ``Deauthorized`` and not deleted)."""
         return needs_reauthorization(self.connection) and self.event_type != ConnectionEventType.DELETED
+
+    @property
+    def needs_attention(self) -> bool:
+        """The morning sweep's question of this connection: ``Deauthorized`` or an active error, not deleted.
+
+        ``needs_attention(event.connection)`` as the sweep asks it, so a receiver and the sweep flag the
+        same connections. A ``connection.failed`` event (the user's link attempt failed) leaves the
+        connection ``PendingAuth``: not flagged; send the user back to ``connection.link_url`` to try again.
+        """
+        return needs_attention(self.connection) and self.event_type != ConnectionEventType.DELETED
 
     @property
     def authorization_url(self) -> str | None:

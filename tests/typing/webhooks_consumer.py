@@ -79,6 +79,7 @@ def receive(body: bytes, headers: Mapping[str, str]) -> int:
         assert_type(event.company.tags, dict[str, str])
         assert_type(event.connection.status, ConnectionStatus)
         assert_type(event.needs_reauthorization, bool)
+        assert_type(event.needs_attention, bool)
         assert_type(event.raw, dict[str, Any])
     elif isinstance(event, RateLimitEvent):
         assert_type(event.event_type, RateLimitEventType)

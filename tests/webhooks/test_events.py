@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from codat_connections import Connection, ConnectionStatus
+from codat_connections import Connection, ConnectionStatus, needs_attention
 from codat_connections.webhooks import (
     CompanyReference,
     ConnectionEvent,
@@ -84,6 +84,33 @@ def test_no_reauthorization_otherwise(event_type: str, status: str) -> None:
     assert isinstance(event, ConnectionEvent)
     assert not event.needs_reauthorization
     assert event.authorization_url is None
+
+
+def linked_with_an_active_error() -> dict[str, object]:
+    body = connection_event("connection.reconnected", "Linked")
+    body["payload"]["connection"]["dataConnectionErrors"] = [
+        {"statusCode": "500", "statusText": "Sync failed", "errorMessage": "Token refresh failed", "status": "Active"}
+    ]
+    return body
+
+
+@pytest.mark.parametrize(
+    ("body", "flagged"),
+    [
+        (connection_event("connection.disconnected", "Deauthorized"), True),
+        (linked_with_an_active_error(), True),  # still Linked, but the sweep flags it: so does the event
+        (connection_event("connection.failed", "PendingAuth"), False),  # the user's attempt failed: not a loss
+        (connection_event("connection.disconnected", "Unlinked"), False),
+        (connection_event("connection.connected", "Linked"), False),
+        (connection_event("connection.deleted", "Deauthorized"), False),  # gone: nothing to attend to
+    ],
+)
+def test_needs_attention_asks_what_the_sweep_asks(body: dict[str, object], flagged: bool) -> None:
+    event = parse_event(encode(body))
+    assert isinstance(event, ConnectionEvent)
+    assert event.needs_attention is flagged
+    if event.event_type != ConnectionEventType.DELETED:
+        assert event.needs_attention is needs_attention(event.connection)  # the sweep's own test of it
 
 
 def test_message_id_is_none_from_parse_event_unless_given() -> None:
