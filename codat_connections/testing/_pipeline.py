@@ -28,6 +28,11 @@ from codat_connections.testing._store import Store
 __all__ = ["CONTROL_PREFIX", "ControlHandler", "Exchange", "OpenExchange", "Pipeline"]
 
 CONTROL_PREFIX = "/_fake/"
+# Names where the key comes from, never the key itself (an API key stays out of every message).
+UNAUTHORIZED = (
+    "Unauthorized: send the fake's API key as Authorization: Basic <base64 of the key>; the key is "
+    "FakeCodat(api_key=...) or codat-fake --api-key, 'fake-codat-api-key' when neither is given"
+)
 """Paths the fake itself answers (control API, Link page), outside Codat's API: no Codat path starts so."""
 
 ControlHandler = Callable[[IncomingRequest], FakeResponse]
@@ -155,7 +160,7 @@ class Pipeline:
         """Authentication, rate limits, routing, the idempotency cache and the operation; ``held`` gets
         the company whose in-flight slot this request takes."""
         if not self.authorized(request):
-            return codat_error(401, "Unauthorized")
+            return codat_error(401, UNAUTHORIZED)
         route = match(request.method, request.path)
         limiter = self.limiter
         if limiter is not None:

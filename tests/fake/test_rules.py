@@ -149,8 +149,11 @@ def test_a_wrong_or_missing_key_is_401_and_changes_nothing(
     request = http.build_request("POST", path(company), json={"platformKey": "gbol"}, headers=headers)
     if authorization is None:
         del request.headers["Authorization"]
-    assert_codat_error(http.send(request), 401)
+    message = assert_codat_error(http.send(request), 401)
     assert fake.connections_of(company) == []
+    # A new user's trial: a bare "Unauthorized" left them guessing which key the fake wants.
+    assert "FakeCodat(api_key=...)" in message and "--api-key" in message
+    assert API_KEY not in message  # where the key comes from, never the key
 
 
 # -- idempotency ----------------------------------------------------------------------------------------
