@@ -26,6 +26,7 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "is_loopback",
+    "redact",
     "Secret",
     "resolve_auth",
     "resolve_base_url",
@@ -121,15 +122,25 @@ def resolve_auth(api_key: str | None, auth_header: str | None) -> Secret:
     return Secret(f"Basic {encoded}")
 
 
+def redact(
+    body: bytes, headers: list[tuple[str, str]], forms: tuple[bytes, ...]
+) -> tuple[bytes, list[tuple[str, str]]]:
+    """``body`` and ``headers`` with every form of our credential replaced by ``<redacted>``."""
+    for form in forms:
+        text = form.decode("latin-1")
+        if form in body:
+            body = body.replace(form, b"<redacted>")
+        if any(text in value for _, value in headers):
+            headers = [(name, value.replace(text, "<redacted>")) for name, value in headers]
+    return body, headers
+
+
 def without_credential(response: httpx.Response, forms: tuple[bytes, ...]) -> httpx.Response:
     """The response, minus our credential should a proxy have echoed the request into its body or headers."""
-    body, headers = response.content, list(response.headers.items())
-    leaked = [form for form in forms if form in body or any(form.decode("latin-1") in v for _, v in headers)]
-    if not leaked:
+    original = list(response.headers.items())
+    body, headers = redact(response.content, original, forms)
+    if body is response.content and headers is original:
         return response
-    for form in leaked:
-        body = body.replace(form, b"<redacted>")
-        headers = [(name, value.replace(form.decode("latin-1"), "<redacted>")) for name, value in headers]
     return httpx.Response(response.status_code, headers=headers, content=body, request=response.request)
 
 

@@ -68,7 +68,7 @@ class Answer(NamedTuple):
 
     response: httpx.Response
     retries_taken: int
-    credential_forms: tuple[bytes, ...] = ()
+    credential_forms: tuple[bytes, ...]
 
 
 class Operation(Generic[T]):

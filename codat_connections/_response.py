@@ -8,6 +8,7 @@ from typing import Any, Generic, NoReturn, TypeVar, cast
 
 import httpx
 
+from codat_connections._config import redact
 from codat_connections._headers import RateLimitInfo, correlation_id
 from codat_connections._request import Answer, Operation, RequestSpec
 from codat_connections.errors import UnexpectedResponseError
@@ -56,6 +57,16 @@ class APIResponse(Generic[T]):
         self._parsed: T | None = None
         self._is_parsed = False
         self._rate_limit: RateLimitInfo | None = None
+
+    def _twin(self, http_response: httpx.Response) -> APIResponse[T]:
+        """An unparsed ``APIResponse`` of the same call over ``http_response``."""
+        return APIResponse(
+            http_response,
+            self._spec,
+            self._parse,
+            retries_taken=self.retries_taken,
+            credential_forms=self._credential_forms,
+        )
 
     @classmethod
     def of(cls, answer: Answer, operation: Operation[T]) -> APIResponse[T]:
@@ -122,13 +133,7 @@ class APIResponse(Generic[T]):
 
     def __copy__(self) -> APIResponse[T]:
         """Another view of the same answer (the same ``http_response`` and, once parsed, the same result)."""
-        twin: APIResponse[T] = APIResponse(
-            self.http_response,
-            self._spec,
-            self._parse,
-            retries_taken=self.retries_taken,
-            credential_forms=self._credential_forms,
-        )
+        twin = self._twin(self.http_response)
         twin._parsed, twin._is_parsed = self._parsed, self._is_parsed
         return twin
 
@@ -143,13 +148,7 @@ class APIResponse(Generic[T]):
             parsed, unparsed = None, True
         else:
             unparsed = False
-        twin: APIResponse[T] = APIResponse(
-            _without_authorization(self.http_response),
-            self._spec,
-            self._parse,
-            retries_taken=self.retries_taken,
-            credential_forms=self._credential_forms,
-        )
+        twin = self._twin(_without_authorization(self.http_response))
         if not unparsed:
             twin._parsed = copy.deepcopy(parsed, memo)
             twin._is_parsed = True
@@ -172,11 +171,8 @@ def parse_answer(
     try:
         return parse(spec, response)
     except UnexpectedResponseError as error:
-        for form in credential_forms:
-            if form in error.body:
-                error.body = error.body.replace(form, b"<redacted>")
-            text = form.decode("latin-1")
-            error.headers = {name: value.replace(text, "<redacted>") for name, value in error.headers.items()}
+        error.body, headers = redact(error.body, list(error.headers.items()), credential_forms)
+        error.headers = dict(headers)
         raise
 
 
