@@ -12,6 +12,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_PAGE_SIZE",
     "IDEMPOTENCY_WINDOW_SECONDS",
+    "KEYED_METHODS",
     "MAX_CONCURRENT_REQUESTS_PER_COMPANY",
     "MAX_IDEMPOTENCY_KEY_LENGTH",
     "MAX_ID_LENGTH",
@@ -46,6 +47,9 @@ MAX_ID_LENGTH = 256
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 IDEMPOTENCY_WINDOW_SECONDS = 90 * 60
 """How long Codat replays the first answer to a repeated Idempotency-Key."""
+KEYED_METHODS = frozenset({"POST", "PATCH"})
+"""The methods Codat honours an Idempotency-Key on: the client retries them only with one (PUT and
+DELETE are idempotent by definition), and the fake replays them by it."""
 MAX_WAIT_SECONDS = 60.0
 """The longest the client waits on its own (a Retry-After, a pause); asked for more, it raises instead."""
 MAX_CONCURRENT_REQUESTS_PER_COMPANY = 10

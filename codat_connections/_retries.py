@@ -16,21 +16,18 @@ import random
 
 import httpx
 
-from codat_connections._constants import MAX_WAIT_SECONDS
+from codat_connections._constants import KEYED_METHODS, MAX_WAIT_SECONDS
 from codat_connections.errors import APIConnectionError, APIStatusError, CodatError, NotFoundError
 
 __all__ = [
     "KEYED_WRITE_RETRY_STATUSES",
     "READ_RETRY_STATUSES",
-    "UNKEYED_WRITE_METHODS",
     "RetryPolicy",
     "may_have_been_applied",
 ]
 
 READ_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 KEYED_WRITE_RETRY_STATUSES = frozenset({409, 429})
-UNKEYED_WRITE_METHODS = frozenset({"POST", "PATCH"})
-"""Methods retried only with an Idempotency-Key (PUT and DELETE are idempotent by definition)."""
 # Transport failures that happen before the request leaves: the server cannot have applied it.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -80,7 +77,7 @@ class RetryPolicy:
         ``why`` is the reason retrying stopped, for the error's message (None when the error is not
         one that is ever retried, such as a 404).
         """
-        if method in UNKEYED_WRITE_METHODS and not keyed_write and not _nothing_applied(error):
+        if method in KEYED_METHODS and not keyed_write and not _nothing_applied(error):
             if self.retryable(error, keyed_write=False):
                 return None, f"not retried: a {method} without an Idempotency-Key could be applied twice"
             return None, None

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from codat_connections import _validation as check
+from codat_connections._constants import KEYED_METHODS
 from codat_connections._json import DECODE_ERRORS
 from codat_connections._operations._decoding import unexpected
 from codat_connections._request import Operation, RequestSpec
@@ -22,8 +23,6 @@ from codat_connections._request import Operation, RequestSpec
 __all__ = ["METHODS", "request"]
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
-KEYED_METHODS = frozenset({"POST", "PATCH"})
-"""The methods Codat honours an Idempotency-Key on (and the only ones retried only with one)."""
 _COMPANY = re.compile(r"^/companies/([^/]+)(?:/|$)")
 # Whitespace, control characters, and what would start a query or a fragment or leave the path.
 _FORBIDDEN_IN_PATH = re.compile(r"[\s?#\\\x00-\x1f\x7f]")

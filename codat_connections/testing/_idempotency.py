@@ -15,12 +15,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from codat_connections._constants import IDEMPOTENCY_WINDOW_SECONDS
+from codat_connections._constants import IDEMPOTENCY_WINDOW_SECONDS, KEYED_METHODS
 from codat_connections.testing._responses import FakeResponse, codat_error
 
-__all__ = ["IdempotencyCache"]
-
-KEYED_METHODS = frozenset({"POST", "PATCH"})
+__all__ = ["KEYED_METHODS", "IdempotencyCache"]
 
 
 @dataclass(frozen=True)
