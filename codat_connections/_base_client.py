@@ -51,8 +51,7 @@ def detach_stream(response: httpx.Response) -> httpx.Response:
 
 def retry_after_of(response: httpx.Response) -> float | None:
     """A success's ``Retry-After`` (rarely sent), for the pacer; an error reads its own once."""
-    value = response.headers.get("retry-after")
-    return None if value is None else parse_retry_after(value)
+    return parse_retry_after(response.headers.get("retry-after"))
 
 
 class RequesterBase(Generic[HttpT, PacerT]):
@@ -75,14 +74,14 @@ class RequesterBase(Generic[HttpT, PacerT]):
         self.extensions = timeout
         """httpx's per-request ``timeout`` extension (empty: the httpx client's own timeout)."""
         self.closed = False
-        """Set by this client's ``close()``; its session's ``closed`` ends every copy at once."""
+        """Set by this client's ``close()``; every copy made from it sees it through its ``parent``."""
 
     @property
     def base_url(self) -> str:
         return self.session.base_url
 
     def is_closed(self) -> bool:
-        if self.closed or self.session.closed or self._http.is_closed:
+        if self.closed or self._http.is_closed:
             return True
         return self.parent is not None and self.parent.is_closed()
 

@@ -42,8 +42,6 @@ class ClientBase(Generic[HttpT, RequesterT]):
     _pacer_class: ClassVar[type[PacerBase]]
     _requester_class: ClassVar[type[RequesterBase[Any, Any]]]
     _requester: RequesterT
-    _ends_session: bool
-    """True for the client that built the session: closing it closes every copy (and an owned pool)."""
 
     def _construct(
         self,
@@ -86,7 +84,7 @@ class ClientBase(Generic[HttpT, RequesterT]):
             ),
             credential_forms=secret.forms(),
         )
-        self._configure(session, policy=policy, timeout=extensions, ends_session=True)
+        self._configure(session, policy=policy, timeout=extensions)
 
     def _configure(
         self,
@@ -94,13 +92,11 @@ class ClientBase(Generic[HttpT, RequesterT]):
         *,
         policy: RetryPolicy,
         timeout: dict[str, Any],
-        ends_session: bool,
         parent: RequesterBase[Any, Any] | None = None,
     ) -> None:
         """The one place a client's state is set: by the constructor, and by ``with_options`` for a copy."""
         requester = self._requester_class(session, policy=policy, timeout=timeout, parent=parent)
         self._requester = cast(RequesterT, requester)
-        self._ends_session = ends_session
         self._bind_resources(self._requester)
 
     def _bind_resources(self, requester: RequesterT) -> None:
@@ -120,7 +116,6 @@ class ClientBase(Generic[HttpT, RequesterT]):
             current.session,
             policy=current.policy if isinstance(max_retries, NotGiven) else RetryPolicy(max_retries=max_retries),
             timeout=current.extensions if isinstance(timeout, NotGiven) else timeout_extension(timeout),
-            ends_session=False,
             parent=current,
         )
         return twin

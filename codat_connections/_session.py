@@ -1,8 +1,8 @@
 """What a client and every ``with_options`` copy of it share, by reference: one place for shared state.
 
 A copy differs only in its retry policy and timeout (held by its requester); the connection pool,
-the credential, the pacer, the clock and whether the client was closed are the session's, so closing
-a client ends it for every copy, whoever owns the pool.
+the credential, the pacer and the clock are the session's. Closing is each requester's, and a copy's
+requester asks its parent's, so closing a client ends it for every copy, whoever owns the pool.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ PacerT = TypeVar("PacerT", bound=PacerBase)
 class Session(Generic[HttpT, PacerT]):
     """The pool, the credential headers, the pacer and the clock of one client and its copies."""
 
-    __slots__ = ("base_url", "closed", "credential_forms", "headers", "http", "owns_http", "pacer")
+    __slots__ = ("base_url", "credential_forms", "headers", "http", "owns_http", "pacer")
 
     def __init__(
         self,
@@ -44,8 +44,6 @@ class Session(Generic[HttpT, PacerT]):
         """Accept, User-Agent and Authorization; httpx copies a ``Headers`` cheaply, a dict is re-encoded."""
         self.credential_forms = credential_forms
         """Every form the credential could be echoed back in, to redact from error bodies."""
-        self.closed = False
-        """Set when the client that built this session is closed: every copy is closed with it."""
 
     @property
     def clock(self) -> Clock:
@@ -57,7 +55,7 @@ class Session(Generic[HttpT, PacerT]):
         self.pacer.clock = clock
 
     def __repr__(self) -> str:
-        return f"<Session {self.base_url}{' (closed)' if self.closed else ''}>"
+        return f"<Session {self.base_url}>"
 
     def __reduce__(self) -> NoReturn:
         raise TypeError("a client's session holds its credential and connection pool and is not picklable")

@@ -106,7 +106,7 @@ class AsyncCodatConnections(ClientBase[httpx.AsyncClient, AsyncRequester]):
         Every ``with_options`` copy ends with it, and the connection pool closes too unless the httpx
         client was passed in. Closing a copy ends that copy only.
         """
-        await self._requester.close(ends_session=self._ends_session)
+        await self._requester.close()
 
     async def __aenter__(self) -> Self:
         return self

@@ -47,10 +47,8 @@ class AsyncRequester(RequesterBase[httpx.AsyncClient, AsyncPacer]):
             await clock.async_sleep(delay)
             retries_done += 1
 
-    async def close(self, *, ends_session: bool) -> None:
-        """End this client; with ``ends_session`` (the client that built the session), every copy and its pool."""
+    async def close(self) -> None:
+        """End this client and its copies (they see it through ``parent``); the root closes its own pool."""
         self.closed = True
-        if ends_session:
-            self.session.closed = True
-            if self.session.owns_http:
-                await self._http.aclose()
+        if self.parent is None and self.session.owns_http:
+            await self._http.aclose()

@@ -108,7 +108,7 @@ class CodatConnections(ClientBase[httpx.Client, Requester]):
         Every ``with_options`` copy ends with it, and the connection pool closes too unless the httpx
         client was passed in. Closing a copy ends that copy only.
         """
-        self._requester.close(ends_session=self._ends_session)
+        self._requester.close()
 
     def __enter__(self) -> Self:
         return self

@@ -49,10 +49,8 @@ class Requester(RequesterBase[httpx.Client, Pacer]):
             clock.sleep(delay)
             retries_done += 1
 
-    def close(self, *, ends_session: bool) -> None:
-        """End this client; with ``ends_session`` (the client that built the session), every copy and its pool."""
+    def close(self) -> None:
+        """End this client and its copies (they see it through ``parent``); the root closes its own pool."""
         self.closed = True
-        if ends_session:
-            self.session.closed = True
-            if self.session.owns_http:
-                self._http.close()
+        if self.parent is None and self.session.owns_http:
+            self._http.close()
