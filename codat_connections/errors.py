@@ -89,20 +89,19 @@ class ClientClosedError(CodatError):
 class MultipleCompaniesError(CodatError):
     """``companies.get_or_create`` found more than one company with the customer's tags, so it created none.
 
-    ``company_ids`` lists them (the first page of matches; ``total`` says how many Codat counted): merge
-    or retag them in Codat, then onboard again.
+    ``company_ids`` lists every one of them: merge or retag them in Codat, then onboard again.
     """
 
-    def __init__(self, *, tags: Mapping[str, str], company_ids: list[str], total: int) -> None:
-        more = total - min(len(company_ids), 10)
-        shown = ", ".join(company_ids[:10]) + (f" and {more} more" if more > 0 else "")
+    def __init__(self, *, tags: Mapping[str, str], company_ids: list[str]) -> None:
+        total = len(company_ids)
+        shown = ", ".join(company_ids[:10]) + (f" and {total - 10} more" if total > 10 else "")
         super().__init__(f"{total} companies have the tags {dict(tags)!r}: {shown}; none was created")
         self.tags = dict(tags)
         """The tags looked up."""
         self.company_ids = list(company_ids)
-        """The ids of the companies found (the first page of them)."""
+        """The ids of the companies found, all of them."""
         self.total = total
-        """How many companies Codat counted with these tags."""
+        """How many companies carry these tags (``len(company_ids)``)."""
 
 
 class APIError(CodatError):

@@ -209,7 +209,7 @@ class CompaniesResource(Resource):
             if ops.carries(company, tags)
         ]
         if len(exact) > 1:
-            raise MultipleCompaniesError(tags=tags, company_ids=[company.id for company in exact], total=len(exact))
+            raise MultipleCompaniesError(tags=tags, company_ids=[company.id for company in exact])
         return exact[0] if exact else None
 
 

@@ -57,7 +57,7 @@ def every_error() -> list[CodatError]:
             "bad body", status_code=200, method="GET", path="/p", url=URL, body=b"{", headers={"x-correlation-id": "c7"}
         ),
         ClientClosedError("the client is closed"),
-        MultipleCompaniesError(tags={"uid": "cust-42"}, company_ids=["c1", "c2"], total=2),
+        MultipleCompaniesError(tags={"uid": "cust-42"}, company_ids=["c1", "c2"]),
         CodatError("no Codat API key"),
     ]
     built[0]._append_to_message("gave up after 3 attempts")
