@@ -41,17 +41,8 @@ def secret_parser(decode: Callable[[Mapping[str, Any]], T]) -> Callable[[Request
         try:
             return decode(loads_object(response.content))
         except DECODE_ERRORS as exc:
-            failure = f"{type(exc).__name__}: {exc}"[:300]
-        raise UnexpectedResponseError(
-            f"response body does not match the documented model ({failure}); the body is withheld: it holds a "
-            "credential",
-            status_code=response.status_code,
-            method=spec.method,
-            path=spec.path,
-            url=str(response.request.url),
-            body=b"",
-            headers=response.headers,
-        )
+            error = unexpected(spec, response, exc, withhold_body=True)
+        raise error
 
     return parse
 
@@ -135,17 +126,22 @@ def unexpected(
     exc: BaseException,
     *,
     what: str = "does not match the documented model",
+    withhold_body: bool = False,
 ) -> UnexpectedResponseError:
-    """The typed error for a 2xx whose body is not the documented model; says which field and why."""
+    """The typed error for a 2xx whose body is not the documented model; says which field and why.
+
+    ``withhold_body`` keeps nothing of a body that is a credential: the error's ``body`` is empty.
+    """
     detail = f"{type(exc).__name__}: {exc}"
     if len(detail) > 300:
         detail = detail[:300] + "..."
+    withheld = "; the body is withheld: it holds a credential" if withhold_body else ""
     return UnexpectedResponseError(
-        f"response body {what} ({detail})",
+        f"response body {what} ({detail}){withheld}",
         status_code=response.status_code,
         method=spec.method,
         path=spec.path,
         url=str(response.request.url),
-        body=response.content,
+        body=b"" if withhold_body else response.content,
         headers=response.headers,
     )
