@@ -62,7 +62,6 @@ class PacerBase:
         self._interval = 60.0 / max_requests_per_minute * PACE_MARGIN if max_requests_per_minute else 0.0
         self._next_start = 0.0
         self._max_pause = max_pause
-        self.max_requests_per_minute = max_requests_per_minute
         self.per_company_limit = MAX_CONCURRENT_REQUESTS_PER_COMPANY
 
     def _reserve_start(self) -> float:

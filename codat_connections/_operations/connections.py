@@ -43,7 +43,7 @@ _parse_page = page_parser(Connection.from_dict)
 
 
 def list_options(page_size: int, query: Query | str | None, order_by: str | None) -> dict[str, Any]:
-    """A list call's checked options, shared by every company of a sweep (the wire form of ``query``)."""
+    """A list call's checked options (``query`` in its wire form); a sweep calls it first to refuse bad input."""
     return {
         "page_size": check.page_size(page_size),
         "query": render_query(query) if query is not None else None,
