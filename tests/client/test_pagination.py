@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from typing import Any
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 
 from codat_connections import AsyncCodatConnections, CodatConnections, UnexpectedResponseError
+from codat_connections.pagination import AsyncPage, Page
 from codat_connections.testing import FakeCodat
 from tests.conftest import API_KEY, COMPANY, Handler, mock_async_client, mock_client, wire_connection
 
@@ -338,3 +340,40 @@ def test_a_server_cycling_through_its_pages_ends_the_listing() -> None:
     calls = 0
     assert len(mock_client(handler).connections.list_all(COMPANY, concurrency=4)) == 200
     assert calls <= 3 + 4
+
+
+def live_pages() -> int:
+    """Pages of any listing still alive (referenced), without collecting: what a consumer's process holds."""
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, Page | AsyncPage))
+
+
+def counting_pages_handler(pages: int, size: int, alive: list[int]) -> Handler:
+    """Serves ``pages`` full pages; notes how many pages are alive when each later one is asked for."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params["page"])
+        if number > 1:
+            alive.append(live_pages())
+        records = [wire_connection(number * 100 + i) for i in range(size)]
+        more = "/next" if number < pages else None
+        body = page_body(records, page=number, size=size, total=pages * size, next_href=more)
+        return httpx.Response(200, content=body)
+
+    return handler
+
+
+def test_iterate_holds_no_page_while_it_fetches_the_next() -> None:
+    """The promise of ``iterate``: one page in memory at a time (the one being read), freed before the next."""
+    alive: list[int] = []
+    client = mock_client(counting_pages_handler(4, 3, alive))
+    assert live_pages() == 0
+    assert len(list(client.connections.iterate(COMPANY, page_size=3))) == 12
+    assert alive == [0, 0, 0]
+
+
+async def test_async_iterate_holds_no_page_while_it_fetches_the_next() -> None:
+    alive: list[int] = []
+    client = mock_async_client(counting_pages_handler(4, 3, alive))
+    assert live_pages() == 0
+    assert len([c async for c in client.connections.iterate(COMPANY, page_size=3)]) == 12
+    assert alive == [0, 0, 0]
