@@ -8,11 +8,15 @@ failing page's ``CodatError`` once every other request has been cancelled (async
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, TypeVar
 
 from codat_connections import _clock
+
+# The sync client reads no page ahead (it has no event loop to do it on): its sweep pages one at a time,
+# as iterate does. The name pairs it with async_pages_ahead, which the async sweep's declaration uses.
+from codat_connections._sync.paging import pages as pages_ahead
 from codat_connections.pagination import AsyncPage, Fingerprint, Page, PagePlan
 
 if TYPE_CHECKING:
@@ -99,7 +103,7 @@ async def async_pages_ahead(first: Callable[[], Awaitable[AsyncPage[T]]]) -> Asy
     seen: set[Fingerprint] = set()
     try:
         page = await first()
-        while not _repeats(page, seen):
+        while not page._repeats_earlier(seen):
             ahead = asyncio.ensure_future(page.next_page()) if page.has_next_page() else None
             if ahead is not None:
                 await asyncio.sleep(0)  # the request goes out now, even if the consumer never awaits
@@ -112,27 +116,3 @@ async def async_pages_ahead(first: Callable[[], Awaitable[AsyncPage[T]]]) -> Asy
         if ahead is not None:
             ahead.cancel()
             await asyncio.gather(ahead, return_exceptions=True)
-
-
-def pages_ahead(first: Callable[[], Page[T]]) -> Generator[Page[T], None, None]:
-    """Each page of a listing in order; the sync client fetches the next one when this one is consumed."""
-    page = first()
-    seen: set[Fingerprint] = set()
-    while not _repeats(page, seen):
-        yield page
-        if not page.has_next_page():
-            return
-        fetch, number, size = page._following()
-        del page  # freed before the next is fetched
-        page = fetch(number, size)
-
-
-def _repeats(page: Page[T] | AsyncPage[T], seen: set[Fingerprint]) -> bool:
-    """Whether the page holds records an earlier one did (a server ignoring the page number); noted if not."""
-    if not page.results:
-        return False
-    fingerprint = page._fingerprint()
-    if fingerprint in seen:
-        return True
-    seen.add(fingerprint)
-    return False

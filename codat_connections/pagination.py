@@ -99,6 +99,17 @@ class PageBase(Generic[T]):
     def _fingerprint(self) -> Fingerprint:
         return len(self.results), _identity(self.results[0]), _identity(self.results[-1])
 
+    def _repeats_earlier(self, seen: set[Fingerprint]) -> bool:
+        """Whether this page holds what an earlier one of ``seen`` did (a server ignoring the page number,
+        or cycling); noted in ``seen`` if not. An empty page repeats nothing (it ends the listing anyway)."""
+        if not self.results:
+            return False
+        fingerprint = self._fingerprint()
+        if fingerprint in seen:
+            return True
+        seen.add(fingerprint)
+        return False
+
     def _records_through(self) -> int:
         """How many records this page and the ones before it hold, when the server pages consistently."""
         return (self.page_number - 1) * self.page_size + len(self.results)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
 from codat_connections._request import Operation
 from codat_connections.pagination import AsyncPage, Fingerprint, PageData
 
-__all__ = ["async_paged", "async_records"]
+__all__ = ["async_paged", "async_pages", "async_records"]
 
 T = TypeVar("T")
 
@@ -35,19 +35,25 @@ def async_paged(
     return operation.then(page)
 
 
-async def async_records(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncIterator[T]:
-    """Every record of the listing whose first page ``first`` fetches, fetching each page when needed."""
+async def async_pages(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncGenerator[AsyncPage[T], None]:
+    """Each page of the listing whose first page ``first`` fetches, the next fetched once this one is read.
+
+    Ends at the last page, or at a page repeating an earlier one (a server ignoring the page number).
+    """
     page = await first()
     seen: set[Fingerprint] = set()
-    while True:
-        if page.results:
-            if page._fingerprint() in seen:
-                return  # the server ignores the page number, or cycles: this page repeats an earlier one
-            seen.add(page._fingerprint())
-        for record in page.results:
-            yield record
+    while not page._repeats_earlier(seen):
+        yield page
         if not page.has_next_page():
             return
         fetch, number, size = page._following()
         del page  # the consumed page is freed before the next is fetched: memory stays at one page
         page = await fetch(number, size)
+
+
+async def async_records(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncIterator[T]:
+    """Every record of the listing whose first page ``first`` fetches, fetching each page when needed."""
+    async for page in async_pages(first):
+        for record in page.results:
+            yield record
+        del page  # not held while the next page is fetched

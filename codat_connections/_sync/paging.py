@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import TypeVar
 
 from codat_connections._request import Operation
 from codat_connections.pagination import Fingerprint, Page, PageData
 
-__all__ = ["paged", "records"]
+__all__ = ["paged", "pages", "records"]
 
 T = TypeVar("T")
 
@@ -37,19 +37,25 @@ def paged(
     return operation.then(page)
 
 
-def records(first: Callable[[], Page[T]]) -> Iterator[T]:
-    """Every record of the listing whose first page ``first`` fetches, fetching each page when needed."""
+def pages(first: Callable[[], Page[T]]) -> Generator[Page[T], None, None]:
+    """Each page of the listing whose first page ``first`` fetches, the next fetched once this one is read.
+
+    Ends at the last page, or at a page repeating an earlier one (a server ignoring the page number).
+    """
     page = first()
     seen: set[Fingerprint] = set()
-    while True:
-        if page.results:
-            if page._fingerprint() in seen:
-                return  # the server ignores the page number, or cycles: this page repeats an earlier one
-            seen.add(page._fingerprint())
-        for record in page.results:
-            yield record
+    while not page._repeats_earlier(seen):
+        yield page
         if not page.has_next_page():
             return
         fetch, number, size = page._following()
         del page  # the consumed page is freed before the next is fetched: memory stays at one page
         page = fetch(number, size)
+
+
+def records(first: Callable[[], Page[T]]) -> Iterator[T]:
+    """Every record of the listing whose first page ``first`` fetches, fetching each page when needed."""
+    for page in pages(first):
+        for record in page.results:
+            yield record
+        del page  # not held while the next page is fetched
