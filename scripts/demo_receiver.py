@@ -1,4 +1,4 @@
-"""The demo's webhook receiver: a plain WSGI app on loopback, written as the README shows.
+"""The demo's webhook receiver: a plain WSGI app on loopback, written as the webhooks guide shows.
 
 It verifies each delivery with ``codat_connections.webhooks.unwrap``, answers at once (400 for a
 forgery, 200 for a message already taken, 202 otherwise) and leaves the work to the demo's main
@@ -26,7 +26,7 @@ class Receiver:
         self.url = ""
         """Where it listens, once ``serve`` runs it."""
         self.events: queue.Queue[WebhookEvent] = queue.Queue()
-        self.seen: set[str | None] = set()
+        self.seen: set[str] = set()
         self.duplicates = 0
         self.refused: list[str] = []
         self._lock = threading.Lock()
