@@ -4,14 +4,16 @@ Python test calls (no rule written twice). ``_control_api`` routes to them by op
 from __future__ import annotations
 
 import json
+import re
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from codat_connections.testing._control_spec import SCHEMAS
 from codat_connections.testing._controls import FakeControls
-from codat_connections.testing._faults import Fault
+from codat_connections.testing._fault_controls import FaultControls
+from codat_connections.testing._faults import Fault, FaultKind
 from codat_connections.testing._recording import IncomingRequest
 from codat_connections.testing._responses import FakeResponse, json_response
 from codat_connections.testing._store import ConnectionNotFound
@@ -44,6 +46,23 @@ def handles(operation_id: str) -> Callable[[Handler], Handler]:
 
 def no_content() -> FakeResponse:
     return FakeResponse(204)
+
+
+def _snake_case(name: str) -> str:
+    """A body's field as the control's argument name: ``retryAfter`` is ``retry_after``."""
+    return re.sub(r"[A-Z]", lambda upper: "_" + upper[0].lower(), name)
+
+
+def _camel_case(name: str) -> str:
+    """A control's argument name as the body's field: ``retry_after`` is ``retryAfter``."""
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
+def _keywords(body: dict[str, Any], *skip: str) -> dict[str, Any]:
+    """The body's fields but ``skip``, as the control's keyword arguments: only those given, so the control's
+    own defaults apply to the rest, and a field the control does not take is its ``TypeError`` (a 400)."""
+    return {_snake_case(name): value for name, value in body.items() if name not in skip}
 
 
 def _endpoint(endpoint: WebhookEndpoint) -> dict[str, Any]:
@@ -127,44 +146,25 @@ def _deauthorize(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> Fak
 
 
 # -- faults, limits, latency, the redirect ---------------------------------------------------------------
+_FAULT_CONTROLS: dict[FaultKind, Callable[..., Fault]] = {
+    "status": FaultControls.fail_with_status,
+    "rate_limit": FaultControls.rate_limit,
+    "delay": FaultControls.delay,
+    "non_json": FaultControls.non_json,
+    "drop": FaultControls.drop_connection,
+    "truncate": FaultControls.truncate_body,
+}
+"""The Python control each fault kind goes through, with its defaults, its checks and its arguments."""
+
+
 @handles("addFault")
 def _add_fault(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
     kind = body["kind"]
     kinds = SCHEMAS["Fault"]["properties"]["kind"]["enum"]
     if kind not in kinds:
         raise ValueError(f"kind must be one of {kinds}, got {kind!r}")
-    fault = Fault(
-        kind,
-        times=body.get("times", 1),
-        method=body.get("method"),
-        path=body.get("path"),
-        status=body.get("status", 429 if kind == "rate_limit" else 502 if kind == "non_json" else 500),
-        retry_after=body.get("retryAfter", "1" if kind == "rate_limit" else None),
-        seconds=body.get("seconds", 0.0),
-        after_processing=body.get("afterProcessing", False),
-    )
-    if kind == "status":
-        ctx.fake.fail_with_status(
-            fault.status,
-            times=fault.times,
-            method=fault.method,
-            path=fault.path,
-            after_processing=fault.after_processing,
-            retry_after=fault.retry_after,
-        )
-    else:
-        ctx.fake.inject(fault)
-    shown = {
-        "kind": fault.kind,
-        "times": fault.times,
-        "method": fault.method,
-        "path": fault.path,
-        "status": fault.status,
-        "retryAfter": fault.retry_after,
-        "seconds": fault.seconds,
-        "afterProcessing": fault.after_processing,
-    }
-    return json_response(shown, 201)
+    fault = _FAULT_CONTROLS[kind](ctx.fake, **_keywords(body, "kind"))
+    return json_response({_camel_case(name): value for name, value in asdict(fault).items()}, 201)
 
 
 @handles("clearFaults")

@@ -8,7 +8,7 @@ fake serves, and checks that the document and the routes name the same operation
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
@@ -19,6 +19,7 @@ from openapi_spec_validator import validate
 from codat_connections.testing import FakeCodat
 from codat_connections.testing._control_handlers import HANDLERS
 from codat_connections.testing._control_spec import OPERATIONS, document
+from codat_connections.testing._faults import FaultKind
 from tests.fake.conftest import AUTH, assert_codat_error
 from tests.fake.receiver import LoopbackReceiver
 
@@ -105,6 +106,51 @@ def test_faults_limits_latency_and_the_request_log(http: httpx.Client) -> None:
     assert [r["status"] for r in log] == [503, 200, 200, 200, 200, 429]
     assert all("authorization" not in r["headers"] for r in log)
     assert not any(r["path"].startswith("/_fake/") for r in http.get("/_fake/requests").json()["requests"])
+
+
+FAULTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "status": ({"status": 503}, {"status": 503, "retryAfter": None}),
+    "rate_limit": ({}, {"status": 429, "retryAfter": "1"}),
+    "delay": ({"seconds": 0.25}, {"seconds": 0.25}),
+    "non_json": ({}, {"status": 502}),
+    "drop": ({"afterProcessing": True}, {"afterProcessing": True}),
+    "truncate": ({"times": 2, "method": "get"}, {"times": 2, "method": "get"}),
+}
+
+
+def test_each_fault_kind_goes_through_its_python_control(http: httpx.Client) -> None:
+    assert set(FAULTS) == set(get_args(FaultKind)), "every kind is tried"
+    for kind, (body, expected) in FAULTS.items():
+        echoed = http.post("/_fake/faults", json={"kind": kind, **body})
+        assert echoed.status_code == 201, echoed.text
+        assert echoed.json().items() >= {"kind": kind, **expected}.items()
+        http.delete("/_fake/faults")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "rate_limit", "status": 200},
+        {"kind": "delay", "seconds": 3, "retryAfter": "1"},
+        {"kind": "non_json", "retryAfter": "5"},
+        {"kind": "drop", "seconds": 3},
+        {"kind": "truncate", "afterProcessing": True},
+    ],
+)
+def test_a_fault_field_its_kind_does_not_take_is_refused(http: httpx.Client, body: dict[str, Any]) -> None:
+    company = add_company(http)
+    path = f"/companies/{company}/connections"
+    assert "unexpected keyword argument" in assert_codat_error(http.post("/_fake/faults", json=body), 400)
+    assert http.get(path).status_code == 200, "no fault was queued"
+
+
+def test_a_fault_echoes_what_is_served(http: httpx.Client) -> None:
+    company = add_company(http)
+    path = f"/companies/{company}/connections"
+    echoed = http.post("/_fake/faults", json={"kind": "rate_limit", "retryAfter": "7", "path": path}).json()
+    served = http.get(path)
+    assert (served.status_code, served.headers["retry-after"]) == (echoed["status"], echoed["retryAfter"])
+    assert "status" in assert_codat_error(http.post("/_fake/faults", json={"kind": "status"}), 400)
 
 
 def test_webhook_endpoints_flush_and_deliveries(http: httpx.Client) -> None:
