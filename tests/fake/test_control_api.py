@@ -7,6 +7,8 @@ fake serves, and checks that the document and the routes name the same operation
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 from typing import Any, get_args
 
@@ -151,6 +153,65 @@ def test_a_fault_echoes_what_is_served(http: httpx.Client) -> None:
     served = http.get(path)
     assert (served.status_code, served.headers["retry-after"]) == (echoed["status"], echoed["retryAfter"])
     assert "status" in assert_codat_error(http.post("/_fake/faults", json={"kind": "status"}), 400)
+
+
+def test_a_field_not_sent_is_left_to_the_python_control(
+    http: httpx.Client, fake: FakeCodat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    passed: dict[str, set[str]] = {}
+
+    def spy(name: str) -> None:
+        control = getattr(fake, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            passed[name] = set(inspect.signature(control).bind(*args, **kwargs).arguments)
+            return control(*args, **kwargs)
+
+        monkeypatch.setattr(fake, name, call)
+
+    for name in CONTROLS:
+        spy(name)
+    company = add_company(http)
+    http.post("/_fake/fleet", json={"companies": 1})
+    http.post(f"/_fake/companies/{company}/connections", json={"count": 1})
+    pending, linked = connection(http, company)["id"], connection(http, company)["id"]
+    http.post(control(company, pending, "fail-link"))
+    http.post(control(company, linked, "complete-link"))
+    http.post(control(company, linked, "deauthorize"))
+    http.put("/_fake/rate-limits", json={})
+    http.put("/_fake/latency", json={"seconds": 0})
+    http.post("/_fake/webhooks/endpoints", json={"url": "http://127.0.0.1:9/hooks"})
+    http.put("/_fake/webhooks/settings", json={})
+    http.post("/_fake/webhooks/duplicate")
+    http.post("/_fake/webhooks/flush")
+    assert passed == CONTROLS, "only the fields sent are passed; the control's defaults apply to the rest"
+
+
+CONTROLS = {
+    "add_company": set(),
+    "add_companies": {"n"},
+    "seed_connections": {"company_id", "count"},
+    "fail_link": {"company_id", "connection_id"},
+    "complete_link": {"company_id", "connection_id"},
+    "deauthorize": {"company_id", "connection_id"},
+    "enforce_rate_limits": set(),
+    "latency": {"seconds"},
+    "add_webhook_endpoint": {"target"},
+    "configure_webhooks": set(),
+    "duplicate_webhooks": set(),
+    "flush_webhooks": set(),
+}
+
+
+def test_limits_and_latency_echo_what_was_applied(
+    http: httpx.Client, fake: FakeCodat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Python defaults other than today's: the answer must follow them, not a copy in the handler.
+    monkeypatch.setattr(fake, "enforce_rate_limits", functools.partial(fake.enforce_rate_limits, per_seconds=5))
+    monkeypatch.setattr(fake, "latency", functools.partial(fake.latency, jitter=0.001))
+    limits = http.put("/_fake/rate-limits", json={"requests": 7}).json()
+    assert limits == {"requests": 7, "perSeconds": 5, "perCompanyConcurrency": 10, "dailyQuota": None}
+    assert http.put("/_fake/latency", json={"seconds": 0}).json() == {"seconds": 0.0, "jitter": 0.001}
 
 
 def test_webhook_endpoints_flush_and_deliveries(http: httpx.Client) -> None:
