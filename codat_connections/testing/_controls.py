@@ -45,6 +45,16 @@ def check_url(value: object, name: str) -> str:
     return value
 
 
+def _utc(clock: Callable[[], datetime]) -> Callable[[], datetime]:
+    """The clock with its answers in UTC (a naive time taken as UTC), so every stamp's ``Z`` is true."""
+
+    def now() -> datetime:
+        moment = clock()
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+    return now
+
+
 @dataclass(frozen=True)
 class _Start:
     """What ``reset`` returns to (``checkpoint`` records it)."""
@@ -78,7 +88,7 @@ class FakeControls(FaultControls, WebhookControls):
                 f"max_page_size must be None or a whole number from 1 to {MAX_PAGE_SIZE}, got {max_page_size!r}"
             )
         self._lock = threading.RLock()
-        self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self._clock = _utc(clock or (lambda: datetime.now(UTC)))
         self._store = Store(self._clock, self._on_change)
         self._link_base_url = None if link_base_url is None else check_url(link_base_url, "link_base_url").rstrip("/")
         self._store.link_base = self._link_base_url

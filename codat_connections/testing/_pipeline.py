@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from codat_connections.testing._faults import FaultQueue, fault_response
 from codat_connections.testing._idempotency import KEYED_METHODS, IdempotencyCache
@@ -74,7 +74,10 @@ OpenExchange = Callable[[str, str, Mapping[str, str], Mapping[str, str], bytes],
 
 
 class Pipeline:
-    """Answers requests from the fake's parts; ``limiter`` and ``latency`` are set by ``FakeCodat``."""
+    """Answers requests from the fake's parts; ``limiter`` and ``latency`` are set by ``FakeCodat``.
+
+    ``clock`` answers in UTC (``FakeControls`` wraps the one it was given).
+    """
 
     def __init__(
         self,
@@ -127,7 +130,7 @@ class Pipeline:
                 answer.body = b""
             return Exchange(answer, 0.0, self._lock, None, None)
         with self._lock:
-            now = self._now()
+            now = self._clock()
             limiter = self.limiter
             held: list[str] = []
             try:
@@ -185,10 +188,6 @@ class Pipeline:
                 run=lambda: self._operations.answer(route, request.query, request.body),
             )
         return self._operations.answer(route, request.query, request.body)
-
-    def _now(self) -> datetime:
-        now = self._clock()
-        return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
 
     def _latency(self) -> float:
         if not self.jitter:

@@ -97,7 +97,7 @@ class Store:
     """Companies and connections, and the lifecycle transitions between connection statuses.
 
     ``link_base`` (a served fake's base URL) makes link URLs point at the fake's own Link page;
-    None keeps Codat's ``link-api.codat.io``.
+    None keeps Codat's ``link-api.codat.io``. ``clock`` answers in UTC (``FakeControls`` wraps it).
     """
 
     def __init__(self, clock: Callable[[], datetime], notify: Notify) -> None:
@@ -306,7 +306,6 @@ class Store:
     def _moment(self) -> datetime:
         """The fake's clock, but strictly later than every moment before: stamps order as changes did."""
         now = self._clock()
-        now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
         if now <= self._last:
             now = self._last + timedelta(microseconds=1)
         self._last = now
