@@ -3,7 +3,6 @@ Python test calls (no rule written twice). ``_control_api`` routes to them by op
 
 from __future__ import annotations
 
-import json
 import re
 from collections import deque
 from collections.abc import Callable
@@ -240,13 +239,9 @@ def _reorder(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeRes
 # -- what the server saw, and the start state -------------------------------------------------------------
 @handles("listRequests")
 def _requests(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    method, path = ctx.request.query.get("method"), ctx.request.query.get("path")
-    seen = [
-        {"method": r.method, "path": r.path, "query": r.query, "headers": r.headers, "body": r.body, "status": r.status}
-        for r in ctx.fake.requests
-        if (method is None or r.method == method.upper()) and (path is None or r.path == path)
-    ]
-    return FakeResponse(200, {"content-type": "application/json"}, json.dumps({"requests": seen}, default=str).encode())
+    seen = ctx.fake._requests_matching(ctx.request.query.get("method"), ctx.request.query.get("path"))
+    # vars, not asdict: asdict copies the body level by level, and a deeply nested one it cannot copy.
+    return json_response({"requests": [vars(r) for r in seen]})
 
 
 @handles("checkpoint")

@@ -268,8 +268,12 @@ class FakeControls(FaultControls, WebhookControls):
 
     def requests_to(self, method: str, path: str | None = None) -> list[RecordedRequest]:
         """The recorded requests with this method (and path, when given)."""
-        method = method.upper()
-        return [r for r in self.requests if r.method == method and (path is None or r.path == path)]
+        return self._requests_matching(method, path)
+
+    def _requests_matching(self, method: str | None, path: str | None) -> list[RecordedRequest]:
+        """``requests_to``, its method optional too (for the control API's ``GET /_fake/requests``)."""
+        method = None if method is None else method.upper()
+        return [r for r in self.requests if (method is None or r.method == method) and (path is None or r.path == path)]
 
     # -- start state ---------------------------------------------------------------------------------
     def checkpoint(self) -> None:

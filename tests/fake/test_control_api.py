@@ -106,6 +106,7 @@ def test_faults_limits_latency_and_the_request_log(http: httpx.Client) -> None:
     assert "finite number" in assert_codat_error(http.put("/_fake/latency", json={"seconds": -1}), 400)
     log = http.get("/_fake/requests", params={"method": "GET", "path": path}).json()["requests"]
     assert [r["status"] for r in log] == [503, 200, 200, 200, 200, 429]
+    assert http.get("/_fake/requests", params={"path": path}).json()["requests"] == log, "every one was a GET"
     assert all("authorization" not in r["headers"] for r in log)
     assert not any(r["path"].startswith("/_fake/") for r in http.get("/_fake/requests").json()["requests"])
 
@@ -212,6 +213,13 @@ def test_limits_and_latency_echo_what_was_applied(
     limits = http.put("/_fake/rate-limits", json={"requests": 7}).json()
     assert limits == {"requests": 7, "perSeconds": 5, "perCompanyConcurrency": 10, "dailyQuota": None}
     assert http.put("/_fake/latency", json={"seconds": 0}).json() == {"seconds": 0.0, "jitter": 0.001}
+
+
+def test_the_request_log_shows_a_deeply_nested_body(http: httpx.Client) -> None:
+    nested = "[" * 600 + "]" * 600
+    http.post("/companies", content=nested, headers={"content-type": "application/json"})
+    [seen] = http.get("/_fake/requests").json()["requests"]
+    assert seen["body"] == json.loads(nested)
 
 
 def test_webhook_endpoints_flush_and_deliveries(http: httpx.Client) -> None:
