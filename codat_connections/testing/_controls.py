@@ -90,8 +90,7 @@ class FakeControls(FaultControls, WebhookControls):
         self._lock = threading.RLock()
         self._clock = _utc(clock or (lambda: datetime.now(UTC)))
         self._store = Store(self._clock, self._on_change)
-        self._link_base_url = None if link_base_url is None else check_url(link_base_url, "link_base_url").rstrip("/")
-        self._store.link_base = self._link_base_url
+        self._store.link_base = None if link_base_url is None else check_url(link_base_url, "link_base_url").rstrip("/")
         self._link_redirect = None if link_redirect is None else check_url(link_redirect, "link_redirect")
         self._faults = FaultQueue()
         self._log = RequestLog(max_recorded_requests)
@@ -108,16 +107,17 @@ class FakeControls(FaultControls, WebhookControls):
             max_page_size=max_page_size or MAX_PAGE_SIZE,
             on_quota_event=self._on_quota_event,
             after_unlock=self._webhooks.deliver_inline,
+            control=self._control_handler(),
         )
-        self._pipeline.control = self._control_handler()
         self._start = self._capture()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(companies={len(self._store)}, requests={len(self._log)})"
 
-    def _control_handler(self) -> ControlHandler | None:
-        """What answers ``/_fake/`` paths (``FakeCodat`` serves its control API and Link page there)."""
-        return None
+    def _control_handler(self) -> ControlHandler:
+        """What answers ``/_fake/`` paths: ``FakeCodat``'s control API and Link page (a hook, as those import
+        this module; ``FakeCodat`` is the only class built, so the pipeline always has one)."""
+        raise NotImplementedError("FakeCodat serves the control API")
 
     # -- companies and connections -------------------------------------------------------------------
     def add_company(

@@ -91,6 +91,7 @@ class Pipeline:
         max_page_size: int,
         on_quota_event: Callable[[QuotaEvent], None],
         after_unlock: Callable[[], None],
+        control: ControlHandler,
     ) -> None:
         self._lock = lock
         self._clock = clock
@@ -105,7 +106,7 @@ class Pipeline:
         self.limiter: RateLimiter | None = None
         self.latency = 0.0
         self.jitter = 0.0
-        self.control: ControlHandler | None = None
+        self._control = control
 
     def authorized(self, request: IncomingRequest) -> bool:
         """The request carries the fake's API key."""
@@ -121,9 +122,9 @@ class Pipeline:
         request = IncomingRequest(
             method.upper(), path, dict(query), {name.lower(): value for name, value in headers.items()}, body
         )
-        if self.control is not None and (path + "/").startswith(CONTROL_PREFIX):
+        if (path + "/").startswith(CONTROL_PREFIX):
             try:
-                answer = self.control(request)
+                answer = self._control(request)
             except Exception as exc:  # a bug in the fake is a 500 a test sees, never a dropped connection
                 answer = codat_error(500, f"FakeCodat failed: {type(exc).__name__}: {exc}")
             if request.method == "HEAD":
