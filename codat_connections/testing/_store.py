@@ -164,10 +164,11 @@ class Store:
         path = LINK_PAGE_PATH.format(company_id=company_id, connection_id=record["id"])
         return {**record, "linkUrl": self.link_base + path}
 
-    def company_body(self, company: Company) -> dict[str, Any]:
-        """A company as the API returns it, its connections exactly as the connections endpoints do."""
+    def company_body(self, company: Company, details: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A company as the API returns it, its connections exactly as the connections endpoints do
+        (``details``: its ``details()`` when the caller has them already)."""
         return {
-            **company.details(),
+            **(company.details() if details is None else details),
             "dataConnections": [self.render(company.id, r) for r in company.connections.values()],
         }
 
