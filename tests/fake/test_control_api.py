@@ -49,6 +49,7 @@ def test_the_control_api_needs_the_key(http: httpx.Client) -> None:
     without = httpx.Client(transport=http._transport, base_url=http.base_url)
     assert "API key" in assert_codat_error(without.post("/_fake/reset"), 401)
     assert without.get("/_fake/openapi.json").status_code == 200, "the document is public"
+    assert without.get("/_fake/openapi.json").json() == document(), "and the same on every request"
 
 
 def test_the_lifecycle_over_http(http: httpx.Client) -> None:
