@@ -264,6 +264,7 @@ def test_unknown_controls_and_methods_are_codats_errors(http: httpx.Client) -> N
     response = http.put("/_fake/reset")
     assert_codat_error(response, 405)
     assert response.headers["allow"] == "POST"
+    assert http.patch("/_fake/inbox").headers["allow"] == "DELETE, GET, POST", "every method the path takes"
 
 
 def check(spec: OpenAPI, problems: list[str], request: httpx.Request, response: httpx.Response) -> None:
