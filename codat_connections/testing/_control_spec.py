@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from codat_connections.testing._faults import FaultKind
+from codat_connections.testing._platforms import STATUSES
 
 __all__ = ["OPERATIONS", "SCHEMAS", "ControlOperation", "document"]
 
@@ -136,7 +137,7 @@ _NUM = {"type": "number"}
 _NULLABLE_STR = {"type": ["string", "null"]}
 _NULLABLE_INT = {"type": ["integer", "null"]}
 _TAGS = {"type": "object", "additionalProperties": _STR}
-_STATUS = {"type": "string", "enum": ["PendingAuth", "Linked", "Unlinked", "Deauthorized"]}
+_STATUS = {"type": "string", "enum": list(STATUSES)}
 _ANY_OBJECT = {"type": "object"}
 _DELIVERY = _object(
     {
