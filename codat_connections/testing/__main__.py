@@ -21,7 +21,6 @@ from collections.abc import Callable
 from codat_connections._config import is_loopback
 from codat_connections._validation import header_value, identifier
 from codat_connections.testing._fake import FakeCodat
-from codat_connections.testing._webhooks import new_endpoint
 
 PROG = "python -m codat_connections.testing"
 CONSOLE_PROG = "codat-fake"
@@ -240,8 +239,7 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
         parser.error("--webhook-secret needs a --webhook URL")
     try:
         fake = FakeCodat(api_key=args.api_key, max_page_size=args.max_page_size, link_redirect=args.link_redirect)
-        for url in args.webhook:  # checked before the port is taken, so a mistake is one line
-            new_endpoint(url, args.webhook_secret, None)
+        companies = _start_state(fake, args)  # before the port is taken, so a mistake is one line
     except (TypeError, ValueError) as exc:
         parser.error(str(exc))
     with contextlib.ExitStack() as running:
@@ -250,7 +248,6 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
         except OSError as exc:  # only the bind: a failure while serving is not "cannot listen"
             print(f"{prog}: error: {_cannot_listen(args.host, args.port, exc)}", file=sys.stderr)
             return 2
-        companies = _start_state(fake, args)
         print(banner(base_url, args.api_key, companies, fake, (args.latency, args.jitter)), flush=True)
         if not is_loopback(args.host):
             print(f"warning: listening on {args.host}, beyond this machine; anyone who can reach it has the key")

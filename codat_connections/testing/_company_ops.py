@@ -106,14 +106,23 @@ class CompanyOperations:
             except QueryError:
                 return codat_error(400, "Error parsing tags - Malformed query; tags take =, != and ~, with && and ||.")
             companies = [c for c in companies if predicate(c.tags)]
+        built: dict[str, dict[str, Any]] = {}
+
+        def details(company: Company) -> dict[str, Any]:
+            """Built once per company per listing: the filter, the sort and the page all read it (each build
+            scans the company's connections)."""
+            if company.id not in built:
+                built[company.id] = company.details()
+            return built[company.id]
+
         try:
             if "query" in query:
-                companies = filtered(companies, query["query"], COMPANY_FIELDS, "Company", Company.details)
+                companies = filtered(companies, query["query"], COMPANY_FIELDS, "Company", details)
             if order := query.get("orderBy"):
-                companies = ordered(companies, order, COMPANY_FIELDS, "Company", Company.details)
+                companies = ordered(companies, order, COMPANY_FIELDS, "Company", details)
         except Refused as refused:
             return refused.response
         start = (request.number - 1) * request.size
-        results = [self._store.company_body(c) for c in companies[start : start + request.size]]
+        results = [self._store.company_body(c, details(c)) for c in companies[start : start + request.size]]
         extra = {k: query[k] for k in ("query", "orderBy", "tags") if k in query}
         return json_response(page_body(results, len(companies), request, "/companies", extra))

@@ -21,6 +21,7 @@ from codat_connections.testing._control_spec import OPERATIONS, SCHEMAS, Control
 from codat_connections.testing._controls import FakeControls
 from codat_connections.testing._recording import IncomingRequest
 from codat_connections.testing._responses import FakeResponse, codat_error
+from codat_connections.testing._router import find_route
 from codat_connections.testing._store import ConnectionNotFound, InvalidTransition
 
 __all__ = ["INBOX_SIZE", "ControlAPI"]
@@ -33,7 +34,15 @@ def _pattern(path: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path)) + "$")
 
 
-_ROUTES = tuple((_pattern(op.path), op) for op in OPERATIONS)
+def _routes() -> tuple[tuple[re.Pattern[str], dict[str, ControlOperation]], ...]:
+    """The operations grouped by path, each with the methods it takes: the shape ``find_route`` reads."""
+    by_path: dict[str, dict[str, ControlOperation]] = {}
+    for op in OPERATIONS:
+        by_path.setdefault(op.path, {})[op.method] = op
+    return tuple((_pattern(path), methods) for path, methods in by_path.items())
+
+
+_ROUTES = _routes()
 
 
 class ControlAPI:
@@ -44,34 +53,26 @@ class ControlAPI:
         self.inbox: deque[dict[str, Any]] = deque(maxlen=INBOX_SIZE)
 
     def answer(self, request: IncomingRequest) -> FakeResponse:
-        allowed: list[str] = []
-        for pattern, op in _ROUTES:
-            found = pattern.match(request.path)
-            if found is None:
-                continue
-            if op.method != request.method:
-                allowed.append(op.method)
-                continue
-            if op.auth and not self.fake._pipeline.authorized(request):
-                return codat_error(401, "Unauthorized: the control API needs the fake's API key, as Codat's API does.")
-            body = self._body(op, request)
-            if isinstance(body, FakeResponse):
-                return body
-            try:
-                return HANDLERS[op.id](Context(self.fake, self.inbox, request), found.groupdict(), body)
-            except ConnectionNotFound as missing:
-                return codat_error(404, str(missing))
-            except InvalidTransition as refused:
-                return codat_error(409, str(refused))
-            except (TypeError, ValueError) as wrong:
-                return codat_error(400, str(wrong))
-            except TimeoutError as slow:
-                return codat_error(504, str(slow))
-        if allowed:
-            return codat_error(
-                405, f"{request.method} is not supported on {request.path}", {"allow": ", ".join(sorted(allowed))}
-            )
-        return codat_error(404, f"No control at {request.path}; the control API is described at /_fake/openapi.json")
+        not_found = f"No control at {request.path}; the control API is described at /_fake/openapi.json"
+        found = find_route(_ROUTES, request.method, request.path, not_found)
+        if isinstance(found, FakeResponse):
+            return found
+        op, ids = found
+        if op.auth and not self.fake._pipeline.authorized(request):
+            return codat_error(401, "Unauthorized: the control API needs the fake's API key, as Codat's API does.")
+        body = self._body(op, request)
+        if isinstance(body, FakeResponse):
+            return body
+        try:
+            return HANDLERS[op.id](Context(self.fake, self.inbox, request), ids.groupdict(), body)
+        except ConnectionNotFound as missing:
+            return codat_error(404, str(missing))
+        except InvalidTransition as refused:
+            return codat_error(409, str(refused))
+        except (TypeError, ValueError) as wrong:
+            return codat_error(400, str(wrong))
+        except TimeoutError as slow:
+            return codat_error(504, str(slow))
 
     @staticmethod
     def _body(op: ControlOperation, request: IncomingRequest) -> dict[str, Any] | FakeResponse:

@@ -3,15 +3,16 @@ Python test calls (no rule written twice). ``_control_api`` routes to them by op
 
 from __future__ import annotations
 
-import json
+import re
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from codat_connections.testing._control_spec import SCHEMAS
 from codat_connections.testing._controls import FakeControls
-from codat_connections.testing._faults import Fault
+from codat_connections.testing._fault_controls import FaultControls
+from codat_connections.testing._faults import Fault, FaultKind
 from codat_connections.testing._recording import IncomingRequest
 from codat_connections.testing._responses import FakeResponse, json_response
 from codat_connections.testing._store import ConnectionNotFound
@@ -46,6 +47,28 @@ def no_content() -> FakeResponse:
     return FakeResponse(204)
 
 
+def _snake_case(name: str) -> str:
+    """A body's field as the control's argument name: ``retryAfter`` is ``retry_after``."""
+    return re.sub(r"[A-Z]", lambda upper: "_" + upper[0].lower(), name)
+
+
+def _camel_case(name: str) -> str:
+    """A control's argument name as the body's field: ``retry_after`` is ``retryAfter``."""
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
+def _keywords(body: dict[str, Any], *skip: str) -> dict[str, Any]:
+    """The body's fields but ``skip``, as the control's keyword arguments: only those given, so the control's
+    own defaults apply to the rest, and a field the control does not take is its ``TypeError`` (a 400)."""
+    return {_snake_case(name): value for name, value in body.items() if name not in skip}
+
+
+def _fields(applied: Any) -> dict[str, Any]:
+    """A dataclass the control applied, as the body's fields: the answer echoes the state, not the request."""
+    return {_camel_case(name): value for name, value in asdict(applied).items()}
+
+
 def _endpoint(endpoint: WebhookEndpoint) -> dict[str, Any]:
     types = None if endpoint.event_types is None else sorted(endpoint.event_types)
     return {"id": endpoint.id, "url": str(endpoint.target), "secret": endpoint.secret, "eventTypes": types}
@@ -71,35 +94,18 @@ def _connection(ctx: Context, ids: dict[str, str]) -> FakeResponse:
 # -- companies, connections and the lifecycle ------------------------------------------------------------
 @handles("addCompany")
 def _add_company(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    company_id = ctx.fake.add_company(
-        body.get("name", "Fake company"),
-        company_id=body.get("companyId"),
-        description=body.get("description"),
-        tags=body.get("tags"),
-    )
-    return json_response({"id": company_id}, 201)
+    return json_response({"id": ctx.fake.add_company(**_keywords(body))}, 201)
 
 
 @handles("addFleet")
 def _add_fleet(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    company_ids = ctx.fake.add_companies(
-        body["companies"],
-        connections_each=body.get("connectionsEach", 0),
-        platform_key=body.get("platformKey", "gbol"),
-        status=body.get("status", "Linked"),
-        deauthorized_share=body.get("deauthorizedShare", 0.0),
-    )
+    company_ids = ctx.fake.add_companies(body["companies"], **_keywords(body, "companies"))
     return json_response({"companyIds": company_ids}, 201)
 
 
 @handles("seedConnections")
 def _seed(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    connection_ids = ctx.fake.seed_connections(
-        ids["companyId"],
-        body["count"],
-        platform_key=body.get("platformKey", "gbol"),
-        status=body.get("status", "Linked"),
-    )
+    connection_ids = ctx.fake.seed_connections(ids["companyId"], **_keywords(body))
     return json_response({"connectionIds": connection_ids}, 201)
 
 
@@ -116,55 +122,36 @@ def _complete_link(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> F
 
 @handles("failLink")
 def _fail_link(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    ctx.fake.fail_link(ids["companyId"], ids["connectionId"], body.get("message", "The user cancelled linking"))
+    ctx.fake.fail_link(ids["companyId"], ids["connectionId"], **_keywords(body))
     return _connection(ctx, ids)
 
 
 @handles("deauthorize")
 def _deauthorize(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    ctx.fake.deauthorize(ids["companyId"], ids["connectionId"], body.get("message", "Access was revoked"))
+    ctx.fake.deauthorize(ids["companyId"], ids["connectionId"], **_keywords(body))
     return _connection(ctx, ids)
 
 
 # -- faults, limits, latency, the redirect ---------------------------------------------------------------
+_FAULT_CONTROLS: dict[FaultKind, Callable[..., Fault]] = {
+    "status": FaultControls.fail_with_status,
+    "rate_limit": FaultControls.rate_limit,
+    "delay": FaultControls.delay,
+    "non_json": FaultControls.non_json,
+    "drop": FaultControls.drop_connection,
+    "truncate": FaultControls.truncate_body,
+}
+"""The Python control each fault kind goes through, with its defaults, its checks and its arguments."""
+
+
 @handles("addFault")
 def _add_fault(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
     kind = body["kind"]
     kinds = SCHEMAS["Fault"]["properties"]["kind"]["enum"]
     if kind not in kinds:
         raise ValueError(f"kind must be one of {kinds}, got {kind!r}")
-    fault = Fault(
-        kind,
-        times=body.get("times", 1),
-        method=body.get("method"),
-        path=body.get("path"),
-        status=body.get("status", 429 if kind == "rate_limit" else 502 if kind == "non_json" else 500),
-        retry_after=body.get("retryAfter", "1" if kind == "rate_limit" else None),
-        seconds=body.get("seconds", 0.0),
-        after_processing=body.get("afterProcessing", False),
-    )
-    if kind == "status":
-        ctx.fake.fail_with_status(
-            fault.status,
-            times=fault.times,
-            method=fault.method,
-            path=fault.path,
-            after_processing=fault.after_processing,
-            retry_after=fault.retry_after,
-        )
-    else:
-        ctx.fake.inject(fault)
-    shown = {
-        "kind": fault.kind,
-        "times": fault.times,
-        "method": fault.method,
-        "path": fault.path,
-        "status": fault.status,
-        "retryAfter": fault.retry_after,
-        "seconds": fault.seconds,
-        "afterProcessing": fault.after_processing,
-    }
-    return json_response(shown, 201)
+    fault = _FAULT_CONTROLS[kind](ctx.fake, **_keywords(body, "kind"))
+    return json_response(_fields(fault), 201)
 
 
 @handles("clearFaults")
@@ -175,21 +162,18 @@ def _clear_faults(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> Fa
 
 @handles("enforceRateLimits")
 def _rate_limits(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    limits = {
-        "requests": body.get("requests", 1000),
-        "perSeconds": body.get("perSeconds", 60),
-        "perCompanyConcurrency": body.get("perCompanyConcurrency", 10),
-        "dailyQuota": body.get("dailyQuota"),
-    }
-    ctx.fake.enforce_rate_limits(*limits.values())
-    return json_response(limits)
+    with ctx.fake._lock:  # the limits this call applied, not a later call's
+        ctx.fake.enforce_rate_limits(**_keywords(body))
+        limiter = ctx.fake._pipeline.limiter
+        assert limiter is not None, "enforce_rate_limits sets a limiter"
+        return json_response(_fields(limiter.limits))
 
 
 @handles("setLatency")
 def _latency(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    latency = {"seconds": body["seconds"], "jitter": body.get("jitter", 0.0)}
-    ctx.fake.latency(latency["seconds"], latency["jitter"])
-    return json_response(latency)
+    with ctx.fake._lock:  # the latency this call applied, not a later call's
+        ctx.fake.latency(**_keywords(body))
+        return json_response({"seconds": ctx.fake._pipeline.latency, "jitter": ctx.fake._pipeline.jitter})
 
 
 @handles("setLinkRedirect")
@@ -204,7 +188,7 @@ def _add_endpoint(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> Fa
     url = body["url"]
     if not isinstance(url, str):
         raise TypeError(f"url must be a loopback URL string, got {type(url).__name__}")
-    endpoint = ctx.fake.add_webhook_endpoint(url, secret=body.get("secret"), event_types=body.get("eventTypes"))
+    endpoint = ctx.fake.add_webhook_endpoint(url, **_keywords(body, "url"))
     return json_response(_endpoint(endpoint), 201)
 
 
@@ -225,19 +209,13 @@ def _remove_endpoint(ctx: Context, ids: dict[str, str], body: dict[str, Any]) ->
 
 @handles("configureWebhooks")
 def _configure(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    settings = {k: body[k] for k in ("timeout", "retrySchedule") if k in body}
-    kwargs: dict[str, Any] = {}
-    if "timeout" in settings:
-        kwargs["timeout"] = settings["timeout"]
-    if "retrySchedule" in settings:
-        kwargs["retry_schedule"] = settings["retrySchedule"]
-    ctx.fake.configure_webhooks(**kwargs)
-    return json_response(settings)
+    ctx.fake.configure_webhooks(**_keywords(body))
+    return json_response(body)
 
 
 @handles("flushWebhooks")
 def _flush(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    ctx.fake.flush_webhooks(body.get("timeout", 5.0))
+    ctx.fake.flush_webhooks(**_keywords(body))
     return json_response({"deliveries": [_delivery(d) for d in ctx.fake.webhook_deliveries]})
 
 
@@ -248,7 +226,7 @@ def _deliveries(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> Fake
 
 @handles("duplicateWebhooks")
 def _duplicate(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    ctx.fake.duplicate_webhooks(body.get("times", 1))
+    ctx.fake.duplicate_webhooks(**_keywords(body))
     return no_content()
 
 
@@ -261,13 +239,9 @@ def _reorder(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeRes
 # -- what the server saw, and the start state -------------------------------------------------------------
 @handles("listRequests")
 def _requests(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    method, path = ctx.request.query.get("method"), ctx.request.query.get("path")
-    seen = [
-        {"method": r.method, "path": r.path, "query": r.query, "headers": r.headers, "body": r.body, "status": r.status}
-        for r in ctx.fake.requests
-        if (method is None or r.method == method.upper()) and (path is None or r.path == path)
-    ]
-    return FakeResponse(200, {"content-type": "application/json"}, json.dumps({"requests": seen}, default=str).encode())
+    seen = ctx.fake._requests_matching(ctx.request.query.get("method"), ctx.request.query.get("path"))
+    # vars, not asdict: asdict copies the body level by level, and a deeply nested one it cannot copy.
+    return json_response({"requests": [vars(r) for r in seen]})
 
 
 @handles("checkpoint")

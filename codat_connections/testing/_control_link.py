@@ -3,6 +3,8 @@ receiving end (a webhook receiver for teams that have none yet), with the inbox'
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from typing import Any
 
 from codat_connections.testing import _link_page as page
@@ -14,9 +16,16 @@ from codat_connections.testing._store import ConnectionNotFound
 __all__: list[str] = []
 
 
+@functools.cache
+def _document() -> FakeResponse:
+    """Built and encoded once: the document is the same for every request (22 KB, about 0.4 ms a build)."""
+    return json_response(document())
+
+
 @handles("getDocument")
 def _get_document(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    return json_response(document())
+    cached = _document()
+    return dataclasses.replace(cached, headers=dict(cached.headers))  # each answer its own: the pipeline edits some
 
 
 @handles("showLinkPage")

@@ -9,7 +9,10 @@ schema does not list is refused, so a typo is a 400 and never silently ignored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
+
+from codat_connections.testing._faults import FaultKind
+from codat_connections.testing._platforms import STATUSES
 
 __all__ = ["OPERATIONS", "SCHEMAS", "ControlOperation", "document"]
 
@@ -74,7 +77,7 @@ _SUMMARIES = {
     "completeLink": "The end user finished linking (connection.connected or .reconnected).",
     "failLink": "A link attempt failed (connection.failed).",
     "deauthorize": "The platform withdrew access (connection.disconnected).",
-    "addFault": "A fault for the next matching requests of Codat's API.",
+    "addFault": "A fault for the next matching requests of Codat's API (the fields its kind's Python control takes).",
     "clearFaults": "Forget every fault not yet used up.",
     "enforceRateLimits": "Enforce Codat's rate limits from now on.",
     "setLatency": "Hold every answer of Codat's API this long.",
@@ -134,7 +137,7 @@ _NUM = {"type": "number"}
 _NULLABLE_STR = {"type": ["string", "null"]}
 _NULLABLE_INT = {"type": ["integer", "null"]}
 _TAGS = {"type": "object", "additionalProperties": _STR}
-_STATUS = {"type": "string", "enum": ["PendingAuth", "Linked", "Unlinked", "Deauthorized"]}
+_STATUS = {"type": "string", "enum": list(STATUSES)}
 _ANY_OBJECT = {"type": "object"}
 _DELIVERY = _object(
     {
@@ -182,7 +185,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "Message": _object({"message": _STR}),
     "Fault": _object(
         {
-            "kind": {"type": "string", "enum": ["status", "rate_limit", "delay", "non_json", "drop", "truncate"]},
+            "kind": {"type": "string", "enum": list(get_args(FaultKind))},
             "times": _INT,
             "method": _NULLABLE_STR,
             "path": _NULLABLE_STR,

@@ -45,6 +45,16 @@ def check_url(value: object, name: str) -> str:
     return value
 
 
+def _utc(clock: Callable[[], datetime]) -> Callable[[], datetime]:
+    """The clock with its answers in UTC (a naive time taken as UTC), so every stamp's ``Z`` is true."""
+
+    def now() -> datetime:
+        moment = clock()
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+    return now
+
+
 @dataclass(frozen=True)
 class _Start:
     """What ``reset`` returns to (``checkpoint`` records it)."""
@@ -78,10 +88,9 @@ class FakeControls(FaultControls, WebhookControls):
                 f"max_page_size must be None or a whole number from 1 to {MAX_PAGE_SIZE}, got {max_page_size!r}"
             )
         self._lock = threading.RLock()
-        self._clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self._clock = _utc(clock or (lambda: datetime.now(UTC)))
         self._store = Store(self._clock, self._on_change)
-        self._link_base_url = None if link_base_url is None else check_url(link_base_url, "link_base_url").rstrip("/")
-        self._store.link_base = self._link_base_url
+        self._store.link_base = None if link_base_url is None else check_url(link_base_url, "link_base_url").rstrip("/")
         self._link_redirect = None if link_redirect is None else check_url(link_redirect, "link_redirect")
         self._faults = FaultQueue()
         self._log = RequestLog(max_recorded_requests)
@@ -98,16 +107,17 @@ class FakeControls(FaultControls, WebhookControls):
             max_page_size=max_page_size or MAX_PAGE_SIZE,
             on_quota_event=self._on_quota_event,
             after_unlock=self._webhooks.deliver_inline,
+            control=self._control_handler(),
         )
-        self._pipeline.control = self._control_handler()
         self._start = self._capture()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(companies={len(self._store)}, requests={len(self._log)})"
 
-    def _control_handler(self) -> ControlHandler | None:
-        """What answers ``/_fake/`` paths (``FakeCodat`` serves its control API and Link page there)."""
-        return None
+    def _control_handler(self) -> ControlHandler:
+        """What answers ``/_fake/`` paths: ``FakeCodat``'s control API and Link page (a hook, as those import
+        this module; ``FakeCodat`` is the only class built, so the pipeline always has one)."""
+        raise NotImplementedError("FakeCodat serves the control API")
 
     # -- companies and connections -------------------------------------------------------------------
     def add_company(
@@ -258,8 +268,12 @@ class FakeControls(FaultControls, WebhookControls):
 
     def requests_to(self, method: str, path: str | None = None) -> list[RecordedRequest]:
         """The recorded requests with this method (and path, when given)."""
-        method = method.upper()
-        return [r for r in self.requests if r.method == method and (path is None or r.path == path)]
+        return self._requests_matching(method, path)
+
+    def _requests_matching(self, method: str | None, path: str | None) -> list[RecordedRequest]:
+        """``requests_to``, its method optional too (for the control API's ``GET /_fake/requests``)."""
+        method = None if method is None else method.upper()
+        return [r for r in self.requests if (method is None or r.method == method) and (path is None or r.path == path)]
 
     # -- start state ---------------------------------------------------------------------------------
     def checkpoint(self) -> None:

@@ -84,10 +84,12 @@ class WebhookHub:
             return list(self._endpoints)
 
     def reset(self, endpoints: Sequence[WebhookEndpoint]) -> None:
-        """Back to these endpoints with nothing queued, held or recorded (messages in flight still finish)."""
+        """Back to these endpoints with nothing queued, held or recorded (messages in flight still finish).
+
+        Each went through ``add`` (a checkpoint records only those), so its signer is still there.
+        """
         with self._cond:
             self._endpoints = list(endpoints)
-            self._signers.update({endpoint.id: Webhook(endpoint.secret) for endpoint in endpoints})
             self._deliveries.clear()
             dropped = len(self._due) + len(self._inline) + len(self._held or ())
             self._held = None

@@ -60,7 +60,7 @@ class FakeCodat(FakeControls):
     def _serving(self, host: str, port: int) -> Iterator[str]:
         with serve(self._open, host, port) as base_url:
             with self._lock:
-                claimed = self._store.link_base is None
+                claimed = self._store.link_base is None  # no link_base_url was given, nor another serve() running
                 if claimed:
                     self._store.link_base = base_url
             try:
@@ -68,7 +68,7 @@ class FakeCodat(FakeControls):
             finally:
                 if claimed:
                     with self._lock:
-                        self._store.link_base = self._link_base_url
+                        self._store.link_base = None
 
     # -- the API -------------------------------------------------------------------------------------
     def handle(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from codat_connections.testing._faults import FaultQueue, fault_response
 from codat_connections.testing._idempotency import KEYED_METHODS, IdempotencyCache
@@ -74,7 +74,10 @@ OpenExchange = Callable[[str, str, Mapping[str, str], Mapping[str, str], bytes],
 
 
 class Pipeline:
-    """Answers requests from the fake's parts; ``limiter`` and ``latency`` are set by ``FakeCodat``."""
+    """Answers requests from the fake's parts; ``limiter`` and ``latency`` are set by ``FakeCodat``.
+
+    ``clock`` answers in UTC (``FakeControls`` wraps the one it was given).
+    """
 
     def __init__(
         self,
@@ -88,6 +91,7 @@ class Pipeline:
         max_page_size: int,
         on_quota_event: Callable[[QuotaEvent], None],
         after_unlock: Callable[[], None],
+        control: ControlHandler,
     ) -> None:
         self._lock = lock
         self._clock = clock
@@ -102,7 +106,7 @@ class Pipeline:
         self.limiter: RateLimiter | None = None
         self.latency = 0.0
         self.jitter = 0.0
-        self.control: ControlHandler | None = None
+        self._control = control
 
     def authorized(self, request: IncomingRequest) -> bool:
         """The request carries the fake's API key."""
@@ -118,16 +122,16 @@ class Pipeline:
         request = IncomingRequest(
             method.upper(), path, dict(query), {name.lower(): value for name, value in headers.items()}, body
         )
-        if self.control is not None and (path + "/").startswith(CONTROL_PREFIX):
+        if (path + "/").startswith(CONTROL_PREFIX):
             try:
-                answer = self.control(request)
+                answer = self._control(request)
             except Exception as exc:  # a bug in the fake is a 500 a test sees, never a dropped connection
                 answer = codat_error(500, f"FakeCodat failed: {type(exc).__name__}: {exc}")
             if request.method == "HEAD":
                 answer.body = b""
             return Exchange(answer, 0.0, self._lock, None, None)
         with self._lock:
-            now = self._now()
+            now = self._clock()
             limiter = self.limiter
             held: list[str] = []
             try:
@@ -185,10 +189,6 @@ class Pipeline:
                 run=lambda: self._operations.answer(route, request.query, request.body),
             )
         return self._operations.answer(route, request.query, request.body)
-
-    def _now(self) -> datetime:
-        now = self._clock()
-        return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
 
     def _latency(self) -> float:
         if not self.jitter:

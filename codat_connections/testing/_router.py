@@ -9,16 +9,18 @@ Codat would.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from codat_connections.testing._company_ops import CompanyOperations
 from codat_connections.testing._connection_ops import ConnectionOperations
 from codat_connections.testing._responses import FakeResponse, codat_error
 from codat_connections.testing._store import ConnectionNotFound, Store
 
-__all__ = ["ROUTES", "Operations", "Route", "match"]
+__all__ = ["ROUTES", "Operations", "Route", "find_route", "match"]
+
+T = TypeVar("T")
 
 Operation = Literal[
     "list",
@@ -56,19 +58,29 @@ class Route:
     connection_id: str | None = None
 
 
-def match(method: str, path: str) -> Route | FakeResponse:
-    """The route for ``method path``: 405 for a method this path does not take (``Allow``: those it does), else 404."""
-    for pattern, methods in ROUTES:
+def find_route(
+    routes: Sequence[tuple[re.Pattern[str], Mapping[str, T]]], method: str, path: str, not_found: str
+) -> tuple[T, re.Match[str]] | FakeResponse:
+    """What ``routes`` give ``method path``, with the path's match; else a 405 whose ``Allow`` lists the methods
+    the path takes, or a 404 saying ``not_found`` (Codat's API and the control API answer alike)."""
+    for pattern, methods in routes:
         found = pattern.match(path)
         if found is None:
             continue
-        operation = methods.get(method)
-        if operation is None:
-            allowed = ", ".join(sorted(methods))
-            return codat_error(405, f"{method} is not supported on {path}", {"allow": allowed})
-        ids = found.groups()
-        return Route(operation, ids[0] if ids else None, ids[1] if len(ids) > 1 else None)
-    return codat_error(404, f"No resource at {path}")
+        if method not in methods:
+            return codat_error(405, f"{method} is not supported on {path}", {"allow": ", ".join(sorted(methods))})
+        return methods[method], found
+    return codat_error(404, not_found)
+
+
+def match(method: str, path: str) -> Route | FakeResponse:
+    """The route for ``method path``: 405 for a method this path does not take (``Allow``: those it does), else 404."""
+    found = find_route(ROUTES, method, path, f"No resource at {path}")
+    if isinstance(found, FakeResponse):
+        return found
+    operation, groups = found
+    ids = groups.groups()
+    return Route(operation, ids[0] if ids else None, ids[1] if len(ids) > 1 else None)
 
 
 class Operations:

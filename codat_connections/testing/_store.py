@@ -97,7 +97,7 @@ class Store:
     """Companies and connections, and the lifecycle transitions between connection statuses.
 
     ``link_base`` (a served fake's base URL) makes link URLs point at the fake's own Link page;
-    None keeps Codat's ``link-api.codat.io``.
+    None keeps Codat's ``link-api.codat.io``. ``clock`` answers in UTC (``FakeControls`` wraps it).
     """
 
     def __init__(self, clock: Callable[[], datetime], notify: Notify) -> None:
@@ -164,10 +164,11 @@ class Store:
         path = LINK_PAGE_PATH.format(company_id=company_id, connection_id=record["id"])
         return {**record, "linkUrl": self.link_base + path}
 
-    def company_body(self, company: Company) -> dict[str, Any]:
-        """A company as the API returns it, its connections exactly as the connections endpoints do."""
+    def company_body(self, company: Company, details: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A company as the API returns it, its connections exactly as the connections endpoints do
+        (``details``: its ``details()`` when the caller has them already)."""
         return {
-            **company.details(),
+            **(company.details() if details is None else details),
             "dataConnections": [self.render(company.id, r) for r in company.connections.values()],
         }
 
@@ -306,7 +307,6 @@ class Store:
     def _moment(self) -> datetime:
         """The fake's clock, but strictly later than every moment before: stamps order as changes did."""
         now = self._clock()
-        now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
         if now <= self._last:
             now = self._last + timedelta(microseconds=1)
         self._last = now

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from codat_connections.testing import FakeCodat
+from codat_connections.testing._store import Company
 from tests.conftest import API_KEY
 from tests.fake.conftest import AUTH, assert_codat_error
 from tests.fake.receiver import Inbox
@@ -130,6 +131,22 @@ def test_query_filters_over_company_fields_and_orderby_orders(http: httpx.Client
     message = assert_codat_error(http.get("/companies", params={"query": "colour=red"}), 400)
     assert "Could not resolve property colour on Company" in message
     assert_codat_error(http.get("/companies", params={"orderBy": "colour"}), 400)
+
+
+def test_a_listing_builds_each_companys_details_once(
+    http: httpx.Client, tagged: FakeCodat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    details = Company.details
+
+    def counted(company: Company) -> dict[str, Any]:
+        built.append(company.id)
+        return details(company)
+
+    monkeypatch.setattr(Company, "details", counted)
+    page = http.get("/companies", params={"query": "name~a", "orderBy": "-name"}).json()
+    assert names(page) == ["Delta", "Charlie", "Bravo", "Alpha"]
+    assert sorted(built) == sorted(company["id"] for company in page["results"]), "once each, not per use"
 
 
 def test_the_next_link_keeps_the_filters(http: httpx.Client, tagged: FakeCodat) -> None:

@@ -7,8 +7,10 @@ fake serves, and checks that the document and the routes name the same operation
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
@@ -19,6 +21,7 @@ from openapi_spec_validator import validate
 from codat_connections.testing import FakeCodat
 from codat_connections.testing._control_handlers import HANDLERS
 from codat_connections.testing._control_spec import OPERATIONS, document
+from codat_connections.testing._faults import FaultKind
 from tests.fake.conftest import AUTH, assert_codat_error
 from tests.fake.receiver import LoopbackReceiver
 
@@ -46,6 +49,7 @@ def test_the_control_api_needs_the_key(http: httpx.Client) -> None:
     without = httpx.Client(transport=http._transport, base_url=http.base_url)
     assert "API key" in assert_codat_error(without.post("/_fake/reset"), 401)
     assert without.get("/_fake/openapi.json").status_code == 200, "the document is public"
+    assert without.get("/_fake/openapi.json").json() == document(), "and the same on every request"
 
 
 def test_the_lifecycle_over_http(http: httpx.Client) -> None:
@@ -103,8 +107,120 @@ def test_faults_limits_latency_and_the_request_log(http: httpx.Client) -> None:
     assert "finite number" in assert_codat_error(http.put("/_fake/latency", json={"seconds": -1}), 400)
     log = http.get("/_fake/requests", params={"method": "GET", "path": path}).json()["requests"]
     assert [r["status"] for r in log] == [503, 200, 200, 200, 200, 429]
+    assert http.get("/_fake/requests", params={"path": path}).json()["requests"] == log, "every one was a GET"
     assert all("authorization" not in r["headers"] for r in log)
     assert not any(r["path"].startswith("/_fake/") for r in http.get("/_fake/requests").json()["requests"])
+
+
+FAULTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "status": ({"status": 503}, {"status": 503, "retryAfter": None}),
+    "rate_limit": ({}, {"status": 429, "retryAfter": "1"}),
+    "delay": ({"seconds": 0.25}, {"seconds": 0.25}),
+    "non_json": ({}, {"status": 502}),
+    "drop": ({"afterProcessing": True}, {"afterProcessing": True}),
+    "truncate": ({"times": 2, "method": "get"}, {"times": 2, "method": "get"}),
+}
+
+
+def test_each_fault_kind_goes_through_its_python_control(http: httpx.Client) -> None:
+    assert set(FAULTS) == set(get_args(FaultKind)), "every kind is tried"
+    for kind, (body, expected) in FAULTS.items():
+        echoed = http.post("/_fake/faults", json={"kind": kind, **body})
+        assert echoed.status_code == 201, echoed.text
+        assert echoed.json().items() >= {"kind": kind, **expected}.items()
+        http.delete("/_fake/faults")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "rate_limit", "status": 200},
+        {"kind": "delay", "seconds": 3, "retryAfter": "1"},
+        {"kind": "non_json", "retryAfter": "5"},
+        {"kind": "drop", "seconds": 3},
+        {"kind": "truncate", "afterProcessing": True},
+    ],
+)
+def test_a_fault_field_its_kind_does_not_take_is_refused(http: httpx.Client, body: dict[str, Any]) -> None:
+    company = add_company(http)
+    path = f"/companies/{company}/connections"
+    assert "unexpected keyword argument" in assert_codat_error(http.post("/_fake/faults", json=body), 400)
+    assert http.get(path).status_code == 200, "no fault was queued"
+
+
+def test_a_fault_echoes_what_is_served(http: httpx.Client) -> None:
+    company = add_company(http)
+    path = f"/companies/{company}/connections"
+    echoed = http.post("/_fake/faults", json={"kind": "rate_limit", "retryAfter": "7", "path": path}).json()
+    served = http.get(path)
+    assert (served.status_code, served.headers["retry-after"]) == (echoed["status"], echoed["retryAfter"])
+    assert "status" in assert_codat_error(http.post("/_fake/faults", json={"kind": "status"}), 400)
+
+
+def test_a_field_not_sent_is_left_to_the_python_control(
+    http: httpx.Client, fake: FakeCodat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    passed: dict[str, set[str]] = {}
+
+    def spy(name: str) -> None:
+        control = getattr(fake, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            passed[name] = set(inspect.signature(control).bind(*args, **kwargs).arguments)
+            return control(*args, **kwargs)
+
+        monkeypatch.setattr(fake, name, call)
+
+    for name in CONTROLS:
+        spy(name)
+    company = add_company(http)
+    http.post("/_fake/fleet", json={"companies": 1})
+    http.post(f"/_fake/companies/{company}/connections", json={"count": 1})
+    pending, linked = connection(http, company)["id"], connection(http, company)["id"]
+    http.post(control(company, pending, "fail-link"))
+    http.post(control(company, linked, "complete-link"))
+    http.post(control(company, linked, "deauthorize"))
+    http.put("/_fake/rate-limits", json={})
+    http.put("/_fake/latency", json={"seconds": 0})
+    http.post("/_fake/webhooks/endpoints", json={"url": "http://127.0.0.1:9/hooks"})
+    http.put("/_fake/webhooks/settings", json={})
+    http.post("/_fake/webhooks/duplicate")
+    http.post("/_fake/webhooks/flush")
+    assert passed == CONTROLS, "only the fields sent are passed; the control's defaults apply to the rest"
+
+
+CONTROLS = {
+    "add_company": set(),
+    "add_companies": {"n"},
+    "seed_connections": {"company_id", "count"},
+    "fail_link": {"company_id", "connection_id"},
+    "complete_link": {"company_id", "connection_id"},
+    "deauthorize": {"company_id", "connection_id"},
+    "enforce_rate_limits": set(),
+    "latency": {"seconds"},
+    "add_webhook_endpoint": {"target"},
+    "configure_webhooks": set(),
+    "duplicate_webhooks": set(),
+    "flush_webhooks": set(),
+}
+
+
+def test_limits_and_latency_echo_what_was_applied(
+    http: httpx.Client, fake: FakeCodat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Python defaults other than today's: the answer must follow them, not a copy in the handler.
+    monkeypatch.setattr(fake, "enforce_rate_limits", functools.partial(fake.enforce_rate_limits, per_seconds=5))
+    monkeypatch.setattr(fake, "latency", functools.partial(fake.latency, jitter=0.001))
+    limits = http.put("/_fake/rate-limits", json={"requests": 7}).json()
+    assert limits == {"requests": 7, "perSeconds": 5, "perCompanyConcurrency": 10, "dailyQuota": None}
+    assert http.put("/_fake/latency", json={"seconds": 0}).json() == {"seconds": 0.0, "jitter": 0.001}
+
+
+def test_the_request_log_shows_a_deeply_nested_body(http: httpx.Client) -> None:
+    nested = "[" * 600 + "]" * 600
+    http.post("/companies", content=nested, headers={"content-type": "application/json"})
+    [seen] = http.get("/_fake/requests").json()["requests"]
+    assert seen["body"] == json.loads(nested)
 
 
 def test_webhook_endpoints_flush_and_deliveries(http: httpx.Client) -> None:
@@ -148,6 +264,7 @@ def test_unknown_controls_and_methods_are_codats_errors(http: httpx.Client) -> N
     response = http.put("/_fake/reset")
     assert_codat_error(response, 405)
     assert response.headers["allow"] == "POST"
+    assert http.patch("/_fake/inbox").headers["allow"] == "DELETE, GET, POST", "every method the path takes"
 
 
 def check(spec: OpenAPI, problems: list[str], request: httpx.Request, response: httpx.Response) -> None:

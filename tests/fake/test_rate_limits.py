@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 import pytest
@@ -147,6 +147,24 @@ def test_daily_quota_429s_until_midnight_utc_and_sends_reached_then_reset(clock:
     assert reset["payload"]["expiryDate"] == "2026-03-04T00:00:00Z"
     for body in received:
         assert validation_errors("ClientRateLimitWebhook", body) == []
+
+
+def test_quota_webhooks_are_dated_in_utc_whatever_the_clocks_zone() -> None:
+    in_paris = timezone(timedelta(hours=2))
+    fake = FakeCodat(api_key=API_KEY, clock=lambda: datetime(2026, 3, 3, 1, 59, 50, tzinfo=in_paris))
+    company = fake.add_company()
+    received: list[bytes] = []
+
+    def receiver(body: bytes, headers: dict[str, str]) -> int:
+        received.append(body)
+        return 200
+
+    fake.add_webhook_endpoint(receiver, event_types=["client.rateLimit.reached"])
+    fake.enforce_rate_limits(daily_quota=1)
+    with in_process(fake) as http:
+        assert [http.get(path(company)).status_code for _ in range(2)] == [200, 429]
+    [reached] = (json.loads(body) for body in received)
+    assert reached["generatedDate"] == "2026-03-02T23:59:50.000000Z", "the clock's own 01:59:50 is not UTC"
 
 
 # -- per-company concurrency ----------------------------------------------------------------------------

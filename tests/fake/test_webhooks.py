@@ -219,6 +219,18 @@ def test_a_removed_endpoint_receives_nothing_more(fake: FakeCodat, company: str)
     assert inbox.event_types == ["connection.connected"]
 
 
+def test_an_endpoint_removed_after_the_checkpoint_is_back_and_signs_after_reset(fake: FakeCodat, company: str) -> None:
+    inbox = Inbox()
+    endpoint = fake.add_webhook_endpoint(inbox)
+    fake.checkpoint()
+    fake.remove_webhook_endpoint(endpoint)
+    fake.reset()
+    [connection] = fake.seed_connections(company, 1, status="PendingAuth")
+    fake.complete_link(company, connection)
+    [received] = inbox.received
+    Webhook(endpoint.secret).verify(received.body, received.headers)
+
+
 # -- argument checks ------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "target", ["http://example.com/hook", "http://10.0.0.1/hook", "ftp://127.0.0.1/x", "127.0.0.1:80", "http:///x"]
