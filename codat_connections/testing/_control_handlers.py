@@ -209,8 +209,10 @@ def _remove_endpoint(ctx: Context, ids: dict[str, str], body: dict[str, Any]) ->
 
 @handles("configureWebhooks")
 def _configure(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
-    ctx.fake.configure_webhooks(**_keywords(body))
-    return json_response(body)
+    with ctx.fake._lock:  # the settings this call applied (a field left out is its default), not a later call's
+        ctx.fake.configure_webhooks(**_keywords(body))
+        timeout, schedule = ctx.fake._webhooks.settings
+        return json_response({"timeout": timeout, "retrySchedule": list(schedule)})
 
 
 @handles("flushWebhooks")

@@ -108,6 +108,12 @@ class WebhookHub:
         with self._cond:
             self._timeout, self._schedule = timeout, schedule
 
+    @property
+    def settings(self) -> tuple[float, tuple[float, ...]]:
+        """The receiver timeout and the retry schedule in force."""
+        with self._cond:
+            return self._timeout, self._schedule
+
     def wants(self, event_type: str) -> bool:
         """True when some endpoint subscribes to ``event_type`` (building a body is skipped otherwise)."""
         return any(endpoint.wants(event_type) for endpoint in self._endpoints)

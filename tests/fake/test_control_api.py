@@ -21,6 +21,7 @@ from openapi_spec_validator import validate
 from codat_connections.testing import FakeCodat
 from codat_connections.testing._control_handlers import HANDLERS
 from codat_connections.testing._control_spec import OPERATIONS, document
+from codat_connections.testing._delivery import DEFAULT_RETRY_SCHEDULE
 from codat_connections.testing._faults import FaultKind
 from tests.fake.conftest import AUTH, assert_codat_error
 from tests.fake.receiver import LoopbackReceiver
@@ -356,3 +357,13 @@ def test_every_operation_fits_the_document(fake: FakeCodat) -> None:
 @pytest.mark.parametrize("path", ["/_fake", "/_fake/"])
 def test_the_prefix_itself_is_the_fakes(http: httpx.Client, path: str) -> None:
     assert_codat_error(http.get(path), 404)
+
+
+def test_webhook_settings_echo_what_was_applied(http: httpx.Client) -> None:
+    """A field left out takes the Python control's default, and the answer says so (not the body sent back)."""
+    applied = http.put("/_fake/webhooks/settings", json={"timeout": 3, "retrySchedule": [0.5]}).json()
+    assert applied == {"timeout": 3, "retrySchedule": [0.5]}
+    assert http.put("/_fake/webhooks/settings", json={"timeout": 4}).json() == {
+        "timeout": 4,
+        "retrySchedule": list(DEFAULT_RETRY_SCHEDULE),
+    }
