@@ -3,11 +3,10 @@ written: its Python blocks, in order, in one namespace."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.conftest import ROOT
+from tests.docs.blocks import python_blocks
 
 
 @pytest.fixture(autouse=True)
@@ -16,9 +15,12 @@ def clock() -> None:
 
 
 def webhook_blocks() -> list[str]:
-    guide = (ROOT / "docs" / "guides" / "webhooks.md").read_text(encoding="utf-8")
-    section = guide.split("\n## The receiver and the worker\n", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    """The code of each Python block of the guide's "The receiver and the worker" section, in order."""
+    guide = ROOT / "docs" / "guides" / "webhooks.md"
+    lines = guide.read_text(encoding="utf-8").splitlines()
+    start = lines.index("## The receiver and the worker") + 1
+    end = next((n for n in range(start, len(lines)) if lines[n].startswith("## ")), len(lines)) + 1
+    return [block.code for block in python_blocks(guide, ROOT) if start < block.line < end]
 
 
 def test_the_webhooks_section_runs(capsys: pytest.CaptureFixture[str]) -> None:
