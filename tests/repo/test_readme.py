@@ -55,14 +55,3 @@ def test_the_receiver_prints_the_re_link_url(
     printed = capsys.readouterr().out.splitlines()
     assert printed == [f"email Bright Bakery Ltd to re-link at {connection.link_url}"]
     assert connection.link_url.startswith(account.base_url + "/_fake/link/")
-
-
-def test_the_runner_reports_a_block_that_stops_running(monkeypatch: pytest.MonkeyPatch) -> None:
-    blocks = readme_blocks()
-    broken = [
-        (where, code.replace("connections.create(company.id", "connections.create(undefined_company"))
-        for where, code in blocks
-    ]
-    assert broken != blocks
-    with served_account(monkeypatch) as account, pytest.raises(BlockFailed, match="name 'undefined_company'"):
-        run_blocks(broken, account.namespace)
