@@ -18,7 +18,6 @@ Usage (from generator-config.yaml): python -I "$CODAT_CONNECTIONS_ROOT/openapi/p
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,7 +28,7 @@ GENERATED_HEADER = (
 RUNTIME_HEADER = "# Copied by make generate from openapi/runtime.py: do not edit; change openapi/runtime.py instead.\n"
 
 
-def finish(package: Path, runtime_source: Path = HERE / "runtime.py") -> None:
+def finish(package: Path) -> None:
     """Turn the generator's output in ``package`` into the project's generated package (see the module docstring)."""
     if not (package / "models").is_dir():
         raise SystemExit(f"post_generate: {package} is not a generated package (no models/ folder)")
@@ -42,9 +41,8 @@ def finish(package: Path, runtime_source: Path = HERE / "runtime.py") -> None:
         text = path.read_text(encoding="utf-8")
         if not text.startswith(GENERATED_HEADER):
             path.write_text(GENERATED_HEADER + text, encoding="utf-8")
-    runtime.write_text(RUNTIME_HEADER + runtime_source.read_text(encoding="utf-8"), encoding="utf-8")
+    runtime.write_text(RUNTIME_HEADER + (HERE / "runtime.py").read_text(encoding="utf-8"), encoding="utf-8")
 
 
 if __name__ == "__main__":
     finish(Path.cwd())
-    sys.exit(0)

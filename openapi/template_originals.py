@@ -14,7 +14,7 @@ pristine files of the version in its VERSION file, under the generator's MIT lic
 Templates of the project's own (no original of that name) are listed, not checked; DERIVED_FROM names
 the original one of them was made from, so that a change to it names both files to merge into.
 
-Usage: python openapi/template_originals.py [--refresh] [--stored DIR] [--overrides DIR] [--installed DIR]
+Usage: python openapi/template_originals.py [--refresh] [--stored DIR]
 """
 
 from __future__ import annotations
@@ -160,16 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--refresh", action="store_true", help="store the installed originals (after merging)")
     parser.add_argument("--stored", type=Path, default=HERE / "upstream-templates")
-    parser.add_argument("--overrides", type=Path, default=HERE / "templates")
-    parser.add_argument("--installed", type=Path, default=None, help="the generator's templates folder")
     args = parser.parse_args(argv)
-    installed = args.installed or installed_templates()
+    overrides, installed = HERE / "templates", installed_templates()
     version = metadata.version(GENERATOR)
     if args.refresh:
-        lines = refresh(args.stored, args.overrides, installed, version)
+        lines = refresh(args.stored, overrides, installed, version)
         status = 0
     else:
-        status, lines = check(args.stored, args.overrides, installed, version)
+        status, lines = check(args.stored, overrides, installed, version)
     print("\n".join(lines), file=sys.stderr if status else sys.stdout)
     return status
 

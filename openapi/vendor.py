@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import yaml
-from spec_diff import summarize
+from spec_diff import DATETIME_EXTENSION, summarize
 
 HERE = Path(__file__).resolve().parent
 # The one definition of where Codat's document is expected (beside the checkout, as CI lays it out);
@@ -65,9 +65,9 @@ UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-
 
 # Codat's date-time scalar: a plain string schema (no `format`, as its examples include dates alone), so
 # it is inlined where used; properties that reference it are listed on their object in DATETIME_EXTENSION
-# (JSON name -> Python property name) for the response-model template to give them a datetime property.
+# (JSON name -> Python property name; defined in spec_diff.py, which reports changes to it) for the
+# response-model template to give them a datetime property.
 DATETIME_SCHEMA = "#/components/schemas/DateTime"
-DATETIME_EXTENSION = "x-datetime-properties"
 CREDENTIALS_EXTENSION = "x-secret-properties"  # fields holding credentials (overlay.yaml's secret_properties)
 _DATETIME_SUFFIXES = ("_on_utc", "_utc", "_date")
 

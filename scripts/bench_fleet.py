@@ -25,13 +25,10 @@ from dataclasses import dataclass
 
 from scripts.bench_fleet_contenders import (
     COMPANIES,
-    CONNECTIONS_EACH,
     DEAUTHORIZED_SHARE,
     LARGE_FLEET,
-    LATENCY,
     PAGE_SIZE,
     PER_COMPANY,
-    RATE,
     Contender,
     Meter,
     Outcome,
@@ -48,6 +45,7 @@ from scripts.bench_fleet_contenders import (
     per_company_async,
     platform_listing,
 )
+from scripts.bench_sweep import CONNECTIONS_EACH, LATENCY, RATE
 
 FLOOR_SYNC = "floor: raw httpx + json.loads (sync)"
 FLOOR_ASYNC = "floor: raw httpx + json.loads (async)"

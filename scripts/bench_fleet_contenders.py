@@ -27,17 +27,13 @@ import httpx
 
 from codat_connections import AsyncCodatConnections, CodatConnections
 from codat_connections.testing import FakeCodat
-from scripts.bench_sweep import Counting, counts
+from scripts import bench_sweep
+from scripts.bench_sweep import API_KEY, BASE, CONNECTIONS_EACH, RATE, Counting, counts
 
-API_KEY = "bench-key"
-BASE = "https://api.codat.io"
 AUTHORIZATION = {"authorization": "Basic " + base64.b64encode(API_KEY.encode()).decode()}
 COMPANIES = 10_000
 LARGE_FLEET = 100_000
-CONNECTIONS_EACH = 3
 DEAUTHORIZED_SHARE = 0.05
-LATENCY = 0.02
-RATE = 200  # requests per second
 PER_COMPANY = 10
 PAGE_SIZE = 5000
 
@@ -83,13 +79,14 @@ Contender = Callable[[FakeCodat, Meter], Outcome]
 
 
 def fleet(companies: int, *, limited: bool = True, page_size: int = PAGE_SIZE) -> tuple[FakeCodat, list[str]]:
-    """The fake holding the fleet (and enforcing the limits, with ``limited``), and the company ids."""
-    fake = FakeCodat(api_key=API_KEY, max_recorded_requests=0, max_page_size=page_size)
-    ids = fake.add_companies(companies, connections_each=CONNECTIONS_EACH, deauthorized_share=DEAUTHORIZED_SHARE)
-    if limited:
-        fake.latency(LATENCY)
-        fake.enforce_rate_limits(requests=RATE, per_seconds=1, per_company_concurrency=PER_COMPANY)
-    return fake, ids
+    """bench_sweep.fleet with this benchmark's pages, Deauthorized share and per-company limit."""
+    return bench_sweep.fleet(
+        companies,
+        limited=limited,
+        page_size=page_size,
+        deauthorized_share=DEAUTHORIZED_SHARE,
+        per_company=PER_COMPANY,
+    )
 
 
 def floor_sync(fake: FakeCodat, meter: Meter, page_size: int = PAGE_SIZE) -> Outcome:

@@ -75,12 +75,24 @@ def counts(transport: Counting) -> tuple[int, int]:
     return transport.statuses.total(), transport.statuses[429]
 
 
-def fleet(companies: int, *, limited: bool = True) -> tuple[FakeCodat, list[str]]:
-    fake = FakeCodat(api_key=API_KEY, max_recorded_requests=0)
-    ids = fake.add_companies(companies, connections_each=CONNECTIONS_EACH)
+def fleet(
+    companies: int,
+    *,
+    limited: bool = True,
+    page_size: int | None = None,
+    deauthorized_share: float = 0.0,
+    per_company: int = 10,
+) -> tuple[FakeCodat, list[str]]:
+    """The fake holding the fleet (and enforcing the limits, with ``limited``), and the company ids.
+
+    ``page_size`` caps the fake's pages (None: its default); ``deauthorized_share`` of the connections are
+    Deauthorized; ``per_company`` requests may be in flight per company.
+    """
+    fake = FakeCodat(api_key=API_KEY, max_recorded_requests=0, max_page_size=page_size)
+    ids = fake.add_companies(companies, connections_each=CONNECTIONS_EACH, deauthorized_share=deauthorized_share)
     if limited:
         fake.latency(LATENCY)
-        fake.enforce_rate_limits(requests=RATE, per_seconds=1, per_company_concurrency=10)
+        fake.enforce_rate_limits(requests=RATE, per_seconds=1, per_company_concurrency=per_company)
     return fake, ids
 
 

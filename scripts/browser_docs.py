@@ -14,21 +14,19 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
-import shutil
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from scripts._chromium import INSTALL, find_chromium, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-INSTALL = "apt-get install -y chromium"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -80,13 +78,6 @@ class Findings:
         )
 
 
-def find_chromium(given: str | None) -> str | None:
-    for candidate in (given, os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
 @contextmanager
 def file_server(site: Path) -> Iterator[str]:
     """`python -m http.server` in a thread: the site exactly as a plain file server hands it out."""
@@ -95,14 +86,8 @@ def file_server(site: Path) -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(functools.partial(Quiet, directory=str(site))) as base:
+        yield base + "/"
 
 
 def diagrams_rendered(page: Page, expected: int) -> bool:

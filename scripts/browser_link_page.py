@@ -14,32 +14,22 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import os
-import shutil
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 from codat_connections.testing import FakeCodat
+from scripts._chromium import INSTALL, find_chromium, serve
 
-INSTALL = "apt-get install -y chromium"
 KEY = "browser-test-key"
 AUTH = {"Authorization": "Basic " + base64.b64encode(KEY.encode()).decode()}
 REDIRECT = "/landed?company={companyId}&connection={connectionId}&status={statusCode}&error={errorMessage}"
 REDIRECT += "&platform={platformName}&type={sourceType}&journey={journey}"
-
-
-def find_chromium(given: str | None) -> str | None:
-    for candidate in (given, os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
 
 
 @contextmanager
@@ -58,14 +48,8 @@ def landing() -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(Handler) as base:
+        yield base
 
 
 def check(condition: bool, what: str) -> None:

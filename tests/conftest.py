@@ -66,25 +66,28 @@ def use_test_clock(client: ClientBase[Any, Any]) -> None:
 
 
 @contextmanager
-def virtual_time() -> Iterator[list[float]]:
-    """Within the block, clients this file builds wait on a virtual clock; yields its recorded waits."""
-    virtual = VirtualClock()
-    _TEST_CLOCK.append(virtual)
-    try:
-        yield virtual.waits
-    finally:
-        _TEST_CLOCK.remove(virtual)
-
-
-@pytest.fixture
-def client_clock() -> Iterator[VirtualClock]:
-    """A virtual clock; every client built by this file's fixtures and helpers during the test uses it."""
+def _pushed_clock() -> Iterator[VirtualClock]:
+    """A virtual clock that clients this file builds use within the block."""
     virtual = VirtualClock()
     _TEST_CLOCK.append(virtual)
     try:
         yield virtual
     finally:
         _TEST_CLOCK.remove(virtual)
+
+
+@contextmanager
+def virtual_time() -> Iterator[list[float]]:
+    """Within the block, clients this file builds wait on a virtual clock; yields its recorded waits."""
+    with _pushed_clock() as virtual:
+        yield virtual.waits
+
+
+@pytest.fixture
+def client_clock() -> Iterator[VirtualClock]:
+    """A virtual clock; every client built by this file's fixtures and helpers during the test uses it."""
+    with _pushed_clock() as virtual:
+        yield virtual
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from functools import cache
 import griffe
 import yaml
 
+from scripts import api_check
 from tests.conftest import ROOT
 
 REFERENCE = ROOT / "docs" / "reference"
@@ -25,12 +26,7 @@ PACKAGE = "codat_connections"
 @cache
 def loaded() -> griffe.Module:
     """The package, statically (as mkdocstrings reads it), with the generated models its aliases point at."""
-    loader = griffe.GriffeLoader(search_paths=[ROOT, ROOT / "generated"])
-    package = loader.load(PACKAGE)
-    loader.load("codat_connections_api")
-    loader.resolve_aliases(implicit=False, external=None)
-    assert isinstance(package, griffe.Module)
-    return package
+    return api_check.load_current()[PACKAGE]
 
 
 def public_modules(module: griffe.Module) -> list[griffe.Module]:

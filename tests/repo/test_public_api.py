@@ -1,14 +1,13 @@
-"""The public API is deliberate: pinned export lists, a docstring on every export, and a record that catches breaks.
+"""The public API is deliberate: pinned export lists and a record that catches breaks.
 
-A change to ``__all__`` must be made here too, on purpose. The griffe check (`make api-check`,
+A change to ``__all__`` must be made here too, on purpose (tests/docs/test_reference.py checks that every
+export of every public module has a docstring). The griffe check (`make api-check`,
 scripts/api_check.py) is shown to report a broken signature, a removed name and a changed type by name,
 and to tell a compatible change from a breaking one.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import json
 import shutil
 import subprocess
@@ -103,32 +102,6 @@ WEBHOOKS_EXPORTS = [
     "verify",
 ]
 
-VALUES_AND_ALIASES = {
-    "DEFAULT_BASE_URL": "a str: the README's configuration section and the clients' docstrings describe it",
-    "__version__": "a str: the package version (codat_connections/_version.py)",
-    "NOT_GIVEN": "the one NotGiven instance: documented by the NotGiven class",
-    "PLATFORMS": "a dict: the platforms the fake serves, keyed by platform key; listed in the README",
-    "WEBHOOK_EVENT_TYPES": "a frozenset: the event types the fake delivers; the README's webhook section",
-    "DEFAULT_TOLERANCE_SECONDS": "an int: the default of verify()/unwrap()'s tolerance, documented there",
-    "VerificationFailure": "a Literal alias: WebhookVerificationError.reason's type, documented on that class",
-    "WebhookEvent": "a union alias of the event classes, each documented; unwrap()/parse_event() return it",
-}
-"""Exports that are plain values or type aliases: neither has a docstring of its own, so each is named here with
-where it is documented, and checked to really be one (not a class, function or module)."""
-
-KNOWN_UNDOCUMENTED: dict[str, str] = {}
-"""Exports still lacking a docstring. Each is checked to really lack one, so an entry goes as soon as it is fixed."""
-
-
-def own_docstring(obj: object) -> str:
-    """The object's own docstring: not one inherited, nor the signature a dataclass writes in its place."""
-    if isinstance(obj, type):
-        doc = vars(obj).get("__doc__") or ""
-        if dataclasses.is_dataclass(obj) and doc.startswith(f"{obj.__name__}("):
-            return ""
-        return str(doc).strip()
-    return (inspect.getdoc(obj) or "").strip() if inspect.isroutine(obj) else ""
-
 
 @pytest.mark.parametrize(
     ("module", "pinned"),
@@ -142,37 +115,6 @@ def test_exports_are_pinned(module: ModuleType, pinned: list[str]) -> None:
     assert pinned == sorted(pinned), "keep the pinned list sorted"
     assert sorted(module.__all__) == pinned, f"{module.__name__}.__all__ changed: update this list on purpose"
     assert len(set(module.__all__)) == len(module.__all__)
-
-
-@pytest.mark.parametrize("module", [codat_connections, codat_connections.testing, codat_connections.webhooks])
-def test_every_export_has_a_docstring(module: ModuleType) -> None:
-    missing = []
-    for name in module.__all__:
-        obj = getattr(module, name)
-        path = f"{module.__name__}.{name}"
-        if name in VALUES_AND_ALIASES:
-            is_definition = inspect.isclass(obj) or inspect.isroutine(obj) or inspect.ismodule(obj)
-            assert not is_definition, f"{path} is listed as a value or alias but is {obj!r}: give it a docstring"
-        elif path in KNOWN_UNDOCUMENTED:
-            assert not own_docstring(obj), f"{path} has a docstring now: remove it from KNOWN_UNDOCUMENTED"
-        elif not own_docstring(obj):
-            missing.append(path)
-    assert missing == [], "exports without a docstring of their own"
-
-
-def test_the_docstring_check_sees_a_missing_docstring() -> None:
-    @dataclasses.dataclass
-    class Undocumented:
-        key: str
-
-    class Subclass(codat_connections.CodatError):
-        pass
-
-    def function() -> None:
-        pass
-
-    assert [own_docstring(obj) for obj in (Undocumented, Subclass, function, "a str")] == ["", "", "", ""]
-    assert own_docstring(codat_connections.CodatConnections)
 
 
 # -- the griffe check --------------------------------------------------------------------------------------

@@ -9,27 +9,22 @@ is linked and its platform withdraws access.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.conftest import ROOT
 from tests.docs.account import BlockFailed, run_blocks, served_account
+from tests.docs.blocks import python_blocks
 
 README = ROOT / "README.md"
 
 
-def python_blocks() -> list[tuple[str, str]]:
-    """(where, code) of each fenced ``python`` block, in order."""
-    text = README.read_text()
-    return [
-        (f"README.md:{text.count(chr(10), 0, match.start()) + 2}", match.group(1))
-        for match in re.finditer(r"^```python\n(.*?)^```$", text, re.S | re.M)
-    ]
+def readme_blocks() -> list[tuple[str, str]]:
+    """(where, code) of each fenced ``python`` block, in order (tests/docs/blocks.py: a ```py fence is refused)."""
+    return [(block.where, block.code) for block in python_blocks(README, ROOT)]
 
 
 def test_every_python_block_runs_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    blocks = python_blocks()
+    blocks = readme_blocks()
     assert len(blocks) == 2, "the quickstart and the webhook receiver"
     with served_account(monkeypatch) as account:
         try:
@@ -51,7 +46,7 @@ def test_the_receiver_prints_the_re_link_url(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with served_account(monkeypatch) as account:
-        run_blocks(python_blocks(), account.namespace)
+        run_blocks(readme_blocks(), account.namespace)
         company, connection = account.namespace["company"], account.namespace["connection"]
         endpoint = account.fake.add_webhook_endpoint(account.namespace["receive"])
         monkeypatch.setenv("CODAT_WEBHOOK_SECRET", endpoint.secret)
@@ -60,14 +55,3 @@ def test_the_receiver_prints_the_re_link_url(
     printed = capsys.readouterr().out.splitlines()
     assert printed == [f"email Bright Bakery Ltd to re-link at {connection.link_url}"]
     assert connection.link_url.startswith(account.base_url + "/_fake/link/")
-
-
-def test_the_runner_reports_a_block_that_stops_running(monkeypatch: pytest.MonkeyPatch) -> None:
-    blocks = python_blocks()
-    broken = [
-        (where, code.replace("connections.create(company.id", "connections.create(undefined_company"))
-        for where, code in blocks
-    ]
-    assert broken != blocks
-    with served_account(monkeypatch) as account, pytest.raises(BlockFailed, match="name 'undefined_company'"):
-        run_blocks(broken, account.namespace)

@@ -1,7 +1,8 @@
-"""The README's receiver and worker, executed as written, for the tests that feed them the fake's deliveries.
+"""The webhooks guide's receiver and worker, executed as written, for the tests that feed them the fake's deliveries.
 
-The README's "Webhooks" section ends with a block that tries the receiver once (tests/webhooks/test_readme.py
-runs it); every block before it defines the receiver (``receive``, ``wsgi_app``) and the worker
+The webhooks guide's "The receiver and the worker" section (docs/guides/webhooks.md, once the README's
+"Webhooks" section) ends with a block that tries the receiver once (tests/docs/test_guides.py runs the
+guide's blocks); every block before it defines the receiver (``receive``, ``wsgi_app``) and the worker
 (``handle`` and the state it keeps). They are executed here in a namespace of each ``Receiver``'s own:
 a fresh deduplication set, work queue and state.
 """
@@ -18,15 +19,26 @@ import pytest
 
 from codat_connections.testing import FakeCodat
 from codat_connections.webhooks import ConnectionEvent, RateLimitEvent, WebhookEvent
-from tests.webhooks.test_readme import webhook_blocks
+from tests.conftest import ROOT
+from tests.docs.blocks import python_blocks
 
 Receive = Callable[[bytes, dict[str, str]], int]
+
+
+def webhook_blocks() -> list[str]:
+    """The code of each Python block of the guide's "The receiver and the worker" section, in order."""
+    guide = ROOT / "docs" / "guides" / "webhooks.md"
+    lines = guide.read_text(encoding="utf-8").splitlines()
+    start = lines.index("## The receiver and the worker") + 1
+    end = next((n for n in range(start, len(lines)) if lines[n].startswith("## ")), len(lines)) + 1
+    return [block.code for block in python_blocks(guide, ROOT) if start < block.line < end]
 
 
 @functools.cache
 def receiver_code() -> tuple[CodeType, ...]:
     """Every README webhook block but the last (the try-it block), compiled once."""
-    blocks = webhook_blocks()[:-1]
+    *blocks, _try_it = webhook_blocks()
+    assert len(blocks) == 2, "the receiver, the worker (then trying them)"
     return tuple(compile(block, f"<README Webhooks block {n}>", "exec") for n, block in enumerate(blocks, 1))
 
 
