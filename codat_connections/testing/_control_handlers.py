@@ -3,6 +3,7 @@ Python test calls (no rule written twice). ``_control_api`` routes to them by op
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections import deque
 from collections.abc import Callable
@@ -150,8 +151,12 @@ def _add_fault(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeR
     kinds = SCHEMAS["Fault"]["properties"]["kind"]["enum"]
     if kind not in kinds:
         raise ValueError(f"kind must be one of {kinds}, got {kind!r}")
-    fault = _FAULT_CONTROLS[kind](ctx.fake, **_keywords(body, "kind"))
-    return json_response(_fields(fault), 201)
+    control = _FAULT_CONTROLS[kind]
+    taken = {_camel_case(name) for name in inspect.signature(control).parameters if name != "self"}
+    if others := sorted(set(body) - taken - {"kind"}):
+        raise ValueError(f"a {kind} fault takes no {', '.join(others)} (its fields: kind, {', '.join(sorted(taken))})")
+    with ctx.fake._lock:  # echoed before a request can use it up
+        return json_response(_fields(control(ctx.fake, **_keywords(body, "kind"))), 201)
 
 
 @handles("clearFaults")

@@ -35,10 +35,7 @@ class FaultControls:
         ``retry_after`` adds that ``Retry-After`` header: ``"0"`` makes a client's retries immediate,
         which keeps fault tests fast.
         """
-        if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
-            raise ValueError(f"status must be an HTTP error status from 400 to 599, got {status!r}")
-        fault = Fault("status", times, method, path, status=status, after_processing=after_processing)
-        fault.retry_after = retry_after
+        fault = Fault("status", times, method, path, status, retry_after, after_processing=after_processing)
         return self.inject(fault)
 
     def rate_limit(

@@ -8,6 +8,7 @@ was applied and only its answer was lost.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,6 +39,37 @@ class Fault:
     after_processing: bool = False
     """For drop/status: apply the request first, then fail (the answer is lost in transit)."""
 
+    def __post_init__(self) -> None:
+        """Every field checked here, once, for the Python controls and the HTTP control API alike: a fault
+        that passed would otherwise break each request it matches (a 500 from the fake) until cleared."""
+        _check(
+            isinstance(self.times, int) and not isinstance(self.times, bool) and self.times >= 1,
+            "times must be a whole number, at least 1",
+            self.times,
+        )
+        for name in ("method", "path", "retry_after"):
+            value = getattr(self, name)
+            _check(
+                value is None or (isinstance(value, str) and value.isascii() and value.isprintable()),
+                f"{name} must be None or a string of printable ASCII",
+                value,
+            )
+        lowest = 400 if self.kind == "status" else 200  # a proxy's HTML page may even come with a 200
+        _check(
+            isinstance(self.status, int) and not isinstance(self.status, bool) and lowest <= self.status <= 599,
+            f"status must be an HTTP status from {lowest} to 599",
+            self.status,
+        )
+        _check(
+            isinstance(self.seconds, int | float)
+            and not isinstance(self.seconds, bool)
+            and math.isfinite(self.seconds)
+            and self.seconds >= 0,
+            "seconds must be a finite number, 0 or more",
+            self.seconds,
+        )
+        _check(isinstance(self.after_processing, bool), "after_processing must be true or false", self.after_processing)
+
     def matches(self, method: str, path: str) -> bool:
         """True for a request this fault applies to (``path`` matches as a substring)."""
         if self.method is not None and self.method.upper() != method:
@@ -57,10 +89,6 @@ class FaultQueue:
         self._faults: list[Fault] = []
 
     def add(self, fault: Fault) -> Fault:
-        if fault.times < 1:
-            raise ValueError(f"times must be at least 1, got {fault.times}")
-        if fault.seconds < 0:
-            raise ValueError(f"seconds must not be negative, got {fault.seconds}")
         self._faults.append(fault)
         return fault
 
@@ -78,6 +106,11 @@ class FaultQueue:
                     self._faults.remove(fault)
                 return fault
         return None
+
+
+def _check(holds: bool, rule: str, value: object) -> None:
+    if not holds:
+        raise ValueError(f"{rule}, got {value!r}")
 
 
 def fault_response(fault: Fault, now: float) -> FakeResponse:

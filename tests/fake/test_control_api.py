@@ -133,19 +133,48 @@ def test_each_fault_kind_goes_through_its_python_control(http: httpx.Client) -> 
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "field"),
     [
-        {"kind": "rate_limit", "status": 200},
-        {"kind": "delay", "seconds": 3, "retryAfter": "1"},
-        {"kind": "non_json", "retryAfter": "5"},
-        {"kind": "drop", "seconds": 3},
-        {"kind": "truncate", "afterProcessing": True},
+        ({"kind": "rate_limit", "status": 200}, "status"),
+        ({"kind": "delay", "seconds": 3, "retryAfter": "1"}, "retryAfter"),
+        ({"kind": "non_json", "retryAfter": "5"}, "retryAfter"),
+        ({"kind": "drop", "seconds": 3}, "seconds"),
+        ({"kind": "truncate", "afterProcessing": True}, "afterProcessing"),
     ],
 )
-def test_a_fault_field_its_kind_does_not_take_is_refused(http: httpx.Client, body: dict[str, Any]) -> None:
+def test_a_fault_field_its_kind_does_not_take_is_refused(http: httpx.Client, body: dict[str, Any], field: str) -> None:
     company = add_company(http)
     path = f"/companies/{company}/connections"
-    assert "unexpected keyword argument" in assert_codat_error(http.post("/_fake/faults", json=body), 400)
+    message = assert_codat_error(http.post("/_fake/faults", json=body), 400)
+    assert f"a {body['kind']} fault takes no {field} (its fields: kind, " in message, "named as the body names it"
+    assert http.get(path).status_code == 200, "no fault was queued"
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        ({"kind": "drop", "method": 5}, "method must be None or a string"),
+        ({"kind": "truncate", "path": ["/companies"]}, "path must be None or a string"),
+        ({"kind": "rate_limit", "retryAfter": 7}, "retry_after must be None or a string"),
+        ({"kind": "rate_limit", "retryAfter": "1\r\nx-evil: 1"}, "retry_after must be None or a string"),
+        ({"kind": "non_json", "status": "x"}, "status must be an HTTP status from 200 to 599"),
+        ({"kind": "non_json", "status": 700}, "status must be an HTTP status from 200 to 599"),
+        ({"kind": "status", "status": 200}, "status must be an HTTP status from 400 to 599"),
+        ({"kind": "delay", "seconds": "<1e400>"}, "seconds must be a finite number"),  # a number too big for a float
+        ({"kind": "delay", "seconds": True}, "seconds must be a finite number"),
+        ({"kind": "drop", "afterProcessing": "yes"}, "after_processing must be true or false"),
+        ({"kind": "truncate", "times": 0}, "times must be a whole number, at least 1"),
+        ({"kind": "truncate", "times": 1.5}, "times must be a whole number, at least 1"),
+    ],
+)
+def test_a_fault_field_of_the_wrong_type_is_refused_before_it_is_queued(
+    http: httpx.Client, body: dict[str, Any], rule: str
+) -> None:
+    """Review: {kind: drop, method: 5} was queued, then every later request of the API was a 500."""
+    company = add_company(http)
+    path = f"/companies/{company}/connections"
+    sent = json.dumps(body).replace('"<1e400>"', "1e400")
+    assert rule in assert_codat_error(http.post("/_fake/faults", content=sent), 400)
     assert http.get(path).status_code == 200, "no fault was queued"
 
 
@@ -155,7 +184,8 @@ def test_a_fault_echoes_what_is_served(http: httpx.Client) -> None:
     echoed = http.post("/_fake/faults", json={"kind": "rate_limit", "retryAfter": "7", "path": path}).json()
     served = http.get(path)
     assert (served.status_code, served.headers["retry-after"]) == (echoed["status"], echoed["retryAfter"])
-    assert "status" in assert_codat_error(http.post("/_fake/faults", json={"kind": "status"}), 400)
+    missing = assert_codat_error(http.post("/_fake/faults", json={"kind": "status"}), 400)
+    assert "missing 1 required positional argument: 'status'" in missing, "a status fault needs its status"
 
 
 def test_a_field_not_sent_is_left_to_the_python_control(
