@@ -92,7 +92,7 @@ _SUMMARIES = {
     "reorderWebhooks": "Hold new messages until a flush, which delivers them newest first.",
     "listRequests": "The requests Codat's API got, oldest first (method= and path= filter).",
     "checkpoint": "Make the present state the one reset returns to.",
-    "reset": "Back to the start state: companies, limits, latency, endpoints; faults and logs cleared.",
+    "reset": "Back to the start state: companies, limits, latency, webhook endpoints and settings; logs cleared.",
 }
 _PATHS = {
     "{link}": "companies/{companyId}/connections/{connectionId}/start",

@@ -63,6 +63,7 @@ class _Start:
     limits: RateLimits | None
     latency: tuple[float, float]
     endpoints: tuple[WebhookEndpoint, ...]
+    webhook_settings: tuple[float, tuple[float, ...]]  # receiver timeout, retry schedule
     link_redirect: str | None
 
 
@@ -277,15 +278,16 @@ class FakeControls(FaultControls, WebhookControls):
 
     # -- start state ---------------------------------------------------------------------------------
     def checkpoint(self) -> None:
-        """Make the present state what ``reset`` returns to: companies, limits, latency, endpoints, redirect."""
+        """Make the present state what ``reset`` returns to: companies, limits, latency, webhook endpoints and
+        settings, redirect."""
         with self._lock:
             self._start = self._capture()
 
     def reset(self) -> None:
         """Back to the start state (as constructed, or at the last ``checkpoint``).
 
-        Companies and connections, rate limits, latency, webhook endpoints and the Link redirect are
-        restored; faults, the request log, the Idempotency-Key cache and webhook deliveries are cleared.
+        Companies and connections, rate limits, latency, webhook endpoints and settings and the Link
+        redirect are restored; faults, the request log, the Idempotency-Key cache and webhook deliveries are cleared.
         """
         with self._lock:
             start = self._start
@@ -297,6 +299,7 @@ class FakeControls(FaultControls, WebhookControls):
             self._log.clear()
             self._link_redirect = start.link_redirect
             self._webhooks.reset(start.endpoints)
+            self._webhooks.configure(*start.webhook_settings)
 
     def _capture(self) -> _Start:
         limiter = self._pipeline.limiter
@@ -305,6 +308,7 @@ class FakeControls(FaultControls, WebhookControls):
             None if limiter is None else limiter.limits,
             (self._pipeline.latency, self._pipeline.jitter),
             tuple(self._webhooks.endpoints),
+            self._webhooks.settings,
             self._link_redirect,
         )
 

@@ -231,6 +231,19 @@ def test_an_endpoint_removed_after_the_checkpoint_is_back_and_signs_after_reset(
     Webhook(endpoint.secret).verify(received.body, received.headers)
 
 
+def test_reset_restores_the_webhook_settings_of_the_checkpoint(fake: FakeCodat, company: str) -> None:
+    """Review: a retry schedule set by one test survived reset() into the next."""
+    fake.configure_webhooks(timeout=1.0, retry_schedule=())  # no retries
+    fake.checkpoint()
+    fake.configure_webhooks(timeout=0.5, retry_schedule=(0.001,) * 5)
+    fake.reset()
+    refusing = Inbox(*[500] * 6)
+    fake.add_webhook_endpoint(refusing)
+    [connection] = fake.seed_connections(company, 1, status="PendingAuth")
+    fake.complete_link(company, connection)
+    assert len(refusing.received) == 1, "the checkpoint's schedule: no retry"
+
+
 # -- argument checks ------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "target", ["http://example.com/hook", "http://10.0.0.1/hook", "ftp://127.0.0.1/x", "127.0.0.1:80", "http:///x"]
