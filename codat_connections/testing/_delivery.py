@@ -48,6 +48,11 @@ class _Job:
     """Extra deliveries still owed after a successful one (``duplicate_webhooks``)."""
 
 
+def _seconds(value: object) -> bool:
+    """A finite number (not a bool, not a numeric string)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 class WebhookHub:
     """Endpoints, the queue of messages to deliver, and the record of every attempt. Thread-safe."""
 
@@ -100,13 +105,17 @@ class WebhookHub:
             self._cond.notify_all()
 
     def configure(self, timeout: float, retry_schedule: Sequence[float]) -> None:
-        if not math.isfinite(timeout) or timeout <= 0:
+        if not _seconds(timeout) or timeout <= 0:
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-        schedule = tuple(float(wait) for wait in retry_schedule)
-        if any(not math.isfinite(wait) or wait < 0 for wait in schedule):
-            raise ValueError("every wait of retry_schedule must be a finite number of seconds, 0 or more")
+        if isinstance(retry_schedule, str | bytes):  # a sequence, but of characters: "123" is no schedule
+            raise ValueError(f"retry_schedule must be a sequence of seconds, got {retry_schedule!r}")
+        schedule = tuple(retry_schedule)
+        if not all(_seconds(wait) and wait >= 0 for wait in schedule):
+            raise ValueError(
+                f"every wait of retry_schedule must be a finite number of seconds, 0 or more, got {schedule!r}"
+            )
         with self._cond:
-            self._timeout, self._schedule = timeout, schedule
+            self._timeout, self._schedule = float(timeout), tuple(float(wait) for wait in schedule)
 
     @property
     def settings(self) -> tuple[float, tuple[float, ...]]:

@@ -15,10 +15,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from codat_connections._constants import IDEMPOTENCY_WINDOW_SECONDS, KEYED_METHODS
+from codat_connections._constants import IDEMPOTENCY_WINDOW_SECONDS
 from codat_connections.testing._responses import FakeResponse, codat_error
 
-__all__ = ["KEYED_METHODS", "IdempotencyCache"]
+__all__ = ["IdempotencyCache"]
 
 
 @dataclass(frozen=True)

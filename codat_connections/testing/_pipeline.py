@@ -17,8 +17,9 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
+from codat_connections._constants import KEYED_METHODS
 from codat_connections.testing._faults import FaultQueue, fault_response
-from codat_connections.testing._idempotency import KEYED_METHODS, IdempotencyCache
+from codat_connections.testing._idempotency import IdempotencyCache
 from codat_connections.testing._rate_limits import QuotaEvent, RateLimiter
 from codat_connections.testing._recording import IncomingRequest, RequestLog
 from codat_connections.testing._responses import FakeResponse, codat_error

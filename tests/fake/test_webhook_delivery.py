@@ -196,6 +196,11 @@ def test_bad_delivery_settings_are_value_errors(fake: FakeCodat) -> None:
         fake.configure_webhooks(timeout=0)
     with pytest.raises(ValueError, match="retry_schedule"):
         fake.configure_webhooks(retry_schedule=[0.1, -1])
+    for schedule in ("123", [True], ["1"]):  # review: "123" over HTTP became the schedule [1, 2, 3]
+        with pytest.raises(ValueError, match="retry_schedule"):
+            fake.configure_webhooks(retry_schedule=schedule)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="timeout"):
+        fake.configure_webhooks(timeout="2")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="times"):
         fake.duplicate_webhooks(times=0)
 
