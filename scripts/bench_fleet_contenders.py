@@ -27,8 +27,8 @@ import httpx
 
 from codat_connections import AsyncCodatConnections, CodatConnections
 from codat_connections.testing import FakeCodat
-from scripts import bench_sweep
 from scripts.bench_sweep import API_KEY, BASE, CONNECTIONS_EACH, RATE, Counting, counts
+from scripts.bench_sweep import fleet as sweep_fleet
 
 AUTHORIZATION = {"authorization": "Basic " + base64.b64encode(API_KEY.encode()).decode()}
 COMPANIES = 10_000
@@ -79,8 +79,8 @@ Contender = Callable[[FakeCodat, Meter], Outcome]
 
 
 def fleet(companies: int, *, limited: bool = True, page_size: int = PAGE_SIZE) -> tuple[FakeCodat, list[str]]:
-    """bench_sweep.fleet with this benchmark's pages, Deauthorized share and per-company limit."""
-    return bench_sweep.fleet(
+    """bench_sweep's fleet with this benchmark's pages, Deauthorized share and per-company limit."""
+    return sweep_fleet(
         companies,
         limited=limited,
         page_size=page_size,

@@ -25,7 +25,9 @@ def _document() -> FakeResponse:
 @handles("getDocument")
 def _get_document(ctx: Context, ids: dict[str, str], body: dict[str, Any]) -> FakeResponse:
     cached = _document()
-    return dataclasses.replace(cached, headers=dict(cached.headers))  # each answer its own: the pipeline edits some
+    return dataclasses.replace(
+        cached, headers=dict(cached.headers)
+    )  # each answer its own headers, for whatever edits them later
 
 
 @handles("showLinkPage")

@@ -1,7 +1,7 @@
 """Webhook tests run on a pinned clock and without a secret in the environment unless they set one.
 
 The fake Codat here runs on a clock the test moves (``now``), so that each event's ``generatedDate``
-is the moment the test chose; ``receiver`` is the README's receiver and worker.
+is the moment the test chose; ``receiver`` is the webhooks guide's receiver and worker.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from codat_connections import CodatConnections
 from codat_connections._constants import WEBHOOK_SECRET_ENV
 from codat_connections.testing import FakeCodat
 from tests.conftest import API_KEY
-from tests.webhooks.readme_receiver import Receiver
+from tests.webhooks.guide_receiver import Receiver
 from tests.webhooks.signing import NOW
 
 

@@ -1,7 +1,7 @@
-"""End to end: the README's receiver, fed by FakeCodat's signed deliveries, types every event and refuses forgeries.
+"""End to end: the guide's webhook receiver, fed the fake's signed deliveries, types every event and refuses forgeries.
 
-The receiver is not re-typed here: it is the README "Webhooks" section's code, executed as written
-(tests/webhooks/readme_receiver.py), so these tests hold the documentation to what the fake (delivering
+The receiver is not re-typed here: it is the code of the webhooks guide's receiver section, executed as written
+(tests/webhooks/guide_receiver.py), so these tests hold the documentation to what the fake (delivering
 as Codat does) sends. The fixtures (``fake`` on a clock the test moves, ``codat``, ``receiver``) are in
 tests/webhooks/conftest.py.
 """
@@ -25,7 +25,7 @@ from codat_connections.webhooks import (
     RateLimitEvent,
     RateLimitEventType,
 )
-from tests.webhooks.readme_receiver import Receiver, subscribe, summary
+from tests.webhooks.guide_receiver import Receiver, subscribe, summary
 from tests.webhooks.signing import KEY, MESSAGE_ID, OTHER_KEY, SECRET, connection_event, encode, signature
 
 

@@ -1,4 +1,4 @@
-"""Out of order: the README's worker ends with each connection's latest status, whatever the delivery order.
+"""Out of order: the webhooks guide's worker ends with each connection's latest status, whatever the delivery order.
 
 The fake's clock moves a second between actions, so each event's ``generatedDate`` is the moment of
 the change it reports. ``reorder_webhooks`` delivers newest first; every other order is replayed from
@@ -15,7 +15,7 @@ import pytest
 from codat_connections import CodatConnections
 from codat_connections.testing import FakeCodat
 from codat_connections.webhooks import ConnectionEvent
-from tests.webhooks.readme_receiver import Receiver, subscribe, summary
+from tests.webhooks.guide_receiver import Receiver, subscribe, summary
 
 Delivery = tuple[bytes, dict[str, str]]
 

@@ -36,19 +36,19 @@ def webhook_blocks() -> list[str]:
 
 @functools.cache
 def receiver_code() -> tuple[CodeType, ...]:
-    """Every README webhook block but the last (the try-it block), compiled once."""
+    """Every block of the section but the last (the try-it block), compiled once."""
     *blocks, _try_it = webhook_blocks()
     assert len(blocks) == 2, "the receiver, the worker (then trying them)"
-    return tuple(compile(block, f"<README Webhooks block {n}>", "exec") for n, block in enumerate(blocks, 1))
+    return tuple(compile(block, f"<webhooks guide block {n}>", "exec") for n, block in enumerate(blocks, 1))
 
 
 class Receiver:
-    """The README's receiver and worker in a namespace of their own."""
+    """The guide's receiver and worker in a namespace of their own."""
 
     def __init__(self) -> None:
-        self.namespace: dict[str, Any] = {"__name__": "readme_receiver"}
+        self.namespace: dict[str, Any] = {"__name__": "guide_receiver"}
         for code in receiver_code():
-            exec(code, self.namespace)  # noqa: S102 (the project's own README)
+            exec(code, self.namespace)  # noqa: S102 (the project's own guide)
         self.receive: Receive = self.namespace["receive"]
         self.wsgi_app = self.namespace["wsgi_app"]
         self.handle: Callable[[WebhookEvent], str] = self.namespace["handle"]
@@ -67,7 +67,7 @@ class Receiver:
 
 
 def subscribe(fake: FakeCodat, target: Receive | str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Deliver the fake's webhooks to ``target``, with its endpoint's secret where the README reads it."""
+    """Deliver the fake's webhooks to ``target``, with its endpoint's secret where the guide reads it."""
     endpoint = fake.add_webhook_endpoint(target)
     monkeypatch.setenv("CODAT_WEBHOOK_SECRET", endpoint.secret)
 
