@@ -85,8 +85,8 @@ $(MERMAID_STAMP): | $(VENV)/.installed
 test: lint typecheck check-spec check-generated check-templates check-unasync api-check $(PRISM_STAMP) $(MERMAID_STAMP) ## everything CI runs: lint, mypy --strict, drift, template and API checks, every test suite (the strict docs build: tests/docs)
 	HYPOTHESIS_PROFILE=thorough $(VENV_PATH) $(BIN)/pytest -q
 
-test-unit: install $(MERMAID_STAMP) ## the fast loop: every suite but the Prism contract one, on both cores, quick Hypothesis profile (no lint)
-	HYPOTHESIS_PROFILE=quick $(BIN)/pytest -q -n 2 --ignore=$(PYTEST_CONTRACT)
+test-unit: install $(MERMAID_STAMP) ## the fast loop: every suite but the Prism contract one and the slow tests, on both cores, quick Hypothesis profile (no lint)
+	HYPOTHESIS_PROFILE=quick $(BIN)/pytest -q -n 2 --ignore=$(PYTEST_CONTRACT) -m "not slow"
 
 test-contract: install $(PRISM_STAMP) ## the contract suite: the client against Prism serving the spec
 	$(VENV_PATH) $(BIN)/pytest -q $(PYTEST_CONTRACT)

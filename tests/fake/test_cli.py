@@ -18,6 +18,8 @@ from codat_connections.testing.__main__ import build_parser
 from tests.conftest import COMPANY
 from tests.fake.receiver import LoopbackReceiver
 
+pytestmark = pytest.mark.slow  # each case runs codat-fake in a subprocess
+
 CLI = [sys.executable, "-m", "codat_connections.testing"]
 
 

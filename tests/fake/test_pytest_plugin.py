@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each case runs pytest in a subprocess
+
 USER_TEST = """
 import asyncio
 

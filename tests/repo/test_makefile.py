@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 from tests.generator.vendor_module import OPENAPI_DIR
 
@@ -30,6 +32,7 @@ def test_help_lists_every_target_once_with_a_description() -> None:
     assert {"test", "test-unit", "test-contract", "lint", "typecheck", "api-check", "api-record", "lock"} <= set(listed)
 
 
+@pytest.mark.slow  # runs make, which runs the installed generator
 def test_make_check_templates_fails_on_a_changed_original_and_says_what_to_merge(tmp_path: Path) -> None:
     stored = tmp_path / "upstream-templates"
     shutil.copytree(OPENAPI_DIR / "upstream-templates", stored)

@@ -192,6 +192,7 @@ def test_a_new_optional_parameter_is_compatible_drift(record_dir: Path, packages
     assert '"name": "new_option"' in findings[0].text
 
 
+@pytest.mark.slow  # runs the script in a subprocess
 def test_check_fails_naming_a_removed_export_and_how_to_accept_it(record_dir: Path) -> None:
     """End to end: the script against a record that has one export today's code lacks."""
     record_path = record_dir / "codat_connections.json"
