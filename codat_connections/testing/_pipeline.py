@@ -16,6 +16,7 @@ import random
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from email.utils import format_datetime
 
 from codat_connections._constants import KEYED_METHODS
 from codat_connections.testing._faults import FaultQueue, fault_response
@@ -130,6 +131,7 @@ class Pipeline:
                 answer = codat_error(500, f"FakeCodat failed: {type(exc).__name__}: {exc}")
             if request.method == "HEAD":
                 answer.body = b""
+            answer.headers["date"] = format_datetime(self._clock(), usegmt=True)
             return Exchange(answer, 0.0, self._lock, None, None)
         with self._lock:
             now = self._clock()
@@ -141,6 +143,7 @@ class Pipeline:
                 response = codat_error(500, f"FakeCodat failed: {type(exc).__name__}: {exc}")
             if limiter is not None and not response.drop:
                 response.headers.update(limiter.headers(now))
+            response.headers["date"] = format_datetime(now, usegmt=True)  # Codat's clock, as Codat's Date is
             if request.method == "HEAD":
                 response.body = b""
             self._log.add(request, None if response.drop or response.truncate else response.status)

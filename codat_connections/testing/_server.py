@@ -137,7 +137,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
-        self.send_response(answer.status)
+        # send_response_only: the fake's answer carries its own Date (the fake's clock); the standard
+        # library's send_response would add a second one from the real clock.
+        self.log_request(answer.status)
+        self.send_response_only(answer.status)
+        self.send_header("server", self.version_string())
         for name, value in answer.headers.items():
             self.send_header(name, value)
         self.send_header("content-length", str(len(answer.body)))
@@ -203,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
         answer = codat_error(code, message or status.phrase)
         self.request_version = "HTTP/1.1"  # a malformed request line leaves 0.9, which would drop the status line
         self.close_connection = True
-        self.send_response(code)
+        self.send_response_only(code)
         self.send_header("content-type", "application/json")
         self.send_header("connection", "close")
         self.send_header("content-length", str(len(answer.body)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import socket
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpx
@@ -211,3 +211,18 @@ def test_the_controls_errors_are_exported_and_raised(fake: FakeCodat, company: s
     assert issubclass(InvalidTransition, ValueError) and issubclass(ConnectionNotFound, ValueError)
     guide = (ROOT / "docs" / "guides" / "testing.md").read_text()  # the README's testing section moved there
     assert "InvalidTransition" in guide and "ConnectionNotFound" in guide
+
+
+@pytest.mark.parametrize("path", ["/companies", "/_fake/requests"])
+def test_every_answer_carries_one_date_header_from_the_fakes_clock(clock: Clock, path: str) -> None:
+    """Codat's Date is Codat's clock (a ledger dates what a sweep saw by it): the fake's Date is the fake's
+    clock, and over loopback the standard library's real-clock Date is not added beside it."""
+    clock.now = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
+    fake = FakeCodat(api_key=API_KEY, clock=clock)
+    in_process = httpx.Client(transport=fake.transport(), base_url="https://api.codat.io", headers=AUTH)
+    assert in_process.get(path).headers.get_list("date") == ["Mon, 02 Mar 2026 09:00:00 GMT"]
+    clock.advance(61)
+    with fake.serve() as base_url, socket.create_connection(urlsplit(base_url)[1].split(":")) as raw:
+        raw.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {AUTH['Authorization']}\r\n\r\n".encode())
+        head = raw.recv(65536).split(b"\r\n\r\n")[0].decode().lower().splitlines()
+    assert [line for line in head if line.startswith("date:")] == ["date: mon, 02 mar 2026 09:01:01 gmt"]
