@@ -45,6 +45,7 @@ class Backend(ABC, Generic[Conn]):
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._closed = False
+        self._pinned = threading.local()
 
     # -- what each backend provides ---------------------------------------------------------------------
     @abstractmethod
@@ -115,7 +116,24 @@ class Backend(ABC, Generic[Conn]):
                 text = text.replace(form, "***")
         return text
 
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Within this block, every transaction of this thread runs on one connection (its temporary tables stay)."""
+        conn = self._acquire()
+        self._pinned.conn, self._pinned.failed = conn, False
+        try:
+            yield
+        finally:
+            failed = self._pinned.failed
+            self._pinned.conn = None
+            self._release(conn, failed)
+
     def _acquire(self) -> Conn:
+        pinned: Conn | None = getattr(self._pinned, "conn", None)
+        if pinned is not None:
+            if self._pinned.failed:  # never another connection: the block's temporary tables are on this one
+                raise LedgerUnavailableError(f"the ledger's database ({self.where}) connection failed mid-way")
+            return pinned
         with self._lock:
             if self._closed:
                 raise LedgerError("the ledger is closed")
@@ -133,6 +151,9 @@ class Backend(ABC, Generic[Conn]):
             raise LedgerUnavailableError(message + self.redact(f"{type(error).__name__}: {error}".strip())) from None
 
     def _release(self, conn: Conn, broken: bool) -> None:
+        if getattr(self._pinned, "conn", None) is conn:
+            self._pinned.failed = self._pinned.failed or broken  # released (and closed) when the block ends
+            return
         with self._lock:
             if not broken and not self._closed and self._pid == os.getpid():
                 self._idle.append(conn)

@@ -5,7 +5,8 @@ Codat's time (an event's ``generatedDate``; a sweep page's ``Date`` header, read
 connection the newest observation wins, compared by ``key``: its time, then its precedence (a flagged
 state over an unflagged one, then the later status of the lifecycle), then its tiebreak text, so two
 observations never tie unless they say the same thing, and the outcome never depends on arrival order.
-A deletion is final: it wins whatever its time, and nothing wins over it. The SQL in ``_sql`` applies the
+A deletion is final: it wins whatever its time, and only another report of the deletion (a larger key) replaces
+it, which keeps the connection deleted. The SQL in ``_sql`` applies the
 same comparison in the upsert's WHERE clause; ``supersedes`` is its statement in Python.
 """
 
@@ -22,7 +23,18 @@ if TYPE_CHECKING:
 
     from codat_connections.webhooks._events import ConnectionEvent
 
-__all__ = ["DELETED_PRECEDENCE", "Observation", "Source", "from_event", "from_listing", "micros", "supersedes"]
+__all__ = [
+    "DELETED_PRECEDENCE",
+    "Observation",
+    "Source",
+    "from_event",
+    "from_listing",
+    "listing_row",
+    "micros",
+    "precedence",
+    "supersedes",
+    "tiebreak",
+]
 
 Source = Literal["webhook", "sweep"]
 
@@ -61,15 +73,12 @@ class Observation:
     @property
     def precedence(self) -> int:
         """Deleted above flagged above unflagged; within each, the later status of the lifecycle."""
-        if self.deleted:
-            return DELETED_PRECEDENCE
-        rank = _LIFECYCLE.get(self.status, _UNKNOWN_STATUS)
-        return _FLAGGED + rank if self.flagged else rank
+        return precedence(self.status, flagged=self.flagged, deleted=self.deleted)
 
     @property
     def tiebreak(self) -> str:
         """Decides between two reports of one time and precedence: by status text, then event id."""
-        return f"{self.status}\x1f{self.event_id}"
+        return tiebreak(self.status, self.event_id)
 
     @property
     def key(self) -> tuple[int, int, str]:
@@ -77,13 +86,49 @@ class Observation:
         return micros(self.as_of), self.precedence, self.tiebreak
 
 
-def supersedes(new: Observation, known: Observation | None, *, known_deleted: bool = False) -> bool:
-    """Whether ``new`` replaces the ``known`` state: nothing replaces a deletion, a deletion replaces anything,
-    otherwise the larger key wins (an equal key is the same news again: it changes nothing)."""
+def precedence(status: str, *, flagged: bool, deleted: bool) -> int:
+    if deleted:
+        return DELETED_PRECEDENCE
+    rank = _LIFECYCLE.get(status, _UNKNOWN_STATUS)
+    return _FLAGGED + rank if flagged else rank
+
+
+def tiebreak(status: str, event_id: str) -> str:
+    return f"{status}\x1f{event_id}"
+
+
+def listing_row(connection: Connection, company_id: str, company_name: str, as_of: object) -> tuple[object, ...]:
+    """A sweep's report of one connection as a staging row (``_sql.STAGED_COLUMNS``), ``as_of`` in the database's
+    form: what ``from_listing`` and ``Store`` would make of it, without the objects in between (a sync makes
+    hundreds of thousands)."""
+    status = str.__str__(connection.status)  # the raw string (the enum's .value is slow at this count)
+    flagged = needs_attention(connection)
+    key = connection.integration_key
+    link = connection.link_url
+    return (
+        connection.id,
+        company_id,
+        company_name,
+        key if isinstance(key, str) else None,
+        status,
+        link if isinstance(link, str) else None,
+        False,
+        flagged,
+        as_of,
+        precedence(status, flagged=flagged, deleted=False),
+        tiebreak(status, ""),
+        "sweep",
+    )
+
+
+def supersedes(new: Observation, known: Observation | None) -> bool:
+    """Whether ``new`` replaces the ``known`` state: a deletion replaces any state, and only a deletion replaces a
+    deletion (the one with the larger key, so two reports of one deletion settle the same in any order); otherwise
+    the larger key wins (an equal key is the same news again: it changes nothing)."""
     if known is None:
         return True
-    if known_deleted or known.deleted:
-        return False
+    if known.deleted:
+        return new.deleted and new.key > known.key
     return new.deleted or new.key > known.key
 
 

@@ -3,15 +3,18 @@
 The two dialects differ in a few words only, filled in by ``Dialect.sql``: how a time is stored
 (``{time}``: whole microseconds since the epoch in SQLite, ``timestamptz`` in PostgreSQL), the database's
 own clock (``{now}``), the identity column, text compared byte by byte (``{bytewise}``), and row locking
-(``{skip_locked}``). Statements are written with ``?`` placeholders; PostgreSQL's are ``%s``.
+(``{skip_locked}``), a table's free space (``{roomy}``), emptying a table (``{clear}``). Statements are
+written with ``?`` placeholders; PostgreSQL's are ``%s``.
 
 Every write of connection states goes through the staging table: the observations are staged (one for a
 webhook, a page for a sweep), then applied with set-based statements, so one delivery and a page of 15,000
 connections take the same path. The upsert's WHERE clause is the ordering rule of ``_observation``: a row
-changes only when it is not deleted and the incoming key (time, precedence, tiebreak) is larger, or the
-incoming state is a deletion. Episodes follow the state: each connection row carries ``flagged_since`` (when
-it entered the flagged state; NULL when not flagged), an episode is keyed by (connection, ``flagged_since``),
-and reconciling closes any open episode whose key no longer matches and opens the one that does.
+that is not deleted changes when the incoming key (time, precedence, tiebreak) is larger or the incoming state
+is a deletion; a deleted row changes only for a deletion with a larger key (it stays deleted).
+
+Episodes follow the state: each connection row carries ``flagged_since`` (when it entered the flagged state;
+NULL when not flagged), an episode is keyed by (connection, ``flagged_since``), and reconciling closes any open
+episode whose key no longer matches and opens the one that does.
 """
 
 from __future__ import annotations
@@ -33,7 +36,6 @@ STAGED_COLUMNS = (
     "precedence",
     "tiebreak",
     "source",
-    "seen_at",
 )
 
 
@@ -47,12 +49,20 @@ class Dialect:
     identity: str
     bytewise: str
     skip_locked: str
+    roomy: str
+    clear: str
     placeholder: str
 
     def sql(self, statement: str) -> str:
         """``statement`` in this dialect: its ``{words}`` filled in, ``?`` turned into this driver's placeholder."""
         filled = statement.format(
-            time=self.time, now=self.now, identity=self.identity, bytewise=self.bytewise, skip_locked=self.skip_locked
+            time=self.time,
+            now=self.now,
+            identity=self.identity,
+            bytewise=self.bytewise,
+            skip_locked=self.skip_locked,
+            roomy=self.roomy,
+            clear=self.clear,
         )
         return filled.replace("?", self.placeholder)
 
@@ -65,6 +75,8 @@ SQLITE = Dialect(
     identity="INTEGER PRIMARY KEY AUTOINCREMENT",
     bytewise="",  # SQLite compares text byte by byte unless told otherwise
     skip_locked="",  # a write transaction holds the whole database: no row is ever contended
+    roomy="",
+    clear="DELETE FROM",  # without a WHERE, SQLite empties the table at once
     placeholder="?",
 )
 POSTGRES = Dialect(
@@ -74,6 +86,11 @@ POSTGRES = Dialect(
     identity="BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
     bytewise=' COLLATE "C"',
     skip_locked="FOR UPDATE SKIP LOCKED",
+    # Room on each page for a row's next version: a sync rewrites every row, and with room the update is HOT
+    # (no new index entries), since no indexed column changes when a connection stays as it was.
+    roomy=" WITH (fillfactor = 70)",
+    # A temporary table is never vacuumed: DELETE would leave every staged row behind, dead, for each later scan.
+    clear="TRUNCATE",
     placeholder="%s",
 )
 
@@ -107,9 +124,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             tiebreak TEXT{bytewise} NOT NULL,
             source TEXT NOT NULL,
             flagged_since {time},
-            seen_at {time},
             recorded_at {time} NOT NULL
-        )""",
+        ){roomy}""",
         "CREATE INDEX codat_connections_company ON codat_connections (company_id)",
         "CREATE INDEX codat_connections_flagged ON codat_connections (company_name) WHERE needs_attention",
         """CREATE TABLE codat_episodes (
@@ -141,19 +157,23 @@ STAGING_TABLE = """CREATE TEMP TABLE IF NOT EXISTS codat_staging (
     as_of {time} NOT NULL,
     precedence INTEGER NOT NULL,
     tiebreak TEXT{bytewise} NOT NULL,
-    source TEXT NOT NULL,
-    seen_at {time}
+    source TEXT NOT NULL
 )"""
-CLEAR_STAGING = "DELETE FROM codat_staging"
+LISTED_TABLE = "CREATE TEMP TABLE IF NOT EXISTS codat_listed (connection_id TEXT PRIMARY KEY)"
+"""What the sync in progress on this database connection has listed (the connection is pinned for the sync)."""
+CLEAR_LISTED = "{clear} codat_listed"
+LIST_STAGED = """INSERT INTO codat_listed (connection_id)
+    SELECT connection_id FROM codat_staging WHERE true ON CONFLICT DO NOTHING"""
+CLEAR_STAGING = "{clear} codat_staging"
 STAGE = """INSERT INTO codat_staging (connection_id, company_id, company_name, platform_key, status, link_url, deleted,
-    needs_attention, as_of, precedence, tiebreak, source, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    needs_attention, as_of, precedence, tiebreak, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 # SQLite needs the WHERE in INSERT ... SELECT ... ON CONFLICT (its parser would read ON as a join's).
 # ORDER BY: concurrent writers lock rows in one order, so two sweeps never deadlock in PostgreSQL.
 UPSERT = """INSERT INTO codat_connections (connection_id, company_id, company_name, platform_key, status, link_url,
-        deleted, needs_attention, as_of, precedence, tiebreak, source, flagged_since, seen_at, recorded_at)
+        deleted, needs_attention, as_of, precedence, tiebreak, source, flagged_since, recorded_at)
     SELECT connection_id, company_id, company_name, platform_key, status, link_url, deleted, needs_attention, as_of,
-        precedence, tiebreak, source, CASE WHEN needs_attention THEN as_of END, seen_at, {now}
+        precedence, tiebreak, source, CASE WHEN needs_attention THEN as_of END, {now}
     FROM codat_staging WHERE true ORDER BY connection_id
     ON CONFLICT (connection_id) DO UPDATE SET
         company_id = excluded.company_id,
@@ -170,9 +190,11 @@ UPSERT = """INSERT INTO codat_connections (connection_id, company_id, company_na
         flagged_since = CASE WHEN excluded.needs_attention
             THEN COALESCE(codat_connections.flagged_since, excluded.as_of) END,
         recorded_at = excluded.recorded_at
-    WHERE NOT codat_connections.deleted AND (excluded.deleted
-        OR (codat_connections.as_of, codat_connections.precedence, codat_connections.tiebreak)
-            < (excluded.as_of, excluded.precedence, excluded.tiebreak))"""
+    WHERE CASE WHEN codat_connections.deleted
+        THEN excluded.deleted AND (codat_connections.as_of, codat_connections.tiebreak)
+            < (excluded.as_of, excluded.tiebreak)
+        ELSE excluded.deleted OR (codat_connections.as_of, codat_connections.precedence, codat_connections.tiebreak)
+            < (excluded.as_of, excluded.precedence, excluded.tiebreak) END"""
 
 # Of the staged observations, those that will change what is known (not only re-stamp it): new ones, and newer
 # ones that say something else. Asked before UPSERT.
@@ -181,11 +203,6 @@ NEWS = """SELECT COUNT(*) FROM codat_staging s LEFT JOIN codat_connections c ON 
         AND (s.deleted OR (c.as_of, c.precedence, c.tiebreak) < (s.as_of, s.precedence, s.tiebreak))
         AND (s.deleted OR c.status <> s.status OR c.needs_attention <> s.needs_attention
             OR c.company_name <> s.company_name OR COALESCE(s.link_url, c.link_url, '') <> COALESCE(c.link_url, '')))"""
-
-# A sweep saw the connection: it exists at that time, even when what it said was old news.
-MARK_SEEN = """UPDATE codat_connections SET seen_at = s.seen_at FROM codat_staging s
-    WHERE codat_connections.connection_id = s.connection_id AND s.seen_at IS NOT NULL
-        AND (codat_connections.seen_at IS NULL OR codat_connections.seen_at < s.seen_at)"""
 
 _CLOSE = """UPDATE codat_episodes SET closed_at = {now},
         closed_status = CASE WHEN c.deleted THEN 'deleted' ELSE c.status END
@@ -202,9 +219,9 @@ OPEN_EPISODES = """INSERT INTO codat_episodes (connection_id, opened_at, claims)
     WHERE c.flagged_since IS NOT NULL ORDER BY c.connection_id
     ON CONFLICT DO NOTHING"""
 
-REMOVE_UNSEEN = """UPDATE codat_connections SET deleted = TRUE, needs_attention = FALSE, flagged_since = NULL,
+REMOVE_UNLISTED = """UPDATE codat_connections SET deleted = TRUE, needs_attention = FALSE, flagged_since = NULL,
         as_of = ?, precedence = ?, source = 'sweep', recorded_at = {now}
-    WHERE NOT deleted AND as_of < ? AND (seen_at IS NULL OR seen_at < ?)"""
+    WHERE NOT deleted AND as_of < ? AND connection_id NOT IN (SELECT connection_id FROM codat_listed)"""
 
 NEW_DELIVERY = """INSERT INTO codat_deliveries (message_id, event_type, connection_id, outcome, handled, received_at)
     VALUES (?, ?, ?, NULL, ?, {now}) ON CONFLICT (message_id) DO NOTHING"""

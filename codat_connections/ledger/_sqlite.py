@@ -18,7 +18,7 @@ from typing import Any
 
 from codat_connections.ledger._backend import Backend, Cursor
 from codat_connections.ledger._observation import micros
-from codat_connections.ledger._sql import CLEAR_STAGING, SQLITE, STAGE, STAGING_TABLE
+from codat_connections.ledger._sql import CLEAR_STAGING, LISTED_TABLE, SQLITE, STAGE, STAGING_TABLE
 
 __all__ = ["SQLiteBackend"]
 
@@ -35,6 +35,7 @@ class SQLiteBackend(Backend[sqlite3.Connection]):
         self.path = path
         self.timeout = timeout
         self._stage = SQLITE.sql(STAGE)
+        self._clear = SQLITE.sql(CLEAR_STAGING)
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: no implicit transactions; each write opens its own BEGIN IMMEDIATE.
@@ -43,6 +44,7 @@ class SQLiteBackend(Backend[sqlite3.Connection]):
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute(SQLITE.sql(STAGING_TABLE))
+            conn.execute(LISTED_TABLE)
         except BaseException:
             conn.close()
             raise
@@ -74,7 +76,7 @@ class SQLiteBackend(Backend[sqlite3.Connection]):
         return None
 
     def stage(self, cursor: Cursor, rows: list[tuple[Any, ...]]) -> None:
-        cursor.execute(CLEAR_STAGING)
+        cursor.execute(self._clear)
         cursor.executemany(self._stage, rows)
 
     def to_db(self, moment: datetime) -> int:

@@ -6,7 +6,7 @@ dedupe row, the connection's state and its episode commit together, and a page o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -72,7 +72,7 @@ class Store:
                     return Delivery(Outcome.DUPLICATE, False)
                 return Delivery(Outcome(outcome), True)  # an earlier attempt's hand-off never finished
             outcome = Outcome.APPLIED
-            if observation is not None and not self._apply(cursor, [observation], seen=None)[0]:
+            if observation is not None and not self._apply(cursor, observation):
                 outcome = Outcome.STALE
             cursor.execute(self._sql["SET_OUTCOME"], (outcome.value, message_id))
             return Delivery(outcome, True)
@@ -83,59 +83,47 @@ class Store:
         """The receiver's ``on_event`` finished for this delivery: a retry of it is now a duplicate."""
         self.backend.run(lambda cursor: cursor.execute(self._sql["HANDLED"], (message_id,)))
 
-    def apply_page(self, observations: Sequence[Observation], seen: datetime) -> int:
-        """Apply a sweep page's observations, each seen to exist at ``seen``; how many states changed."""
-        taken_and_news: tuple[int, int] = self.backend.run(lambda cursor: self._apply(cursor, observations, seen=seen))
-        return taken_and_news[1]
+    def start_listing(self) -> None:
+        """A sync begins (on the pinned connection): nothing listed yet."""
+        self.backend.run(lambda cursor: cursor.execute(self._sql["CLEAR_LISTED"]))
 
-    def _apply(self, cursor: Cursor, observations: Iterable[Observation], *, seen: datetime | None) -> tuple[int, int]:
-        """Stage and apply: how many rows took the observations, and (for a sweep) how many of them are news."""
-        newest: dict[str, Observation] = {}
-        for observation in observations:  # one row per connection: the newest of what this batch says of it
-            known = newest.get(observation.connection_id)
-            if known is None or (not known.deleted and (observation.deleted or observation.key > known.key)):
-                newest[observation.connection_id] = observation
-        to_db = self.backend.to_db
-        seen_at = None if seen is None else to_db(seen)
-        rows = [
-            (
-                o.connection_id,
-                o.company_id,
-                o.company_name,
-                o.platform_key,
-                o.status,
-                o.link_url,
-                o.deleted,
-                o.flagged,
-                to_db(o.as_of),
-                o.precedence,
-                o.tiebreak,
-                o.source,
-                seen_at,
-            )
-            for o in newest.values()
-        ]
-        self.backend.stage(cursor, rows)
-        news = 0
-        if seen_at is not None:
-            cursor.execute(self._sql["NEWS"])
-            news = int(cursor.fetchone()[0])
-        cursor.execute(self._sql["UPSERT"])
-        taken = max(int(cursor.rowcount), 0)
-        if seen_at is not None:
-            cursor.execute(self._sql["MARK_SEEN"])
-        if taken:
-            cursor.execute(self._sql["CLOSE_STAGED_EPISODES"])
-            cursor.execute(self._sql["OPEN_EPISODES"])
-        return taken, news
-
-    def remove_unseen(self, started: datetime, ended: datetime) -> int:
-        """Record deleted every connection known from before ``started`` that no sweep listed since; how many."""
-        start = self.backend.to_db(started)
+    def apply_page(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Apply a sweep page (``listing_row``s) and note what it listed; how many states it changed."""
 
         def work(cursor: Cursor) -> int:
-            params = (self.backend.to_db(ended), DELETED_PRECEDENCE, start, start)
-            cursor.execute(self._sql["REMOVE_UNSEEN"], params)
+            unique = list({row[0]: row for row in rows}.values())  # a page lists a connection once; a row per id
+            self.backend.stage(cursor, unique)
+            cursor.execute(self._sql["NEWS"])
+            news = int(cursor.fetchone()[0])
+            cursor.execute(self._sql["UPSERT"])
+            if cursor.rowcount:
+                cursor.execute(self._sql["CLOSE_STAGED_EPISODES"])
+                cursor.execute(self._sql["OPEN_EPISODES"])
+            cursor.execute(self._sql["LIST_STAGED"])
+            return news
+
+        return self.backend.run(work)
+
+    def _apply(self, cursor: Cursor, observation: Observation) -> bool:
+        """Stage and apply one webhook's report; whether it was taken (else it is stale)."""
+        o = observation
+        state = (o.connection_id, o.company_id, o.company_name, o.platform_key, o.status, o.link_url, o.deleted)
+        self.backend.stage(
+            cursor, [(*state, o.flagged, self.backend.to_db(o.as_of), o.precedence, o.tiebreak, o.source)]
+        )
+        cursor.execute(self._sql["UPSERT"])
+        if not cursor.rowcount:
+            return False
+        cursor.execute(self._sql["CLOSE_STAGED_EPISODES"])
+        cursor.execute(self._sql["OPEN_EPISODES"])
+        return True
+
+    def remove_unlisted(self, started: datetime, ended: datetime) -> int:
+        """Record deleted every connection known from before ``started`` that this sync did not list; how many."""
+
+        def work(cursor: Cursor) -> int:
+            to_db = self.backend.to_db
+            cursor.execute(self._sql["REMOVE_UNLISTED"], (to_db(ended), DELETED_PRECEDENCE, to_db(started)))
             removed = max(int(cursor.rowcount), 0)
             if removed:
                 cursor.execute(self._sql["CLOSE_ALL_EPISODES"])
@@ -232,11 +220,12 @@ _STATEMENTS = (
     "HANDLED",
     "UPSERT",
     "NEWS",
-    "MARK_SEEN",
+    "CLEAR_LISTED",
+    "LIST_STAGED",
     "CLOSE_STAGED_EPISODES",
     "CLOSE_ALL_EPISODES",
     "OPEN_EPISODES",
-    "REMOVE_UNSEEN",
+    "REMOVE_UNLISTED",
     "GET",
     "FLAGGED",
     "OPEN_NOW",

@@ -49,7 +49,9 @@ def binaries() -> Path:
 class PostgresServer:
     """One throwaway server; ``url(database)`` for each database the tests make with ``create_database``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable
+        """Keep PostgreSQL's fsync (benchmarks); tests turn it off, as they test no power cuts."""
         self.bin = binaries()
         self.root = Path(tempfile.mkdtemp(prefix="codat-pg-"))
         self.data = self.root / "data"
@@ -74,7 +76,9 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         if not self.data.exists():
             self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-        options = f"-c listen_addresses='' -k {self.root} -c fsync=off -c max_connections=200"
+        options = f"-c listen_addresses='' -k {self.root} -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off"
         try:
             self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-o", options, "start")
         except subprocess.CalledProcessError as error:

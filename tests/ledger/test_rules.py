@@ -88,11 +88,15 @@ def test_a_deletion_is_final_and_wins_whatever_its_time(ledger: Ledger) -> None:
     ledger.record(connection_event(CONN, "Deauthorized", at(10)))
     assert ledger.record(deleted_event(CONN, at(10), status="Deauthorized")) is Outcome.APPLIED
     assert ledger.record(connection_event(CONN, "Linked", at(20))) is Outcome.STALE
-    assert ledger.record(deleted_event(CONN, at(30))) is Outcome.STALE
     state = ledger.get(CONN)
     assert state is not None and state.deleted and not state.needs_attention
     assert state.status == "Deauthorized"  # the status it had when it was deleted
     assert ledger.needing_attention() == [] and ledger.episodes() == []
+    # Two reports of one deletion settle on the later one, in any order; the connection stays deleted.
+    assert ledger.record(deleted_event(CONN, at(30), status="Linked")) is Outcome.APPLIED
+    assert ledger.record(deleted_event(CONN, at(5), status="PendingAuth")) is Outcome.STALE
+    state = ledger.get(CONN)
+    assert state is not None and state.deleted and state.status == "Linked" and ledger.episodes() == []
 
 
 def test_a_deletion_generated_before_the_known_state_still_deletes(ledger: Ledger) -> None:
@@ -131,11 +135,12 @@ STATUSES = ["PendingAuth", "Linked", "Unlinked", "Deauthorized"]
 
 
 def winner(events: list[ConnectionEvent]) -> tuple[str, bool]:
-    """The rule, stated independently: a deletion if any, else the newest; at one time flagged, then lifecycle,
-    then the status text, then the event id. Returns (status, deleted)."""
+    """The rule, stated independently: a deletion if any (of several, the latest), else the newest; at one time
+    flagged, then lifecycle, then the status text, then the event id. Returns (status, deleted)."""
     deletions = [event for event in events if event.event_type == "connection.deleted"]
-    if deletions:
-        return deletions[0].connection.status.value, True
+    if deletions:  # two reports of one deletion: the later, then by status text and event id
+        last = max(deletions, key=lambda event: (event.generated_date, event.connection.status.value, event.id))
+        return last.connection.status.value, True
 
     def key(event: ConnectionEvent) -> tuple[object, ...]:
         flagged = needs_attention(event.connection)
