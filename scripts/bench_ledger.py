@@ -272,7 +272,7 @@ def run(
 
 
 def print_table(rows: list[LedgerRow]) -> None:
-    print("\nThe ledger (scripts/bench_ledger.py)")
+    print("\nThe ledger (scripts/bench_ledger.py; the fleet size is in the first line)")
     width = max(len(row.figure) for row in rows)
     for row in rows:
         mark = "" if row.met is None else ("  ok" if row.met else "  MISSED")
