@@ -63,7 +63,7 @@ class PostgresBackend(Backend["psycopg.Connection[Any]"]):
             conn.execute("SET temp_buffers = '64MB'")
             conn.execute("SET work_mem = '32MB'")
             conn.execute(POSTGRES.sql(STAGING_TABLE))
-            conn.execute(LISTED_TABLE)
+            conn.execute(POSTGRES.sql(LISTED_TABLE))
             # A row lock held longer than the timeout (a stuck writer) fails the write rather than hang a receiver.
             conn.execute(f"SET lock_timeout = {int(self.timeout * 1000)}")
         except BaseException:

@@ -2,9 +2,9 @@
 
 The two dialects differ in a few words only, filled in by ``Dialect.sql``: how a time is stored
 (``{time}``: whole microseconds since the epoch in SQLite, ``timestamptz`` in PostgreSQL), the database's
-own clock (``{now}``), the identity column, text compared byte by byte (``{bytewise}``), and row locking
-(``{skip_locked}``), a table's free space (``{roomy}``), emptying a table (``{clear}``). Statements are
-written with ``?`` placeholders; PostgreSQL's are ``%s``.
+own clock (``{now}``), the identity column, text compared byte by byte (``{bytewise}``), row locking
+(``{skip_locked}``), a table's free space (``{roomy}``), emptying a table (``{clear}``) and the listed
+ids' key (``{listed_key}``). Statements are written with ``?`` placeholders; PostgreSQL's are ``%s``.
 
 Every write of connection states goes through the staging table: the observations are staged (one for a
 webhook, a page for a sweep), then applied with set-based statements, so one delivery and a page of 15,000
@@ -51,6 +51,7 @@ class Dialect:
     skip_locked: str
     roomy: str
     clear: str
+    listed_key: str
     placeholder: str
 
     def sql(self, statement: str) -> str:
@@ -63,6 +64,7 @@ class Dialect:
             skip_locked=self.skip_locked,
             roomy=self.roomy,
             clear=self.clear,
+            listed_key=self.listed_key,
         )
         return filled.replace("?", self.placeholder)
 
@@ -77,6 +79,7 @@ SQLITE = Dialect(
     skip_locked="",  # a write transaction holds the whole database: no row is ever contended
     roomy="",
     clear="DELETE FROM",  # without a WHERE, SQLite empties the table at once
+    listed_key=" PRIMARY KEY",  # what the removal's NOT EXISTS looks up
     placeholder="?",
 )
 POSTGRES = Dialect(
@@ -91,6 +94,7 @@ POSTGRES = Dialect(
     roomy=" WITH (fillfactor = 70)",
     # A temporary table is never vacuumed: DELETE would leave every staged row behind, dead, for each later scan.
     clear="TRUNCATE",
+    listed_key="",  # no index to keep up on each page: the removal's NOT EXISTS is one hash anti-join
     placeholder="%s",
 )
 
@@ -159,7 +163,7 @@ STAGING_TABLE = """CREATE TEMP TABLE IF NOT EXISTS codat_staging (
     tiebreak TEXT{bytewise} NOT NULL,
     source TEXT NOT NULL
 )"""
-LISTED_TABLE = "CREATE TEMP TABLE IF NOT EXISTS codat_listed (connection_id TEXT PRIMARY KEY)"
+LISTED_TABLE = "CREATE TEMP TABLE IF NOT EXISTS codat_listed (connection_id TEXT{listed_key})"
 """What the sync in progress on this database connection has listed (the connection is pinned for the sync)."""
 CLEAR_LISTED = "{clear} codat_listed"
 LIST_STAGED = """INSERT INTO codat_listed (connection_id)
@@ -221,7 +225,8 @@ OPEN_EPISODES = """INSERT INTO codat_episodes (connection_id, opened_at, claims)
 
 REMOVE_UNLISTED = """UPDATE codat_connections SET deleted = TRUE, needs_attention = FALSE, flagged_since = NULL,
         as_of = ?, precedence = ?, source = 'sweep', recorded_at = {now}
-    WHERE NOT deleted AND as_of < ? AND connection_id NOT IN (SELECT connection_id FROM codat_listed)"""
+    WHERE NOT deleted AND as_of < ?
+        AND NOT EXISTS (SELECT 1 FROM codat_listed l WHERE l.connection_id = codat_connections.connection_id)"""
 
 NEW_DELIVERY = """INSERT INTO codat_deliveries (message_id, event_type, connection_id, outcome, handled, received_at)
     VALUES (?, ?, ?, NULL, ?, {now}) ON CONFLICT (message_id) DO NOTHING"""

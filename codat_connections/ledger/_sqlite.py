@@ -44,7 +44,7 @@ class SQLiteBackend(Backend[sqlite3.Connection]):
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute(SQLITE.sql(STAGING_TABLE))
-            conn.execute(LISTED_TABLE)
+            conn.execute(SQLITE.sql(LISTED_TABLE))
         except BaseException:
             conn.close()
             raise

@@ -96,7 +96,7 @@ class Store:
             cursor.execute(self._sql["NEWS"])
             news = int(cursor.fetchone()[0])
             cursor.execute(self._sql["UPSERT"])
-            if cursor.rowcount:
+            if news:  # an episode changes only with a connection's flag or deletion: news, counted above
                 cursor.execute(self._sql["CLOSE_STAGED_EPISODES"])
                 cursor.execute(self._sql["OPEN_EPISODES"])
             cursor.execute(self._sql["LIST_STAGED"])
