@@ -62,12 +62,13 @@ class _Receiver:
     def __init__(
         self, ledger: Ledger | None, on_event: Callable[[WebhookEvent], object] | None, secret: str | None, limit: int
     ) -> None:
-        from codat_connections.ledger import Ledger
-
         if ledger is None and on_event is None:
             raise TypeError("a receiver needs a ledger, an on_event callable, or both")
-        if ledger is not None and not isinstance(ledger, Ledger):
-            raise TypeError(f"ledger must be a codat_connections.ledger.Ledger, got {type(ledger).__name__}")
+        if ledger is not None:
+            from codat_connections.ledger import Ledger  # loaded only by receivers given one
+
+            if not isinstance(ledger, Ledger):
+                raise TypeError(f"ledger must be a codat_connections.ledger.Ledger, got {type(ledger).__name__}")
         if on_event is not None and not callable(on_event):
             raise TypeError(f"on_event must be callable, got {type(on_event).__name__}")
         if secret is not None and not isinstance(secret, str):
