@@ -201,3 +201,28 @@ def test_times_keep_their_milliseconds(ledger: Ledger) -> None:
     ledger.record(connection_event(CONN, "Linked", moment))
     state = ledger.get(CONN)
     assert state is not None and state.as_of == moment and state.as_of.utcoffset() == timedelta(0)
+
+
+def test_prune_forgets_old_delivery_ids_and_a_late_retry_still_changes_nothing(ledger: Ledger) -> None:
+    event = connection_event(CONN, "Deauthorized", at(1), message_id="msg_old")
+    ledger.record(event)
+    ledger.record(connection_event(CONN, "Deauthorized", at(2), active_error=True, message_id="msg_new"))
+    backend = ledger._store.backend
+    three_days = backend.span(timedelta(days=3))
+    backend.run(
+        lambda cursor: cursor.execute(
+            backend.dialect.sql("UPDATE codat_deliveries SET received_at = received_at - ? WHERE message_id = ?"),
+            (three_days, "msg_old"),
+        )
+    )
+    assert ledger.prune(older_than=timedelta(days=2)) == 1
+    assert ledger.prune(older_than=timedelta(days=2)) == 0
+    assert ledger.record(event) is Outcome.STALE  # its id is forgotten; the state it carried is not news
+    assert ledger.record(connection_event(CONN, "Linked", at(3), message_id="msg_new")) is Outcome.DUPLICATE
+
+
+def test_prune_keeps_at_least_a_day(ledger: Ledger) -> None:
+    with pytest.raises(ValueError, match="at least 1 day"):
+        ledger.prune(older_than=timedelta(hours=23))
+    with pytest.raises(TypeError, match="timedelta"):
+        ledger.prune(older_than=2)  # type: ignore[arg-type]
