@@ -10,6 +10,7 @@ Times are whole microseconds since the Unix epoch (SQLite has no time type).
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -34,6 +35,7 @@ class SQLiteBackend(Backend[sqlite3.Connection]):
         super().__init__(f"sqlite file {path}", ())
         self.path = path
         self.timeout = timeout
+        self._writing = threading.Lock()
         self._stage = SQLITE.sql(STAGE)
         self._clear = SQLITE.sql(CLEAR_STAGING)
 
@@ -55,18 +57,26 @@ class SQLiteBackend(Backend[sqlite3.Connection]):
 
     @contextmanager
     def _transaction(self, conn: sqlite3.Connection, write: bool) -> Iterator[Cursor]:
-        cursor = conn.cursor()
-        cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        # This process's writers queue on a lock (woken the moment it is free) rather than in SQLite's busy
+        # handler, which polls with sleeps of up to 100 ms; other processes still meet the busy timeout.
+        if write and not self._writing.acquire(timeout=self.timeout):
+            raise sqlite3.OperationalError("database is locked (by another thread of this process)")
         try:
-            yield cursor
-        except BaseException:
-            if conn.in_transaction:
-                conn.rollback()
-            raise
-        else:
-            cursor.execute("COMMIT")
+            cursor = conn.cursor()
+            cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield cursor
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
+            else:
+                cursor.execute("COMMIT")
+            finally:
+                cursor.close()
         finally:
-            cursor.close()
+            if write:
+                self._writing.release()
 
     def _failure(self, error: BaseException) -> tuple[bool, bool] | None:
         if isinstance(error, sqlite3.OperationalError):
