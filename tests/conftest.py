@@ -24,6 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "openapi" / "connections.yaml"
 UPSTREAM_PATH: Path = vendor.DEFAULT_UPSTREAM  # defined once, in openapi/vendor.py
 
+
+def upstream_document() -> Path:
+    """Codat's own document, for tests that check against it; the test is skipped when it is not beside the
+    checkout (``../shared``, as CI has it). The one rule for every such test, wherever it reads the document."""
+    if not UPSTREAM_PATH.is_file():
+        pytest.skip(f"Codat's upstream document is not beside the checkout: {UPSTREAM_PATH}")
+    return UPSTREAM_PATH
+
 API_KEY = "sk-test-TOPSECRET-7f3a9c1e"
 """A distinctive fake key: tests assert it never shows up where it must not."""
 CODAT_BASE = "https://api.codat.io"
