@@ -35,7 +35,7 @@ GENERATE = $(VENV_PATH) CODAT_CONNECTIONS_ROOT="$(CURDIR)" $(BIN)/openapi-python
 	--meta none --overwrite --fail-on-warning
 
 .PHONY: help install prism test test-unit test-contract test-browser lint typecheck check-spec check-generated \
-	check-templates refresh-templates unasync check-unasync api-check api-record vendor-spec generate lock sdist \
+	check-templates refresh-templates unasync check-unasync api-check api-record vendor-spec generate lock sdist wheel \
 	sdist-check mutation demo demo-live bench docs docs-serve docs-browser clean
 
 help: ## list every target, one line each
@@ -163,6 +163,9 @@ lock: | $(BIN)/python ## refresh the pinned lock groups (dev-lock, mutation-lock
 
 sdist: install ## build the source distribution into dist/
 	$(BIN)/python -m build --sdist --outdir dist .
+
+wheel: install ## build the wheel into dist/ (pip install dist/codat_connections-*.whl into any environment)
+	$(BIN)/python -m build --wheel --outdir dist .
 
 # The sdist must rebuild and test itself: unpack it in a temporary folder with ../shared beside it (as CI
 # has it), check generated/ against its own spec and templates, and run the unit suites there.
