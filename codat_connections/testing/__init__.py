@@ -28,13 +28,13 @@ Public names:
 """
 
 from codat_connections.testing._fake import FakeCodat
-from codat_connections.testing._faults import Fault
-from codat_connections.testing._platforms import PLATFORMS, Platform
-from codat_connections.testing._recording import RecordedRequest
-from codat_connections.testing._responses import FakeResponse
-from codat_connections.testing._store import ConnectionNotFound, InvalidTransition
+from codat_connections.testing._pipeline.faults import Fault
+from codat_connections.testing._pipeline.recording import RecordedRequest
+from codat_connections.testing._pipeline.responses import FakeResponse
+from codat_connections.testing._state.platforms import PLATFORMS, Platform
+from codat_connections.testing._state.store import ConnectionNotFound, InvalidTransition
 from codat_connections.testing._testing_mode import is_testing, set_testing
-from codat_connections.testing._webhooks import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
+from codat_connections.testing._webhooks.messages import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "PLATFORMS",

@@ -14,12 +14,12 @@ from contextlib import AbstractContextManager, contextmanager
 
 import httpx
 
-from codat_connections.testing._control_api import ControlAPI
-from codat_connections.testing._controls import FakeControls
-from codat_connections.testing._pipeline import ControlHandler, Exchange
-from codat_connections.testing._responses import FakeResponse
-from codat_connections.testing._server import serve
-from codat_connections.testing._transport import async_transport, sync_transport
+from codat_connections.testing._control.api import ControlAPI
+from codat_connections.testing._control.controls import FakeControls
+from codat_connections.testing._pipeline.pipeline import ControlHandler, Exchange
+from codat_connections.testing._pipeline.responses import FakeResponse
+from codat_connections.testing._ways_in.server import serve
+from codat_connections.testing._ways_in.transport import async_transport, sync_transport
 
 __all__ = ["FakeCodat"]
 

@@ -19,10 +19,10 @@ from openapi_core.testing import MockRequest, MockResponse
 from openapi_spec_validator import validate
 
 from codat_connections.testing import FakeCodat
-from codat_connections.testing._control_handlers import HANDLERS
-from codat_connections.testing._control_spec import OPERATIONS, document
-from codat_connections.testing._delivery import DEFAULT_RETRY_SCHEDULE
-from codat_connections.testing._faults import FaultKind
+from codat_connections.testing._control.document import OPERATIONS, document
+from codat_connections.testing._control.handlers import HANDLERS
+from codat_connections.testing._pipeline.faults import FaultKind
+from codat_connections.testing._webhooks.delivery import DEFAULT_RETRY_SCHEDULE
 from tests.fake.conftest import AUTH, assert_codat_error
 from tests.fake.receiver import LoopbackReceiver
 

@@ -17,8 +17,9 @@ import httpx
 import pytest
 
 from codat_connections import parse_datetime
-from codat_connections.testing import FakeCodat, _server
-from codat_connections.testing._store import ConnectionNotFound, InvalidTransition
+from codat_connections.testing import FakeCodat
+from codat_connections.testing._state.store import ConnectionNotFound, InvalidTransition
+from codat_connections.testing._ways_in import server as _server
 from tests.conftest import API_KEY, ROOT
 from tests.fake.conftest import AUTH, Clock, assert_codat_error
 from tests.fake.receiver import Inbox

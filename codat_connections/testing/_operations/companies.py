@@ -12,11 +12,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from codat_connections import _validation
-from codat_connections.testing._connection_ops import body_object
-from codat_connections.testing._listing import Refused, filtered, ordered, page_body, page_request
-from codat_connections.testing._query import TAG_OPERATORS, QueryError, parse_query, without_spaces_around_symbols
-from codat_connections.testing._responses import FakeResponse, codat_error, json_response
-from codat_connections.testing._store import ACCESS_TOKEN_SECONDS, Company, Store
+from codat_connections.testing._operations.connections import body_object
+from codat_connections.testing._operations.listing import Refused, filtered, ordered, page_body, page_request
+from codat_connections.testing._operations.query import (
+    TAG_OPERATORS,
+    QueryError,
+    parse_query,
+    without_spaces_around_symbols,
+)
+from codat_connections.testing._pipeline.responses import FakeResponse, codat_error, json_response
+from codat_connections.testing._state.store import ACCESS_TOKEN_SECONDS, Company, Store
 
 __all__ = ["COMPANY_FIELDS", "CompanyOperations"]
 

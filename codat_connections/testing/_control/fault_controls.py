@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from codat_connections.testing._faults import Fault, FaultQueue
+from codat_connections.testing._pipeline.faults import Fault, FaultQueue
 
 __all__ = ["FaultControls"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from codat_connections.testing._delivery import DEFAULT_RETRY_SCHEDULE, DEFAULT_TIMEOUT, WebhookHub
-from codat_connections.testing._webhooks import WebhookCallable, WebhookDelivery, WebhookEndpoint, new_endpoint
+from codat_connections.testing._webhooks.delivery import DEFAULT_RETRY_SCHEDULE, DEFAULT_TIMEOUT, WebhookHub
+from codat_connections.testing._webhooks.messages import WebhookCallable, WebhookDelivery, WebhookEndpoint, new_endpoint
 
 __all__ = ["WebhookControls"]
 

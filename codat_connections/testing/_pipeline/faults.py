@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from codat_connections.testing._responses import FakeResponse, codat_error
+from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
 
 __all__ = ["Fault", "FaultKind", "FaultQueue", "fault_response"]
 

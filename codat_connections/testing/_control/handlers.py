@@ -10,14 +10,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from codat_connections.testing._control_spec import SCHEMAS
-from codat_connections.testing._controls import FakeControls
-from codat_connections.testing._fault_controls import FaultControls
-from codat_connections.testing._faults import Fault, FaultKind
-from codat_connections.testing._recording import IncomingRequest
-from codat_connections.testing._responses import FakeResponse, json_response
-from codat_connections.testing._store import ConnectionNotFound
-from codat_connections.testing._webhooks import WebhookDelivery, WebhookEndpoint
+from codat_connections.testing._control.controls import FakeControls
+from codat_connections.testing._control.document import SCHEMAS
+from codat_connections.testing._control.fault_controls import FaultControls
+from codat_connections.testing._pipeline.faults import Fault, FaultKind
+from codat_connections.testing._pipeline.recording import IncomingRequest
+from codat_connections.testing._pipeline.responses import FakeResponse, json_response
+from codat_connections.testing._state.store import ConnectionNotFound
+from codat_connections.testing._webhooks.messages import WebhookDelivery, WebhookEndpoint
 
 __all__ = ["HANDLERS", "Context", "handles", "no_content"]
 

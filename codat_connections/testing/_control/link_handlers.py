@@ -7,11 +7,11 @@ import dataclasses
 import functools
 from typing import Any
 
-from codat_connections.testing import _link_page as page
-from codat_connections.testing._control_handlers import Context, handles, no_content
-from codat_connections.testing._control_spec import document
-from codat_connections.testing._responses import FakeResponse, codat_error, json_response
-from codat_connections.testing._store import ConnectionNotFound
+from codat_connections.testing._control import link_page as page
+from codat_connections.testing._control.document import document
+from codat_connections.testing._control.handlers import Context, handles, no_content
+from codat_connections.testing._pipeline.responses import FakeResponse, codat_error, json_response
+from codat_connections.testing._state.store import ConnectionNotFound
 
 __all__: list[str] = []
 

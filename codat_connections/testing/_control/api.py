@@ -15,14 +15,14 @@ from collections import deque
 from typing import Any
 
 from codat_connections._json import NotAJSONObject, loads_object
-from codat_connections.testing import _control_link  # noqa: F401  (registers the keyless operations)
-from codat_connections.testing._control_handlers import HANDLERS, Context
-from codat_connections.testing._control_spec import OPERATIONS, SCHEMAS, ControlOperation
-from codat_connections.testing._controls import FakeControls
-from codat_connections.testing._recording import IncomingRequest
-from codat_connections.testing._responses import FakeResponse, codat_error
-from codat_connections.testing._router import find_route
-from codat_connections.testing._store import ConnectionNotFound, InvalidTransition
+from codat_connections.testing._control import link_handlers  # noqa: F401  (registers the keyless operations)
+from codat_connections.testing._control.controls import FakeControls
+from codat_connections.testing._control.document import OPERATIONS, SCHEMAS, ControlOperation
+from codat_connections.testing._control.handlers import HANDLERS, Context
+from codat_connections.testing._pipeline.recording import IncomingRequest
+from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
+from codat_connections.testing._pipeline.routing import find_route
+from codat_connections.testing._state.store import ConnectionNotFound, InvalidTransition
 
 __all__ = ["INBOX_SIZE", "ControlAPI"]
 

@@ -19,13 +19,13 @@ from datetime import datetime
 from email.utils import format_datetime
 
 from codat_connections._constants import KEYED_METHODS
-from codat_connections.testing._faults import FaultQueue, fault_response
-from codat_connections.testing._idempotency import IdempotencyCache
-from codat_connections.testing._rate_limits import QuotaEvent, RateLimiter
-from codat_connections.testing._recording import IncomingRequest, RequestLog
-from codat_connections.testing._responses import FakeResponse, codat_error
-from codat_connections.testing._router import Operations, Route, match
-from codat_connections.testing._store import Store
+from codat_connections.testing._pipeline.faults import FaultQueue, fault_response
+from codat_connections.testing._pipeline.idempotency import IdempotencyCache
+from codat_connections.testing._pipeline.rate_limits import QuotaEvent, RateLimiter
+from codat_connections.testing._pipeline.recording import IncomingRequest, RequestLog
+from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
+from codat_connections.testing._pipeline.routing import Operations, Route, match
+from codat_connections.testing._state.store import Store
 
 __all__ = ["CONTROL_PREFIX", "ControlHandler", "Exchange", "OpenExchange", "Pipeline"]
 

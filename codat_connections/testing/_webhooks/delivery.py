@@ -26,7 +26,12 @@ from dataclasses import dataclass
 import httpx
 from standardwebhooks import Webhook
 
-from codat_connections.testing._webhooks import WebhookDelivery, WebhookEndpoint, WebhookMessage, signed_headers
+from codat_connections.testing._webhooks.messages import (
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookMessage,
+    signed_headers,
+)
 
 __all__ = ["DEFAULT_RETRY_SCHEDULE", "DEFAULT_TIMEOUT", "WebhookHub"]
 

@@ -16,8 +16,8 @@ from urllib.parse import unquote
 
 import httpx
 
-from codat_connections.testing._pipeline import Exchange, OpenExchange
-from codat_connections.testing._responses import FakeResponse
+from codat_connections.testing._pipeline.pipeline import Exchange, OpenExchange
+from codat_connections.testing._pipeline.responses import FakeResponse
 
 __all__ = ["async_transport", "sync_transport"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from codat_connections.testing._faults import FaultKind
-from codat_connections.testing._platforms import STATUSES
+from codat_connections.testing._pipeline.faults import FaultKind
+from codat_connections.testing._state.platforms import STATUSES
 
 __all__ = ["OPERATIONS", "SCHEMAS", "ControlOperation", "document"]
 

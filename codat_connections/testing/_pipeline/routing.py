@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from codat_connections.testing._company_ops import CompanyOperations
-from codat_connections.testing._connection_ops import ConnectionOperations
-from codat_connections.testing._responses import FakeResponse, codat_error
-from codat_connections.testing._store import ConnectionNotFound, Store
+from codat_connections.testing._operations.companies import CompanyOperations
+from codat_connections.testing._operations.connections import ConnectionOperations
+from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
+from codat_connections.testing._state.store import ConnectionNotFound, Store
 
 __all__ = ["ROUTES", "Operations", "Route", "find_route", "match"]
 

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from codat_connections._constants import DEFAULT_PAGE_SIZE, INT32_MAX, MAX_PAGE_SIZE, MAX_QUERY_LENGTH
-from codat_connections.testing._query import QueryError, UnknownFieldError, parse_query
-from codat_connections.testing._responses import FakeResponse, codat_error
+from codat_connections.testing._operations.query import QueryError, UnknownFieldError, parse_query
+from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
 
 __all__ = ["INT32_MAX", "PageRequest", "Refused", "filtered", "ordered", "page_body", "page_request"]
 

@@ -22,8 +22,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from codat_connections.testing._pipeline import OpenExchange
-from codat_connections.testing._responses import FakeResponse, codat_error
+from codat_connections.testing._pipeline.pipeline import OpenExchange
+from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
 
 __all__ = ["BODY_IDLE_TIMEOUT", "HEADER_READ_TIMEOUT", "LISTEN_BACKLOG", "MAX_BODY_BYTES", "serve"]
 

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from codat_connections._json import NotAJSONObject, loads_object
-from codat_connections.testing._listing import Refused, filtered, ordered, page_body, page_request
-from codat_connections.testing._platforms import PLATFORMS
-from codat_connections.testing._responses import FakeResponse, codat_error, json_response
-from codat_connections.testing._store import InvalidTransition, Store
+from codat_connections.testing._operations.listing import Refused, filtered, ordered, page_body, page_request
+from codat_connections.testing._pipeline.responses import FakeResponse, codat_error, json_response
+from codat_connections.testing._state.platforms import PLATFORMS
+from codat_connections.testing._state.store import InvalidTransition, Store
 
 __all__ = ["CONNECTION_FIELDS", "ConnectionOperations", "body_object"]
 

@@ -21,16 +21,16 @@ from urllib.parse import urlsplit
 
 from codat_connections import _validation
 from codat_connections._constants import MAX_PAGE_SIZE
-from codat_connections.testing._delivery import WebhookHub
-from codat_connections.testing._fault_controls import FaultControls
-from codat_connections.testing._faults import FaultQueue
-from codat_connections.testing._pipeline import ControlHandler, Pipeline
-from codat_connections.testing._platforms import check_count, check_status, platform_for
-from codat_connections.testing._rate_limits import QuotaEvent, RateLimiter, RateLimits
-from codat_connections.testing._recording import RecordedRequest, RequestLog
-from codat_connections.testing._store import Company, Store, iso_utc
-from codat_connections.testing._webhook_controls import WebhookControls
-from codat_connections.testing._webhooks import WebhookEndpoint, new_message
+from codat_connections.testing._control.fault_controls import FaultControls
+from codat_connections.testing._control.webhook_controls import WebhookControls
+from codat_connections.testing._pipeline.faults import FaultQueue
+from codat_connections.testing._pipeline.pipeline import ControlHandler, Pipeline
+from codat_connections.testing._pipeline.rate_limits import QuotaEvent, RateLimiter, RateLimits
+from codat_connections.testing._pipeline.recording import RecordedRequest, RequestLog
+from codat_connections.testing._state.platforms import check_count, check_status, platform_for
+from codat_connections.testing._state.store import Company, Store, iso_utc
+from codat_connections.testing._webhooks.delivery import WebhookHub
+from codat_connections.testing._webhooks.messages import WebhookEndpoint, new_message
 
 __all__ = ["FakeControls", "check_url"]
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from codat_connections._constants import IDEMPOTENCY_WINDOW_SECONDS
-from codat_connections.testing._responses import FakeResponse, codat_error
+from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
 
 __all__ = ["IdempotencyCache"]
 

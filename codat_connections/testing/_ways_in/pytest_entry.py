@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 PLUGIN = "codat_connections.testing.pytest_plugin"
-HINTS = "codat_connections.testing._pytest_hints"
+HINTS = "codat_connections.testing._ways_in.pytest_hints"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
 
-from codat_connections.testing._responses import FakeResponse
+from codat_connections.testing._pipeline.responses import FakeResponse
 
 __all__ = [
     "DENY_ERROR_MESSAGE",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from codat_connections.testing._platforms import Platform
+from codat_connections.testing._state.platforms import Platform
 
 __all__ = [
     "ACCESS_TOKEN_SECONDS",
