@@ -30,12 +30,12 @@ from codat_connections.testing._state.store import Store
 __all__ = ["CONTROL_PREFIX", "ControlHandler", "Exchange", "OpenExchange", "Pipeline"]
 
 CONTROL_PREFIX = "/_fake/"
-# Names where the key comes from, never the key itself (an API key stays out of every message).
+"""Paths the fake itself answers (control API, Link page), outside Codat's API: no Codat path starts so."""
 UNAUTHORIZED = (
     "Unauthorized: send the fake's API key as Authorization: Basic <base64 of the key>; the key is "
     "FakeCodat(api_key=...) or codat-fake --api-key, 'fake-codat-api-key' when neither is given"
 )
-"""Paths the fake itself answers (control API, Link page), outside Codat's API: no Codat path starts so."""
+"""The 401's message: it names where the key comes from, never the key itself (no API key in any message)."""
 
 ControlHandler = Callable[[IncomingRequest], FakeResponse]
 """Answers a request under ``CONTROL_PREFIX``; called without the fake's lock held (it may wait)."""
