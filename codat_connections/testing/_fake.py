@@ -2,22 +2,33 @@
 
 It answers the operations as Codat's document describes them, keeps companies and connections
 between calls, lets a test play the end user and the platform, inject faults, enforce Codat's rate
-limits, add latency, and receive signed webhooks (the controls: ``_controls``). This class adds the
-ways to reach it: ``_transport`` (in-process) and ``_server`` (loopback HTTP), and under ``/_fake/``
-the HTTP control API and the hosted Link page (``_control_api``, ``_link_page``).
+limits, add latency, and receive signed webhooks (the controls: ``_control/controls.py``). This class
+is the one place that puts the parts together: the request pipeline with the route table
+(``_routes.py``), the control API and its inbox; and it adds the ways to reach it: the transports
+(in-process) and the loopback server (``_ways_in/``).
+
+Why two classes: the control API's handlers call the controls, so they name the class that has them
+(``FakeControls``); the route table names the handlers; and the pipeline is built from the route table.
+The class that builds the pipeline therefore sits above the handlers, and the class they call below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import base64
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 
 import httpx
 
-from codat_connections.testing._control.api import ControlAPI
+from codat_connections._constants import MAX_PAGE_SIZE
+from codat_connections.testing._control.api import Context, ControlAPI
 from codat_connections.testing._control.controls import FakeControls
-from codat_connections.testing._pipeline.pipeline import ControlHandler, Exchange
+from codat_connections.testing._control.inbox import Inbox
+from codat_connections.testing._pipeline.pipeline import Exchange, Pipeline
 from codat_connections.testing._pipeline.responses import FakeResponse
+from codat_connections.testing._pipeline.routing import Backend, Router
+from codat_connections.testing._routes import CODAT_ROUTES, CONTROL_ROUTES
 from codat_connections.testing._ways_in.server import serve
 from codat_connections.testing._ways_in.transport import async_transport, sync_transport
 
@@ -37,8 +48,43 @@ class FakeCodat(FakeControls):
     browser to (Codat's reserved parameters in braces, e.g. ``{statusCode}``).
     """
 
-    def _control_handler(self) -> ControlHandler:
-        return ControlAPI(self).answer
+    def __init__(
+        self,
+        api_key: str = "fake-codat-api-key",
+        *,
+        clock: Callable[[], datetime] | None = None,
+        max_recorded_requests: int | None = None,
+        max_page_size: int | None = None,
+        link_base_url: str | None = None,
+        link_redirect: str | None = None,
+    ) -> None:
+        if max_page_size is not None and (
+            isinstance(max_page_size, bool)
+            or not isinstance(max_page_size, int)
+            or not 1 <= max_page_size <= MAX_PAGE_SIZE
+        ):
+            raise ValueError(
+                f"max_page_size must be None or a whole number from 1 to {MAX_PAGE_SIZE}, got {max_page_size!r}"
+            )
+        super().__init__(
+            clock=clock,
+            max_recorded_requests=max_recorded_requests,
+            link_base_url=link_base_url,
+            link_redirect=link_redirect,
+        )
+        expected_auth = "Basic " + base64.b64encode(api_key.encode()).decode()
+        control_api = ControlAPI(CONTROL_ROUTES, Context(self, Inbox(), CONTROL_ROUTES), expected_auth)
+        self._pipeline = Pipeline(
+            routes=Router(CODAT_ROUTES),
+            backend=Backend(self._store, max_page_size or MAX_PAGE_SIZE),
+            control=control_api.answer,
+            conditions=self._conditions,
+            lock=self._lock,
+            clock=self._clock,
+            expected_auth=expected_auth,
+            on_quota_event=self._on_quota_event,
+            after_unlock=self._webhooks.deliver_inline,
+        )
 
     # -- three ways to reach it ----------------------------------------------------------------------
     def transport(self) -> httpx.MockTransport:
@@ -58,9 +104,11 @@ class FakeCodat(FakeControls):
 
     @contextmanager
     def _serving(self, host: str, port: int) -> Iterator[str]:
+        """While serving, link URLs point at the Link page under the base URL, unless a base is set already
+        (``link_base_url`` was given, or another ``serve()`` runs)."""
         with serve(self._open, host, port) as base_url:
             with self._lock:
-                claimed = self._store.link_base is None  # no link_base_url was given, nor another serve() running
+                claimed = self._store.link_base is None
                 if claimed:
                     self._store.link_base = base_url
             try:

@@ -1,124 +1,65 @@
-"""The controls of ``FakeCodat``, in one place: the Python methods a test calls and the HTTP control API
-(``_control_api``) both call these, so no rule is written twice.
+"""Every control of ``FakeCodat`` in one class: what a test calls to set up state, play the end user and the
+platform, inject faults, set limits and latency, route webhooks, and read what happened.
 
-This class composes the parts: ``_store`` (state and lifecycle rules), ``_pipeline`` (the order of
-checks), ``_faults``, ``_rate_limits``, ``_recording``, ``_webhooks`` and ``_delivery``. Thread-safe:
-every method may be called from any thread.
+The HTTP control API (``handlers``) calls these same methods, so no rule is written twice. Each control checks
+its arguments, asks the part that owns the rule (``_state.store``, ``_pipeline.conditions``,
+``_webhooks.delivery``) under the fake's lock, and returns what it applied. Thread-safe.
 """
 
 from __future__ import annotations
 
-import base64
-import math
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from codat_connections import _validation
-from codat_connections._constants import MAX_PAGE_SIZE
-from codat_connections.testing._control.fault_controls import FaultControls
-from codat_connections.testing._control.webhook_controls import WebhookControls
-from codat_connections.testing._pipeline.faults import FaultQueue
-from codat_connections.testing._pipeline.pipeline import ControlHandler, Pipeline
-from codat_connections.testing._pipeline.rate_limits import QuotaEvent, RateLimiter, RateLimits
-from codat_connections.testing._pipeline.recording import RecordedRequest, RequestLog
-from codat_connections.testing._state.platforms import check_count, check_status, platform_for
-from codat_connections.testing._state.store import Company, Store, iso_utc
-from codat_connections.testing._webhooks.delivery import WebhookHub
-from codat_connections.testing._webhooks.messages import WebhookEndpoint, new_message
+from codat_connections.testing._control.start import StartState
+from codat_connections.testing._pipeline.conditions import Conditions, Latency
+from codat_connections.testing._pipeline.faults import Fault
+from codat_connections.testing._pipeline.rate_limits import QuotaEvent, RateLimits
+from codat_connections.testing._pipeline.recording import RecordedRequest
+from codat_connections.testing._state.platforms import check_count, check_share, check_status, check_url, platform_for
+from codat_connections.testing._state.records import utc_clock
+from codat_connections.testing._state.store import NotFound, Store
+from codat_connections.testing._webhooks.delivery import (
+    DEFAULT_RETRY_SCHEDULE,
+    DEFAULT_TIMEOUT,
+    WebhookHub,
+    WebhookSettings,
+)
+from codat_connections.testing._webhooks.messages import WebhookCallable, WebhookDelivery, WebhookEndpoint, new_endpoint
 
-__all__ = ["FakeControls", "check_url"]
-
-
-def check_url(value: object, name: str) -> str:
-    """An ``http(s)://host...`` URL, or ``ValueError`` naming ``name``."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{name} must be an http(s)://host/... URL, got {value!r}")
-    return value
+__all__ = ["FakeControls"]
 
 
-def _utc(clock: Callable[[], datetime]) -> Callable[[], datetime]:
-    """The clock with its answers in UTC (a naive time taken as UTC), so every stamp's ``Z`` is true."""
-
-    def now() -> datetime:
-        moment = clock()
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-    return now
-
-
-@dataclass(frozen=True)
-class _Start:
-    """What ``reset`` returns to (``checkpoint`` records it)."""
-
-    companies: dict[str, Company]
-    limits: RateLimits | None
-    latency: tuple[float, float]
-    endpoints: tuple[WebhookEndpoint, ...]
-    webhook_settings: tuple[float, tuple[float, ...]]  # receiver timeout, retry schedule
-    link_redirect: str | None
-
-
-class FakeControls(FaultControls, WebhookControls):
-    """The fake's state and every control a test uses (``FakeCodat`` adds the ways to reach it)."""
+class FakeControls:
+    """The fake's state and every control a test uses (``FakeCodat`` builds the request pipeline on it and adds
+    the ways to reach it)."""
 
     def __init__(
         self,
-        api_key: str = "fake-codat-api-key",
         *,
-        clock: Callable[[], datetime] | None = None,
-        max_recorded_requests: int | None = None,
-        max_page_size: int | None = None,
-        link_base_url: str | None = None,
-        link_redirect: str | None = None,
+        clock: Callable[[], datetime] | None,
+        max_recorded_requests: int | None,
+        link_base_url: str | None,
+        link_redirect: str | None,
     ) -> None:
-        if max_page_size is not None and (
-            isinstance(max_page_size, bool)
-            or not isinstance(max_page_size, int)
-            or not 1 <= max_page_size <= MAX_PAGE_SIZE
-        ):
-            raise ValueError(
-                f"max_page_size must be None or a whole number from 1 to {MAX_PAGE_SIZE}, got {max_page_size!r}"
-            )
         self._lock = threading.RLock()
-        self._clock = _utc(clock or (lambda: datetime.now(UTC)))
-        self._store = Store(self._clock, self._on_change)
+        self._clock = utc_clock(clock or (lambda: datetime.now(UTC)))
+        self._webhooks = WebhookHub()
+        self._store = Store(self._clock, self._webhooks.notify)
         self._store.link_base = None if link_base_url is None else check_url(link_base_url, "link_base_url").rstrip("/")
         self._link_redirect = None if link_redirect is None else check_url(link_redirect, "link_redirect")
-        self._faults = FaultQueue()
-        self._log = RequestLog(max_recorded_requests)
-        self._webhooks = WebhookHub()
+        self._conditions = Conditions(max_recorded_requests)
         self.client_id = str(uuid.uuid4())
         """This fake's client id (Codat's ``clientId``, a redirect parameter of the Link page)."""
-        self._pipeline = Pipeline(
-            lock=self._lock,
-            clock=self._clock,
-            expected_auth="Basic " + base64.b64encode(api_key.encode()).decode(),
-            store=self._store,
-            faults=self._faults,
-            log=self._log,
-            max_page_size=max_page_size or MAX_PAGE_SIZE,
-            on_quota_event=self._on_quota_event,
-            after_unlock=self._webhooks.deliver_inline,
-            control=self._control_handler(),
-        )
-        self._start = self._capture()
+        self._start = StartState.capture(self._store, self._conditions, self._webhooks, self._link_redirect)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(companies={len(self._store)}, requests={len(self._log)})"
-
-    def _control_handler(self) -> ControlHandler:
-        """What answers ``/_fake/`` paths: ``FakeCodat``'s control API and Link page (a hook, as those import
-        this module; ``FakeCodat`` is the only class built, so the pipeline always has one)."""
-        raise NotImplementedError("FakeCodat serves the control API")
+        return f"{type(self).__name__}(companies={len(self._store)}, requests={len(self._conditions.log)})"
 
     # -- companies and connections -------------------------------------------------------------------
     def add_company(
@@ -157,19 +98,9 @@ class FakeControls(FaultControls, WebhookControls):
         check_count("connections_each", connections_each)
         platform = platform_for(platform_key)
         check_status(status)
-        if isinstance(deauthorized_share, bool) or not isinstance(deauthorized_share, int | float):
-            raise TypeError(f"deauthorized_share must be a number, got {type(deauthorized_share).__name__}")
-        if not 0 <= deauthorized_share <= 1:
-            raise ValueError(f"deauthorized_share must be from 0 to 1, got {deauthorized_share!r}")
+        check_share("deauthorized_share", deauthorized_share)
         with self._lock:
-            ids = [self._store.add_company(f"Company {i + 1}", None, None, None) for i in range(n)]
-            index = 0
-            for company_id in ids:
-                for _ in range(connections_each):
-                    lost = math.floor((index + 1) * deauthorized_share) > math.floor(index * deauthorized_share)
-                    self._store.seed(company_id, 1, platform, "Deauthorized" if lost else status)
-                    index += 1
-            return ids
+            return self._store.add_fleet(n, connections_each, platform, status, deauthorized_share)
 
     def seed_connections(
         self, company_id: str, count: int, *, platform_key: str = "gbol", status: str = "Linked"
@@ -181,64 +112,123 @@ class FakeControls(FaultControls, WebhookControls):
         with self._lock:
             return self._store.seed(company_id, count, platform, status)
 
+    def company(self, company_id: str) -> dict[str, Any]:
+        """A copy of the company as ``GET /companies/{companyId}`` returns it; ``NotFound`` if there is none."""
+        with self._lock:
+            return self._store.company_copy(company_id)
+
+    def connection(self, company_id: str, connection_id: str) -> dict[str, Any]:
+        """A copy of the connection as the API returns it; ``NotFound`` if there is none."""
+        with self._lock:
+            return self._store.copy_of(company_id, self._store.connection(company_id, connection_id))
+
     def connections_of(self, company_id: str) -> list[dict[str, Any]]:
         """Copies of every stored connection of the company, in creation order, as the API returns them."""
         with self._lock:
-            records = self._store.company(company_id).connections.values()
-            return [dict(self._store.render(company_id, record)) for record in records]
+            return [self._store.copy_of(company_id, r) for r in self._store.company(company_id).connections.values()]
 
     # -- the end user and the platform ---------------------------------------------------------------
-    def complete_link(self, company_id: str, connection_id: str) -> None:
-        """The end user finished linking: PendingAuth, Deauthorized or Unlinked → Linked.
+    def complete_link(self, company_id: str, connection_id: str) -> dict[str, Any]:
+        """The end user finished linking: PendingAuth, Deauthorized or Unlinked → Linked; the connection now.
 
         Webhook ``connection.connected`` (``connection.reconnected`` from Deauthorized or Unlinked).
-        ``InvalidTransition`` (a ValueError) if it is already Linked; ``ConnectionNotFound`` if there is none.
+        ``InvalidTransition`` (a ValueError) if it is already Linked; ``NotFound`` if there is none.
         """
         with self._changing():
-            self._store.complete_link(company_id, connection_id)
+            return self._store.copy_of(company_id, self._store.complete_link(company_id, connection_id))
 
-    def fail_link(self, company_id: str, connection_id: str, message: str = "The user cancelled linking") -> None:
-        """A link attempt failed: the status stays, an active ``dataConnectionErrors`` entry is added.
-
-        Webhook ``connection.failed``. ``InvalidTransition`` if the connection is Linked.
+    def fail_link(
+        self, company_id: str, connection_id: str, message: str = "The user cancelled linking"
+    ) -> dict[str, Any]:
+        """A link attempt failed: the status stays, an active ``dataConnectionErrors`` entry is added; the connection
+        now. Webhook ``connection.failed``. ``InvalidTransition`` if the connection is Linked.
         """
         with self._changing():
-            self._store.fail_link(company_id, connection_id, message)
+            return self._store.copy_of(company_id, self._store.fail_link(company_id, connection_id, message))
 
-    def deauthorize(self, company_id: str, connection_id: str, message: str = "Access was revoked") -> None:
-        """The platform withdrew access: Linked → Deauthorized, with an active ``dataConnectionErrors`` entry.
-
-        Webhook ``connection.disconnected``. ``InvalidTransition`` unless the connection is Linked.
+    def deauthorize(self, company_id: str, connection_id: str, message: str = "Access was revoked") -> dict[str, Any]:
+        """The platform withdrew access: Linked → Deauthorized, with an active ``dataConnectionErrors`` entry; the
+        connection now. Webhook ``connection.disconnected``. ``InvalidTransition`` unless the connection is Linked.
         """
         with self._changing():
-            self._store.deauthorize(company_id, connection_id, message)
-
-    def _describe(self, company_id: str, connection_id: str) -> tuple[str, dict[str, Any]]:
-        """The company's name and a copy of the connection as the API returns it (for the Link page)."""
-        with self._lock:
-            company = self._store.company(company_id)
-            return company.name, dict(self._store.render(company_id, self._store.connection(company_id, connection_id)))
+            return self._store.copy_of(company_id, self._store.deauthorize(company_id, connection_id, message))
 
     @property
     def link_redirect(self) -> str | None:
         """Where the Link page sends the browser after Authorize or Deny (a template), or None."""
         return self._link_redirect
 
-    def set_link_redirect(self, template: str | None) -> None:
-        """The Link page's redirect URL template, with Codat's reserved parameters in braces (None: none)."""
+    def set_link_redirect(self, template: str | None) -> str | None:
+        """The Link page's redirect URL template, with Codat's reserved parameters in braces (None: none); returned."""
         checked = None if template is None else check_url(template, "the link redirect")
         with self._lock:
             self._link_redirect = checked
+        return checked
 
-    # -- fleet controls ------------------------------------------------------------------------------
+    # -- faults (each for the next ``times`` requests matching ``method`` and ``path``) ----------------
+    def inject(self, fault: Fault) -> Fault:
+        """Queue a fault; faults apply in the order injected, each to its next ``times`` matches. Returns ``fault``,
+        which keeps saying what was injected (the fake counts the uses itself)."""
+        with self._lock:
+            return self._conditions.faults.add(fault)
+
+    def fail_with_status(
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        method: str | None = None,
+        path: str | None = None,
+        after_processing: bool = False,
+        retry_after: str | None = None,
+    ) -> Fault:
+        """Answer ``status`` with Codat's error body (after applying the request, with ``after_processing``).
+
+        ``retry_after`` adds that ``Retry-After`` header: ``"0"`` makes a client's retries immediate,
+        which keeps fault tests fast.
+        """
+        return self.inject(Fault("status", times, method, path, status, retry_after, after_processing=after_processing))
+
+    def rate_limit(
+        self, *, times: int = 1, retry_after: str | None = "1", method: str | None = None, path: str | None = None
+    ) -> Fault:
+        """Answer 429 with this ``Retry-After`` value (None: no header), whatever the enforced limits."""
+        return self.inject(Fault("rate_limit", times, method, path, status=429, retry_after=retry_after))
+
+    def delay(self, seconds: float, *, times: int = 1, method: str | None = None, path: str | None = None) -> Fault:
+        """Hold the answer ``seconds`` (on top of ``latency``); a client whose timeout is shorter times out."""
+        return self.inject(Fault("delay", times, method, path, seconds=seconds))
+
+    def non_json(
+        self, status: int = 502, *, times: int = 1, method: str | None = None, path: str | None = None
+    ) -> Fault:
+        """Answer ``status`` with an HTML page, as a proxy in front of Codat would."""
+        return self.inject(Fault("non_json", times, method, path, status=status))
+
+    def drop_connection(
+        self, *, times: int = 1, method: str | None = None, path: str | None = None, after_processing: bool = False
+    ) -> Fault:
+        """Close the connection without answering (after applying the request, with ``after_processing``)."""
+        return self.inject(Fault("drop", times, method, path, after_processing=after_processing))
+
+    def truncate_body(self, *, times: int = 1, method: str | None = None, path: str | None = None) -> Fault:
+        """Apply the request, then cut the connection halfway through the response body."""
+        return self.inject(Fault("truncate", times, method, path))
+
+    def clear_faults(self) -> None:
+        """Forget every fault not yet used up."""
+        with self._lock:
+            self._conditions.faults.clear()
+
+    # -- limits and latency --------------------------------------------------------------------------
     def enforce_rate_limits(
         self,
         requests: int = 1000,
         per_seconds: float = 60,
         per_company_concurrency: int | None = 10,
         daily_quota: int | None = None,
-    ) -> None:
-        """Enforce Codat's limits from now on (off until called; calling again starts fresh counts).
+    ) -> RateLimits:
+        """Enforce Codat's limits from now on (off until called; calling again starts fresh counts); returned.
 
         ``requests`` per ``per_seconds`` in fixed windows, ``per_company_concurrency`` requests in
         flight per company (None: no limit), and optionally a daily quota (resetting at 00:00 UTC,
@@ -248,40 +238,93 @@ class FakeControls(FaultControls, WebhookControls):
         """
         limits = RateLimits(requests, per_seconds, per_company_concurrency, daily_quota)
         with self._lock:
-            self._pipeline.limiter = RateLimiter(limits)
+            self._conditions.enforce(limits)
+        return limits
 
-    def latency(self, seconds: float, jitter: float = 0.0) -> None:
-        """Hold every answer ``seconds`` plus a random 0..``jitter`` more, on all transports (0 turns it off)."""
-        for name, value in (("seconds", seconds), ("jitter", jitter)):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise TypeError(f"{name} must be a number of seconds, got {type(value).__name__}")
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(f"{name} must be a finite number of seconds, 0 or more, got {value!r}")
+    def latency(self, seconds: float, jitter: float = 0.0) -> Latency:
+        """Hold every answer ``seconds`` plus a random 0..``jitter`` more, on all transports (0 turns it off).
+
+        Returns the latency applied."""
+        latency = Latency(seconds, jitter)
         with self._lock:
-            self._pipeline.latency, self._pipeline.jitter = float(seconds), float(jitter)
+            self._conditions.latency = latency
+        return latency
+
+    # -- webhooks (at least once, retried, in no promised order) -------------------------------------
+    def add_webhook_endpoint(
+        self, target: str | WebhookCallable, *, secret: str | None = None, event_types: Iterable[str] | None = None
+    ) -> WebhookEndpoint:
+        """Deliver signed webhooks to ``target``: a loopback URL, or a callable ``(body, headers) -> status``.
+
+        URLs are delivered over HTTP from a background thread; callables in the thread of the action
+        that caused the event, retries included, so the outcome is there when the action returns.
+        ``secret`` defaults to a fresh ``whsec_...``; ``event_types`` (default: all) filters.
+        """
+        endpoint = new_endpoint(target, secret, event_types)
+        self._webhooks.add(endpoint)
+        return endpoint
+
+    def remove_webhook_endpoint(self, endpoint: WebhookEndpoint) -> None:
+        """Stop sending new messages to ``endpoint`` (those already queued are still delivered)."""
+        self._webhooks.remove(endpoint)
+
+    def webhook_endpoint(self, endpoint_id: str) -> WebhookEndpoint:
+        """The endpoint messages go to now with this ``id``; ``NotFound`` if there is none."""
+        for endpoint in self._webhooks.endpoints:
+            if endpoint.id == endpoint_id:
+                return endpoint
+        raise NotFound(f"No webhook endpoint with id {endpoint_id}")
+
+    @property
+    def webhook_endpoints(self) -> list[WebhookEndpoint]:
+        """The endpoints messages go to now, in the order added (a copy)."""
+        return self._webhooks.endpoints
+
+    def configure_webhooks(
+        self, *, timeout: float = DEFAULT_TIMEOUT, retry_schedule: Sequence[float] = DEFAULT_RETRY_SCHEDULE
+    ) -> WebhookSettings:
+        """Seconds a receiver has to answer, and the waits before each retry (its length: the retries); returned."""
+        settings = WebhookSettings(timeout, retry_schedule)
+        self._webhooks.settings = settings
+        return settings
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every delivery attempt so far, in the order made (a copy)."""
+        return self._webhooks.deliveries
+
+    def duplicate_webhooks(self, times: int = 1) -> None:
+        """Deliver each of the next ``times`` messages twice (same ``webhook-id``), as at-least-once allows."""
+        self._webhooks.duplicate_next(times)
+
+    def reorder_webhooks(self) -> None:
+        """Hold new messages until ``flush_webhooks``, which delivers them newest first (no order is promised)."""
+        self._webhooks.hold_for_reorder()
+
+    def flush_webhooks(self, timeout: float = 5.0) -> list[WebhookDelivery]:
+        """Deliver held messages and wait until every message is delivered or given up, else ``TimeoutError``;
+        then every delivery attempt so far (``webhook_deliveries``)."""
+        self._webhooks.flush(timeout)
+        return self._webhooks.deliveries
 
     # -- what the server saw -------------------------------------------------------------------------
     @property
     def requests(self) -> list[RecordedRequest]:
         """The recorded requests, oldest first (a copy; see ``max_recorded_requests``)."""
         with self._lock:
-            return self._log.snapshot()
+            return self._conditions.log.snapshot()
 
-    def requests_to(self, method: str, path: str | None = None) -> list[RecordedRequest]:
-        """The recorded requests with this method (and path, when given)."""
-        return self._requests_matching(method, path)
-
-    def _requests_matching(self, method: str | None, path: str | None) -> list[RecordedRequest]:
-        """``requests_to``, its method optional too (for the control API's ``GET /_fake/requests``)."""
-        method = None if method is None else method.upper()
-        return [r for r in self.requests if (method is None or r.method == method) and (path is None or r.path == path)]
+    def requests_to(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
+        """The recorded requests with this method (and path), each when given."""
+        with self._lock:
+            return self._conditions.log.matching(method, path)
 
     # -- start state ---------------------------------------------------------------------------------
     def checkpoint(self) -> None:
         """Make the present state what ``reset`` returns to: companies, limits, latency, webhook endpoints and
         settings, redirect."""
         with self._lock:
-            self._start = self._capture()
+            self._start = StartState.capture(self._store, self._conditions, self._webhooks, self._link_redirect)
 
     def reset(self) -> None:
         """Back to the start state (as constructed, or at the last ``checkpoint``).
@@ -290,27 +333,7 @@ class FakeControls(FaultControls, WebhookControls):
         redirect are restored; faults, the request log, the Idempotency-Key cache and webhook deliveries are cleared.
         """
         with self._lock:
-            start = self._start
-            self._store.restore(start.companies)
-            self._pipeline.limiter = None if start.limits is None else RateLimiter(start.limits)
-            self._pipeline.latency, self._pipeline.jitter = start.latency
-            self._pipeline.forget_idempotency_keys()
-            self._faults.clear()
-            self._log.clear()
-            self._link_redirect = start.link_redirect
-            self._webhooks.reset(start.endpoints)
-            self._webhooks.configure(*start.webhook_settings)
-
-    def _capture(self) -> _Start:
-        limiter = self._pipeline.limiter
-        return _Start(
-            self._store.snapshot(),
-            None if limiter is None else limiter.limits,
-            (self._pipeline.latency, self._pipeline.jitter),
-            tuple(self._webhooks.endpoints),
-            self._webhooks.settings,
-            self._link_redirect,
-        )
+            self._link_redirect = self._start.restore(self._store, self._conditions, self._webhooks)
 
     # -- internals -----------------------------------------------------------------------------------
     @contextmanager
@@ -320,16 +343,5 @@ class FakeControls(FaultControls, WebhookControls):
             yield
         self._webhooks.deliver_inline()
 
-    def _on_change(self, event_type: str, moment: datetime, payload: Callable[[], dict[str, Any]]) -> None:
-        """Publish the event, stamped with the moment of the change it reports (never before it)."""
-        if self._webhooks.wants(event_type):
-            self._webhooks.publish(new_message(event_type, moment, payload()))
-
     def _on_quota_event(self, event: QuotaEvent) -> None:
-        if self._webhooks.wants(event.event_type):
-            payload = {
-                "dailyQuota": event.daily_quota,
-                "quotaRemaining": event.quota_remaining,
-                "expiryDate": iso_utc(event.expiry),
-            }
-            self._webhooks.publish(new_message(event.event_type, self._clock(), payload))
+        self._webhooks.notify(event.event_type, self._clock(), event.payload)

@@ -1,5 +1,5 @@
-"""The company operations: list (paged, filtered by ``tags`` and ``query``, ordered), create, get, update,
-delete, and an access token per company.
+"""The company operations, one function per route of ``_routes.py``: list (paged, filtered by ``tags`` and
+``query``, ordered), create, get, update, delete, and an access token per company.
 
 Names and tags are checked with the client's own rules (``codat_connections._validation``), so the
 client and the fake refuse the same values; a refusal is a 400 with Codat's body. A company's
@@ -8,7 +8,6 @@ client and the fake refuse the same values; a refusal is a 400 with Codat's body
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from codat_connections import _validation
@@ -21,9 +20,18 @@ from codat_connections.testing._operations.query import (
     without_spaces_around_symbols,
 )
 from codat_connections.testing._pipeline.responses import FakeResponse, codat_error, json_response
-from codat_connections.testing._state.store import ACCESS_TOKEN_SECONDS, Company, Store
+from codat_connections.testing._pipeline.routing import Backend, Call
+from codat_connections.testing._state.records import ACCESS_TOKEN_SECONDS, Company
 
-__all__ = ["COMPANY_FIELDS", "CompanyOperations"]
+__all__ = [
+    "COMPANY_FIELDS",
+    "create_company",
+    "delete_company",
+    "get_company",
+    "get_company_access_token",
+    "list_companies",
+    "update_company",
+]
 
 COMPANY_FIELDS = frozenset(
     {
@@ -58,76 +66,83 @@ def _fields(payload: dict[str, Any]) -> tuple[str | None, str | None, dict[str, 
     return name, description, tags
 
 
-class CompanyOperations:
-    def __init__(self, store: Store, max_page_size: int) -> None:
-        self._store = store
-        self._max_page_size = max_page_size
-
-    def get(self, company_id: str) -> FakeResponse:
-        return json_response(self._store.company_body(self._store.company(company_id)))
-
-    def create(self, body: bytes) -> FakeResponse:
-        payload = body_object(body, _EXAMPLE)
-        if isinstance(payload, FakeResponse):
-            return payload
-        if payload.get("name") is None:
-            return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
-        fields = _fields(payload)
-        if isinstance(fields, FakeResponse):
-            return fields
-        name, description, tags = fields
-        assert name is not None
-        return json_response(self._store.company_body(self._store.create_company(name, description, tags)))
-
-    def update(self, company_id: str, body: bytes) -> FakeResponse:
-        self._store.company(company_id)
-        payload = body_object(body, _EXAMPLE)
-        if isinstance(payload, FakeResponse):
-            return payload
-        fields = _fields(payload)
-        if isinstance(fields, FakeResponse):
-            return fields
-        company = self._store.update_company(company_id, *fields)
-        return json_response(self._store.company_body(company))
-
-    def delete(self, company_id: str) -> FakeResponse:
-        self._store.delete_company(company_id)
-        return FakeResponse(204)
-
-    def access_token(self, company_id: str) -> FakeResponse:
-        token = self._store.mint_token(company_id)
-        response = json_response({"expiresIn": ACCESS_TOKEN_SECONDS, "accessToken": token, "tokenType": "Bearer"})
-        response.headers["cache-control"] = "no-store"
-        return response
-
-    def list(self, query: Mapping[str, str]) -> FakeResponse:
-        request = page_request(query, self._max_page_size)
-        if isinstance(request, FakeResponse):
-            return request
-        companies = list(self._store.companies())
-        if tags := query.get("tags"):
-            try:
-                predicate = parse_query(without_spaces_around_symbols(tags), None, flat=True, operators=TAG_OPERATORS)
-            except QueryError:
-                return codat_error(400, "Error parsing tags - Malformed query; tags take =, != and ~, with && and ||.")
-            companies = [c for c in companies if predicate(c.tags)]
-        built: dict[str, dict[str, Any]] = {}
-
-        def details(company: Company) -> dict[str, Any]:
-            """Built once per company per listing: the filter, the sort and the page all read it (each build
-            scans the company's connections)."""
-            if company.id not in built:
-                built[company.id] = company.details()
-            return built[company.id]
-
+def list_companies(backend: Backend, call: Call) -> FakeResponse:
+    """``GET /companies``: a page, filtered by ``tags`` and ``query`` and sorted by ``orderBy``."""
+    store, query = backend.store, call.request.query
+    request = page_request(query, backend.max_page_size)
+    if isinstance(request, FakeResponse):
+        return request
+    companies = list(store.companies())
+    if tags := query.get("tags"):
         try:
-            if "query" in query:
-                companies = filtered(companies, query["query"], COMPANY_FIELDS, "Company", details)
-            if order := query.get("orderBy"):
-                companies = ordered(companies, order, COMPANY_FIELDS, "Company", details)
-        except Refused as refused:
-            return refused.response
-        start = (request.number - 1) * request.size
-        results = [self._store.company_body(c, details(c)) for c in companies[start : start + request.size]]
-        extra = {k: query[k] for k in ("query", "orderBy", "tags") if k in query}
-        return json_response(page_body(results, len(companies), request, "/companies", extra))
+            predicate = parse_query(without_spaces_around_symbols(tags), None, flat=True, operators=TAG_OPERATORS)
+        except QueryError:
+            return codat_error(400, "Error parsing tags - Malformed query; tags take =, != and ~, with && and ||.")
+        companies = [c for c in companies if predicate(c.tags)]
+    built: dict[str, dict[str, Any]] = {}
+
+    def details(company: Company) -> dict[str, Any]:
+        """Built once per company per listing: the filter, the sort and the page all read it (each build
+        scans the company's connections)."""
+        if company.id not in built:
+            built[company.id] = company.details()
+        return built[company.id]
+
+    try:
+        if "query" in query:
+            companies = filtered(companies, query["query"], COMPANY_FIELDS, "Company", details)
+        if order := query.get("orderBy"):
+            companies = ordered(companies, order, COMPANY_FIELDS, "Company", details)
+    except Refused as refused:
+        return refused.response
+    start = (request.number - 1) * request.size
+    results = [store.company_body(c, details(c)) for c in companies[start : start + request.size]]
+    extra: dict[str, str] = {k: query[k] for k in ("query", "orderBy", "tags") if k in query}
+    return json_response(page_body(results, len(companies), request, "/companies", extra))
+
+
+def create_company(backend: Backend, call: Call) -> FakeResponse:
+    """``POST /companies``: a company with the name, description and tags given (``company.created``)."""
+    payload = body_object(call.request.body, _EXAMPLE)
+    if isinstance(payload, FakeResponse):
+        return payload
+    if payload.get("name") is None:
+        return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
+    fields = _fields(payload)
+    if isinstance(fields, FakeResponse):
+        return fields
+    name, description, tags = fields
+    assert name is not None
+    return json_response(backend.store.company_body(backend.store.create_company(name, description, tags)))
+
+
+def get_company(backend: Backend, call: Call) -> FakeResponse:
+    """``GET /companies/{companyId}``: the company with its connections."""
+    return json_response(backend.store.company_body(backend.store.company(call.params["companyId"])))
+
+
+def update_company(backend: Backend, call: Call) -> FakeResponse:
+    """``PATCH /companies/{companyId}``: only the fields given change."""
+    store, company_id = backend.store, call.params["companyId"]
+    store.company(company_id)
+    payload = body_object(call.request.body, _EXAMPLE)
+    if isinstance(payload, FakeResponse):
+        return payload
+    fields = _fields(payload)
+    if isinstance(fields, FakeResponse):
+        return fields
+    return json_response(store.company_body(store.update_company(company_id, *fields)))
+
+
+def delete_company(backend: Backend, call: Call) -> FakeResponse:
+    """``DELETE /companies/{companyId}``: the company and its connections go (``company.deleted``)."""
+    backend.store.delete_company(call.params["companyId"])
+    return FakeResponse(204)
+
+
+def get_company_access_token(backend: Backend, call: Call) -> FakeResponse:
+    """``GET /companies/{companyId}/accessToken``: a fresh bearer token for the company, never cached."""
+    token = backend.store.mint_token(call.params["companyId"])
+    response = json_response({"expiresIn": ACCESS_TOKEN_SECONDS, "accessToken": token, "tokenType": "Bearer"})
+    response.headers["cache-control"] = "no-store"
+    return response

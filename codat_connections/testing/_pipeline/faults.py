@@ -8,6 +8,7 @@ was applied and only its answer was lost.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -83,29 +84,38 @@ class Fault:
 
 
 class FaultQueue:
-    """Faults in the order injected; each applies to its next ``times`` matching requests."""
+    """Faults in the order injected; each applies to its next ``times`` matching requests.
+
+    The queue keeps its own copy of each fault and its own count of the uses left, so the ``Fault`` a control
+    returned keeps saying what was injected (and changing it later changes nothing queued).
+    """
 
     def __init__(self) -> None:
-        self._faults: list[Fault] = []
+        self._queued: list[_Queued] = []
 
     def add(self, fault: Fault) -> Fault:
-        self._faults.append(fault)
+        self._queued.append(_Queued(dataclasses.replace(fault), fault.times))
         return fault
 
     def clear(self) -> None:
-        self._faults.clear()
+        self._queued.clear()
 
     def take(self, method: str, path: str) -> Fault | None:
         """The first fault matching this request, used up by one."""
-        if not self._faults:
-            return None
-        for fault in self._faults:
-            if fault.times > 0 and fault.matches(method, path):
-                fault.times -= 1
-                if fault.times == 0:
-                    self._faults.remove(fault)
-                return fault
+        for queued in self._queued:
+            if queued.fault.matches(method, path):
+                queued.left -= 1
+                if queued.left == 0:
+                    self._queued.remove(queued)
+                return queued.fault
         return None
+
+
+@dataclass
+class _Queued:
+    fault: Fault
+    left: int
+    """Requests it still applies to."""
 
 
 def _check(holds: bool, rule: str, value: object) -> None:

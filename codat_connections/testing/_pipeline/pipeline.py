@@ -1,33 +1,33 @@
 """The order in which the fake answers one request, and the in-flight slot the answer holds.
 
     fault (replacing) -> authentication (401) -> rate limits (429) -> route (404/405)
-        -> Idempotency-Key cache (replay/422) -> operation -> fault (after processing)
+        -> Idempotency-Key cache (replay/422) -> the route's handler -> fault (after processing)
 
 Faults come first because they stand for the network or Codat's front door; the rate limiter comes
 before the idempotency cache so that a 429 is never cached against a key. The answer then waits for
 any injected delay plus the configured latency, in the transport or server thread, while the request
 still counts as in flight for its company. Everything under the fake's one lock is quick (no sleeps,
-no I/O); webhooks to callables are delivered after the lock is released.
+no I/O); webhooks to callables are delivered after the lock is released. Paths under ``CONTROL_PREFIX`` go
+to the control API instead, without the lock (a control may wait), untouched by faults, limits and the log.
 """
 
 from __future__ import annotations
 
-import random
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from email.utils import format_datetime
 
 from codat_connections._constants import KEYED_METHODS
-from codat_connections.testing._pipeline.faults import FaultQueue, fault_response
-from codat_connections.testing._pipeline.idempotency import IdempotencyCache
+from codat_connections.testing._pipeline.conditions import Conditions
+from codat_connections.testing._pipeline.faults import fault_response
 from codat_connections.testing._pipeline.rate_limits import QuotaEvent, RateLimiter
-from codat_connections.testing._pipeline.recording import IncomingRequest, RequestLog
+from codat_connections.testing._pipeline.recording import IncomingRequest
 from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
-from codat_connections.testing._pipeline.routing import Operations, Route, match
-from codat_connections.testing._state.store import Store
+from codat_connections.testing._pipeline.routing import Backend, Call, Route, Router
+from codat_connections.testing._state.store import NotFound
 
-__all__ = ["CONTROL_PREFIX", "ControlHandler", "Exchange", "OpenExchange", "Pipeline"]
+__all__ = ["CONTROL_PREFIX", "ControlHandler", "Exchange", "OpenExchange", "Pipeline", "authorized"]
 
 CONTROL_PREFIX = "/_fake/"
 """Paths the fake itself answers (control API, Link page), outside Codat's API: no Codat path starts so."""
@@ -39,6 +39,11 @@ UNAUTHORIZED = (
 
 ControlHandler = Callable[[IncomingRequest], FakeResponse]
 """Answers a request under ``CONTROL_PREFIX``; called without the fake's lock held (it may wait)."""
+
+
+def authorized(request: IncomingRequest, expected: str) -> bool:
+    """The request carries the fake's API key (``expected`` is its whole ``Authorization`` value)."""
+    return request.headers.get("authorization") == expected
 
 
 class Exchange:
@@ -76,46 +81,31 @@ OpenExchange = Callable[[str, str, Mapping[str, str], Mapping[str, str], bytes],
 
 
 class Pipeline:
-    """Answers requests from the fake's parts; ``limiter`` and ``latency`` are set by ``FakeCodat``.
-
-    ``clock`` answers in UTC (``FakeControls`` wraps the one it was given).
-    """
+    """Answers requests: Codat's API through ``routes`` against ``backend``, under the ``conditions`` the controls
+    set; paths under ``CONTROL_PREFIX`` through ``control``. ``clock`` answers in UTC."""
 
     def __init__(
         self,
         *,
+        routes: Router[Route],
+        backend: Backend,
+        control: ControlHandler,
+        conditions: Conditions,
         lock: threading.RLock,
         clock: Callable[[], datetime],
         expected_auth: str,
-        store: Store,
-        faults: FaultQueue,
-        log: RequestLog,
-        max_page_size: int,
         on_quota_event: Callable[[QuotaEvent], None],
         after_unlock: Callable[[], None],
-        control: ControlHandler,
     ) -> None:
+        self._routes = routes
+        self._backend = backend
+        self._control = control
+        self._conditions = conditions
         self._lock = lock
         self._clock = clock
         self._expected_auth = expected_auth
-        self._operations = Operations(store, max_page_size)
-        self._faults = faults
-        self._idempotency = IdempotencyCache()
-        self._log = log
         self._on_quota_event = on_quota_event
         self._after_unlock = after_unlock
-        self._random = random.Random()
-        self.limiter: RateLimiter | None = None
-        self.latency = 0.0
-        self.jitter = 0.0
-        self._control = control
-
-    def authorized(self, request: IncomingRequest) -> bool:
-        """The request carries the fake's API key."""
-        return request.headers.get("authorization") == self._expected_auth
-
-    def forget_idempotency_keys(self) -> None:
-        self._idempotency = IdempotencyCache()
 
     def open(
         self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: bytes
@@ -135,7 +125,7 @@ class Pipeline:
             return Exchange(answer, 0.0, self._lock, None, None)
         with self._lock:
             now = self._clock()
-            limiter = self.limiter
+            limiter = self._conditions.limiter
             held: list[str] = []
             try:
                 response = self._respond(request, now, held)
@@ -146,13 +136,13 @@ class Pipeline:
             response.headers["date"] = format_datetime(now, usegmt=True)  # Codat's clock, as Codat's Date is
             if request.method == "HEAD":
                 response.body = b""
-            self._log.add(request, None if response.drop or response.truncate else response.status)
+            self._conditions.log.add(request, None if response.drop or response.truncate else response.status)
             exchange = Exchange(response, response.delay, self._lock, limiter, held[0] if held else None)
         self._after_unlock()
         return exchange
 
     def _respond(self, request: IncomingRequest, now: datetime, held: list[str]) -> FakeResponse:
-        fault = self._faults.take(request.method, request.path)
+        fault = self._conditions.faults.take(request.method, request.path)
         if fault is not None and fault.replaces_answer:
             response = fault_response(fault, now.timestamp())
         else:
@@ -161,18 +151,19 @@ class Pipeline:
                 response = fault_response(fault, now.timestamp())
             elif fault is not None and fault.kind == "truncate":
                 response.truncate = True
-        response.delay = (fault.seconds if fault is not None and fault.kind == "delay" else 0.0) + self._latency()
+        delayed = fault.seconds if fault is not None and fault.kind == "delay" else 0.0
+        response.delay = delayed + self._conditions.hold()
         return response
 
     def _answer(self, request: IncomingRequest, now: datetime, held: list[str]) -> FakeResponse:
-        """Authentication, rate limits, routing, the idempotency cache and the operation; ``held`` gets
+        """Authentication, rate limits, routing, the idempotency cache and the route's handler; ``held`` gets
         the company whose in-flight slot this request takes."""
-        if not self.authorized(request):
+        if not authorized(request, self._expected_auth):
             return codat_error(401, UNAUTHORIZED)
-        route = match(request.method, request.path)
-        limiter = self.limiter
+        found = self._routes.match(request.method, request.path, f"No resource at {request.path}")
+        limiter = self._conditions.limiter
         if limiter is not None:
-            company = route.company_id if isinstance(route, Route) else None
+            company = None if isinstance(found, FakeResponse) else found[1].get("companyId")
             refusal, events = limiter.admit(company, now)
             for event in events:
                 self._on_quota_event(event)
@@ -180,21 +171,20 @@ class Pipeline:
                 return codat_error(429, refusal.message, {"retry-after": str(refusal.retry_after)})
             if company is not None and limiter.limits.per_company_concurrency is not None:
                 held.append(company)
-        if isinstance(route, FakeResponse):
-            return route
+        if isinstance(found, FakeResponse):
+            return found
+        route, params = found
+        call = Call(request, params)
         key = request.headers.get("idempotency-key")
         if key is not None and request.method in KEYED_METHODS:
-            return self._idempotency.answer(
-                key,
-                request.method,
-                request.path,
-                request.body,
-                now=now.timestamp(),
-                run=lambda: self._operations.answer(route, request.query, request.body),
+            run = lambda: self._handle(route, call)  # noqa: E731
+            return self._conditions.idempotency.answer(
+                key, request.method, request.path, request.body, now=now.timestamp(), run=run
             )
-        return self._operations.answer(route, request.query, request.body)
+        return self._handle(route, call)
 
-    def _latency(self) -> float:
-        if not self.jitter:
-            return self.latency
-        return self.latency + self._random.uniform(0.0, self.jitter)
+    def _handle(self, route: Route, call: Call) -> FakeResponse:
+        try:
+            return route.handler(self._backend, call)
+        except NotFound as missing:
+            return codat_error(404, str(missing))

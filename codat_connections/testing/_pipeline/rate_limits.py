@@ -20,12 +20,21 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from codat_connections.testing._state.records import iso_utc
 
 __all__ = ["QuotaEvent", "RateLimiter", "RateLimits", "Refusal"]
 
 
 @dataclass(frozen=True)
 class RateLimits:
+    """Codat's rate limits as the fake enforces them (``FakeCodat.enforce_rate_limits`` returns the ones applied).
+
+    ``requests`` per ``per_seconds`` in fixed windows, at most ``per_company_concurrency`` requests in flight
+    for one company (None: no limit), and a daily quota reset at 00:00 UTC (None: none).
+    """
+
     requests: int
     per_seconds: float
     per_company_concurrency: int | None
@@ -58,6 +67,14 @@ class QuotaEvent:
     daily_quota: int
     quota_remaining: int
     expiry: datetime
+
+    def payload(self) -> dict[str, Any]:
+        """The webhook's payload, as Codat's ``ClientRateLimitWebhook`` has it."""
+        return {
+            "dailyQuota": self.daily_quota,
+            "quotaRemaining": self.quota_remaining,
+            "expiryDate": iso_utc(self.expiry),
+        }
 
 
 class RateLimiter:

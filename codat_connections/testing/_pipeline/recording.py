@@ -64,6 +64,11 @@ class RequestLog:
     def snapshot(self) -> list[RecordedRequest]:
         return list(self._entries)
 
+    def matching(self, method: str | None, path: str | None) -> list[RecordedRequest]:
+        """The requests with this method (any case) and this path, each when given."""
+        method = None if method is None else method.upper()
+        return [r for r in self._entries if method in (None, r.method) and path in (None, r.path)]
+
 
 def _json_or_text(body: bytes) -> Any:
     if not body:

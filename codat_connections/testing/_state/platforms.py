@@ -5,8 +5,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import urlsplit
 
-__all__ = ["PLATFORMS", "STATUSES", "Platform", "check_count", "check_status", "platform_for"]
+__all__ = [
+    "PLATFORMS",
+    "STATUSES",
+    "Platform",
+    "check_count",
+    "check_share",
+    "check_status",
+    "check_url",
+    "platform_for",
+]
 
 STATUSES = ("PendingAuth", "Linked", "Unlinked", "Deauthorized")
 
@@ -63,3 +73,20 @@ def platform_for(key: str) -> Platform:
 def check_status(status: str) -> None:
     if status not in STATUSES:
         raise ValueError(f"status must be one of {list(STATUSES)}, got {status!r}")
+
+
+def check_share(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name} must be from 0 to 1, got {value!r}")
+
+
+def check_url(value: object, name: str) -> str:
+    """An ``http(s)://host...`` URL, or ``ValueError`` naming ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{name} must be an http(s)://host/... URL, got {value!r}")
+    return value

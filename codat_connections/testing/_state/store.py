@@ -12,73 +12,26 @@ thread-safe on its own: ``FakeCodat`` holds its lock.
 from __future__ import annotations
 
 import copy
+import math
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from codat_connections.testing._state.platforms import Platform
+from codat_connections.testing._state.records import LINK_PAGE_PATH, Company, add_error, new_connection, stamp
 
-__all__ = [
-    "ACCESS_TOKEN_SECONDS",
-    "LINK_PAGE_PATH",
-    "Company",
-    "ConnectionNotFound",
-    "InvalidTransition",
-    "Notify",
-    "Store",
-    "iso_utc",
-]
-
-LINK_URL = "https://link-api.codat.io/companies/{company_id}/connections/{connection_id}/start"
-LINK_PAGE_PATH = "/_fake/link/companies/{company_id}/connections/{connection_id}/start"
-"""Where a served fake's Link page is, under its base URL."""
-PORTAL_URL = "https://app.codat.io/companies/{company_id}/summary"
-COMPANY_REDIRECT_URL = "https://link.codat.io/company/{company_id}"
-ACCESS_TOKEN_SECONDS = 86400
+__all__ = ["InvalidTransition", "NotFound", "Notify", "Store"]
 
 
-@dataclass
-class Company:
-    id: str
-    name: str
-    created: str
-    description: str | None = None
-    tags: dict[str, str] = field(default_factory=dict)
-    connections: dict[str, dict[str, Any]] = field(default_factory=dict)
-    authorizations: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
-    access_tokens: list[str] = field(default_factory=list, repr=False)
-    """Tokens minted for this company: credentials, never shown."""
+class NotFound(ValueError):
+    """The fake has no such company, connection or webhook endpoint; the message says which (Codat's 404 text
+    for a company or connection). A ValueError for the controls, a 404 over HTTP.
 
-    def reference(self) -> dict[str, Any]:
-        """The company as a webhook names it (Codat's ``companyReference``)."""
-        reference: dict[str, Any] = {"id": self.id, "name": self.name}
-        if self.description is not None:
-            reference["description"] = self.description
-        reference["links"] = {"portal": PORTAL_URL.format(company_id=self.id)}
-        reference["tags"] = dict(self.tags)
-        return reference
-
-    def details(self) -> dict[str, Any]:
-        """The company without its connections (Codat's ``companyDetails``)."""
-        details: dict[str, Any] = {"id": self.id, "name": self.name}
-        if self.description is not None:
-            details["description"] = self.description
-        details["redirect"] = COMPANY_REDIRECT_URL.format(company_id=self.id)
-        synced = [record["lastSync"] for record in self.connections.values() if record.get("lastSync")]
-        if synced:
-            details["lastSync"] = max(synced)
-        details["created"] = self.created
-        details["products"] = []
-        details["tags"] = dict(self.tags)
-        details["referenceSubsidiaryCompanies"] = []
-        return details
-
-
-class ConnectionNotFound(ValueError):
-    """No such company or connection; the message is Codat's 404 text (a ValueError for test-side controls)."""
+    ``codat_connections.testing.ConnectionNotFound`` is this class under its earlier name (from when it was
+    raised for connections only), so ``except ConnectionNotFound`` keeps working.
+    """
 
 
 class InvalidTransition(ValueError):
@@ -87,10 +40,6 @@ class InvalidTransition(ValueError):
 
 Notify = Callable[[str, datetime, Callable[[], dict[str, Any]]], None]
 """``(event type, moment of the change, payload builder)``, called after each change a webhook reports."""
-
-
-def iso_utc(moment: datetime, *, fraction: bool = False) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if fraction else "%Y-%m-%dT%H:%M:%SZ")
 
 
 class Store:
@@ -124,19 +73,33 @@ class Store:
         cid = company_id or str(uuid.uuid4())
         if cid in self._companies:
             raise ValueError(f"a company with id {cid!r} already exists")
-        self._companies[cid] = Company(cid, name, self._stamp(self._moment()), description, dict(tags or {}))
+        self._companies[cid] = Company(cid, name, stamp(self._moment()), description, dict(tags or {}))
         return cid
+
+    def add_fleet(
+        self, n: int, connections_each: int, platform: Platform, status: str, deauthorized_share: float
+    ) -> list[str]:
+        """``n`` companies with ``connections_each`` connections each; ``deauthorized_share`` of the connections,
+        spread evenly over the fleet, are ``Deauthorized`` instead of ``status``. The companies' ids, in order."""
+        ids = [self.add_company(f"Company {i + 1}", None, None, None) for i in range(n)]
+        index = 0
+        for company_id in ids:
+            for _ in range(connections_each):
+                lost = math.floor((index + 1) * deauthorized_share) > math.floor(index * deauthorized_share)
+                self.seed(company_id, 1, platform, "Deauthorized" if lost else status)
+                index += 1
+        return ids
 
     def seed(self, company_id: str, count: int, platform: Platform, status: str) -> list[str]:
         connections = self.company(company_id).connections
         ids = []
         for _ in range(count):
-            record = self._new_connection(company_id, platform, self._moment())
+            record = new_connection(company_id, platform, self._moment())
             record["status"] = status
             if status in ("Linked", "Deauthorized"):
                 record["lastSync"] = record["created"]
             if status == "Deauthorized":
-                self._add_error(record, "401", "Unauthorized", "Access was revoked", self._moment())
+                add_error(record, "401", "Unauthorized", "Access was revoked", self._moment())
             connections[record["id"]] = record
             ids.append(record["id"])
         return ids
@@ -145,7 +108,7 @@ class Store:
     def company(self, company_id: str) -> Company:
         company = self._companies.get(company_id)
         if company is None:
-            raise ConnectionNotFound(f"No company was found with ID {company_id}")
+            raise NotFound(f"No company was found with ID {company_id}")
         return company
 
     def companies(self) -> Iterable[Company]:
@@ -154,8 +117,23 @@ class Store:
     def connection(self, company_id: str, connection_id: str) -> dict[str, Any]:
         record = self.company(company_id).connections.get(connection_id)
         if record is None:
-            raise ConnectionNotFound(f"Data connection {connection_id} not found")
+            raise NotFound(f"Data connection {connection_id} not found")
         return record
+
+    def copy_of(self, company_id: str, record: dict[str, Any]) -> dict[str, Any]:
+        """A connection as the API returns it, copied: what the caller changes, the store does not see."""
+        rendered = dict(self.render(company_id, record))
+        if errors := rendered.get("dataConnectionErrors"):
+            rendered["dataConnectionErrors"] = [dict(error) for error in errors]
+        return rendered
+
+    def company_copy(self, company_id: str) -> dict[str, Any]:
+        """A company as the API returns it, copied (its connections too)."""
+        company = self.company(company_id)
+        return {
+            **company.details(),
+            "dataConnections": [self.copy_of(company_id, r) for r in company.connections.values()],
+        }
 
     def render(self, company_id: str, record: dict[str, Any]) -> dict[str, Any]:
         """A connection as the API returns it: its link URL on the fake's own Link page when served."""
@@ -175,7 +153,7 @@ class Store:
     # -- companies through the API ---------------------------------------------------------------
     def create_company(self, name: str, description: str | None, tags: Mapping[str, str] | None) -> Company:
         moment = self._moment()
-        company = Company(str(uuid.uuid4()), name, self._stamp(moment), description, dict(tags or {}))
+        company = Company(str(uuid.uuid4()), name, stamp(moment), description, dict(tags or {}))
         self._companies[company.id] = company
         self._notify("company.created", moment, company.details)
         return company
@@ -209,19 +187,19 @@ class Store:
         """A new connection starts ``PendingAuth`` with the link URL the end user follows."""
         company = self.company(company_id)
         moment = self._moment()
-        record = self._new_connection(company_id, platform, moment)
+        record = new_connection(company_id, platform, moment)
         company.connections[record["id"]] = record
         self._report("connection.created", moment, company, record)
         return record
 
-    def complete_link(self, company_id: str, connection_id: str) -> None:
+    def complete_link(self, company_id: str, connection_id: str) -> dict[str, Any]:
         """PendingAuth → Linked is ``connected``; Deauthorized or Unlinked → Linked is ``reconnected``."""
         record = self.connection(company_id, connection_id)
         previous = record["status"]
         if previous == "Linked":
             raise InvalidTransition("connection is already Linked")
         moment = self._moment()
-        now = self._stamp(moment)
+        now = stamp(moment)
         record["status"] = "Linked"
         record["lastSync"] = now
         for error in record.get("dataConnectionErrors") or ():
@@ -230,25 +208,28 @@ class Store:
                 error["resolvedOnUtc"] = now
         event = "connection.reconnected" if previous in ("Deauthorized", "Unlinked") else "connection.connected"
         self._report(event, moment, self.company(company_id), record)
+        return record
 
-    def fail_link(self, company_id: str, connection_id: str, message: str) -> None:
+    def fail_link(self, company_id: str, connection_id: str, message: str) -> dict[str, Any]:
         """A link attempt failed: the status stays, an active error is added."""
         record = self.connection(company_id, connection_id)
         if record["status"] == "Linked":
             raise InvalidTransition("a Linked connection has no link attempt to fail")
         moment = self._moment()
-        self._add_error(record, "403", "Linking failed", message, moment)
+        add_error(record, "403", "Linking failed", message, moment)
         self._report("connection.failed", moment, self.company(company_id), record)
+        return record
 
-    def deauthorize(self, company_id: str, connection_id: str, message: str) -> None:
+    def deauthorize(self, company_id: str, connection_id: str, message: str) -> dict[str, Any]:
         """The platform withdrew access: only Linked → Deauthorized, with an active error."""
         record = self.connection(company_id, connection_id)
         if record["status"] != "Linked":
             raise InvalidTransition(f"only a Linked connection can be deauthorized, this one is {record['status']}")
         moment = self._moment()
         record["status"] = "Deauthorized"
-        self._add_error(record, "401", "Unauthorized", message, moment)
+        add_error(record, "401", "Unauthorized", message, moment)
         self._report("connection.disconnected", moment, self.company(company_id), record)
+        return record
 
     def unlink(self, company_id: str, connection_id: str) -> dict[str, Any]:
         """Only a Linked connection can be unlinked (Codat's rule); its data is kept."""
@@ -278,32 +259,6 @@ class Store:
 
         self._notify(event_type, moment, payload)
 
-    def _new_connection(self, company_id: str, platform: Platform, moment: datetime) -> dict[str, Any]:
-        connection_id = str(uuid.uuid4())
-        return {
-            "id": connection_id,
-            "integrationId": platform.integration_id,
-            "integrationKey": platform.key,
-            "sourceId": platform.source_id,
-            "platformName": platform.name,
-            "linkUrl": LINK_URL.format(company_id=company_id, connection_id=connection_id),
-            "status": "PendingAuth",
-            "created": self._stamp(moment),
-            "sourceType": platform.source_type,
-        }
-
-    def _add_error(self, record: dict[str, Any], code: str, text: str, message: str, moment: datetime) -> None:
-        record.setdefault("dataConnectionErrors", []).append(
-            {
-                "statusCode": code,
-                "statusText": text,
-                "errorMessage": message,
-                "erroredOnUtc": self._stamp(moment),
-                "status": "Active",
-                "resolvedOnUtc": None,
-            }
-        )
-
     def _moment(self) -> datetime:
         """The fake's clock, but strictly later than every moment before: stamps order as changes did."""
         now = self._clock()
@@ -311,7 +266,3 @@ class Store:
             now = self._last + timedelta(microseconds=1)
         self._last = now
         return now
-
-    @staticmethod
-    def _stamp(moment: datetime) -> str:
-        return iso_utc(moment, fraction=True)

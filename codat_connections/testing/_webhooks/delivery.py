@@ -20,8 +20,10 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import httpx
 from standardwebhooks import Webhook
@@ -30,10 +32,11 @@ from codat_connections.testing._webhooks.messages import (
     WebhookDelivery,
     WebhookEndpoint,
     WebhookMessage,
+    new_message,
     signed_headers,
 )
 
-__all__ = ["DEFAULT_RETRY_SCHEDULE", "DEFAULT_TIMEOUT", "WebhookHub"]
+__all__ = ["DEFAULT_RETRY_SCHEDULE", "DEFAULT_TIMEOUT", "WebhookHub", "WebhookSettings"]
 
 DEFAULT_RETRY_SCHEDULE = (0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064)
 """Waits before each retry: Codat's eight attempts (seconds to hours apart), compressed to milliseconds."""
@@ -58,6 +61,30 @@ def _seconds(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+@dataclass(frozen=True)
+class WebhookSettings:
+    """How webhooks are delivered: the seconds a receiver has to answer an attempt, and the waits before each
+    retry (as many retries as waits)."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    retry_schedule: Sequence[float] = DEFAULT_RETRY_SCHEDULE
+    """Kept as a tuple."""
+
+    def __post_init__(self) -> None:
+        timeout, schedule = self.timeout, self.retry_schedule
+        if not _seconds(timeout) or timeout <= 0:
+            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        if isinstance(schedule, str | bytes):  # a sequence, but of characters: "123" is no schedule
+            raise ValueError(f"retry_schedule must be a sequence of seconds, got {schedule!r}")
+        waits = tuple(schedule)
+        if not all(_seconds(wait) and wait >= 0 for wait in waits):
+            raise ValueError(
+                f"every wait of retry_schedule must be a finite number of seconds, 0 or more, got {waits!r}"
+            )
+        object.__setattr__(self, "timeout", float(timeout))
+        object.__setattr__(self, "retry_schedule", tuple(float(wait) for wait in waits))
+
+
 class WebhookHub:
     """Endpoints, the queue of messages to deliver, and the record of every attempt. Thread-safe."""
 
@@ -65,8 +92,7 @@ class WebhookHub:
         self._cond = threading.Condition()
         self._endpoints: list[WebhookEndpoint] = []
         self._signers: dict[str, Webhook] = {}
-        self._timeout = DEFAULT_TIMEOUT
-        self._schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
+        self._settings = WebhookSettings()
         self._deliveries: list[WebhookDelivery] = []
         self._due: list[tuple[float, int, _Job]] = []
         self._inline: deque[_Job] = deque()
@@ -109,28 +135,25 @@ class WebhookHub:
             self._outstanding -= dropped
             self._cond.notify_all()
 
-    def configure(self, timeout: float, retry_schedule: Sequence[float]) -> None:
-        if not _seconds(timeout) or timeout <= 0:
-            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-        if isinstance(retry_schedule, str | bytes):  # a sequence, but of characters: "123" is no schedule
-            raise ValueError(f"retry_schedule must be a sequence of seconds, got {retry_schedule!r}")
-        schedule = tuple(retry_schedule)
-        if not all(_seconds(wait) and wait >= 0 for wait in schedule):
-            raise ValueError(
-                f"every wait of retry_schedule must be a finite number of seconds, 0 or more, got {schedule!r}"
-            )
-        with self._cond:
-            self._timeout, self._schedule = float(timeout), tuple(float(wait) for wait in schedule)
-
     @property
-    def settings(self) -> tuple[float, tuple[float, ...]]:
+    def settings(self) -> WebhookSettings:
         """The receiver timeout and the retry schedule in force."""
         with self._cond:
-            return self._timeout, self._schedule
+            return self._settings
+
+    @settings.setter
+    def settings(self, settings: WebhookSettings) -> None:
+        with self._cond:
+            self._settings = settings
 
     def wants(self, event_type: str) -> bool:
         """True when some endpoint subscribes to ``event_type`` (building a body is skipped otherwise)."""
         return any(endpoint.wants(event_type) for endpoint in self._endpoints)
+
+    def notify(self, event_type: str, moment: datetime, payload: Callable[[], dict[str, Any]]) -> None:
+        """Publish the event, stamped ``moment``, if some endpoint wants it (only then is ``payload`` built)."""
+        if self.wants(event_type):
+            self.publish(new_message(event_type, moment, payload()))
 
     # -- faults --------------------------------------------------------------------------------------
     def duplicate_next(self, times: int) -> None:
@@ -212,7 +235,7 @@ class WebhookHub:
     def _attempt(self, job: _Job, client: httpx.Client | None) -> tuple[int | None, str | None]:
         """Send one attempt; the receiver's status, or None and what went wrong."""
         with self._cond:
-            signer, timeout = self._signers[job.endpoint.id], self._timeout
+            signer, timeout = self._signers[job.endpoint.id], self._settings.timeout
         headers = signed_headers(signer, job.message)
         target = job.endpoint.target
         if isinstance(target, str):
@@ -244,8 +267,8 @@ class WebhookHub:
                 if job.duplicates:
                     job.duplicates -= 1
                     return 0.0
-            elif job.attempt - 1 <= len(self._schedule):
-                return self._schedule[job.attempt - 2]
+            elif job.attempt - 1 <= len(schedule := self._settings.retry_schedule):
+                return schedule[job.attempt - 2]
             self._outstanding -= 1
             self._cond.notify_all()
             return None
