@@ -31,7 +31,6 @@ Public names:
 - ``set_testing`` and ``is_testing``: testing mode, in which no client waits (retries still happen).
 """
 
-from codat_connections.testing._fake import FakeCodat
 from codat_connections.testing._pipeline.conditions import Latency
 from codat_connections.testing._pipeline.faults import Fault
 from codat_connections.testing._pipeline.rate_limits import RateLimits
@@ -41,6 +40,7 @@ from codat_connections.testing._state.platforms import PLATFORMS, Platform
 from codat_connections.testing._state.store import InvalidTransition, NotFound
 from codat_connections.testing._state.store import NotFound as ConnectionNotFound
 from codat_connections.testing._testing_mode import is_testing, set_testing
+from codat_connections.testing._ways_in.fake import FakeCodat
 from codat_connections.testing._webhooks.delivery import WebhookSettings
 from codat_connections.testing._webhooks.messages import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from codat_connections._config import is_loopback
 from codat_connections._validation import header_value, identifier
-from codat_connections.testing._fake import FakeCodat
+from codat_connections.testing._ways_in.fake import FakeCodat
 
 PROG = "python -m codat_connections.testing"
 CONSOLE_PROG = "codat-fake"

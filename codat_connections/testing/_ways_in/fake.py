@@ -4,8 +4,8 @@ It answers the operations as Codat's document describes them, keeps companies an
 between calls, lets a test play the end user and the platform, inject faults, enforce Codat's rate
 limits, add latency, and receive signed webhooks (the controls: ``_control/controls.py``). This class
 is the one place that puts the parts together: the request pipeline with the route table
-(``_routes.py``), the control API and its inbox; and it adds the ways to reach it: the transports
-(in-process) and the loopback server (``_ways_in/``).
+(``testing/_routes.py``), the control API and its inbox; and it adds the ways to reach it: the
+transports (in-process, ``transport.py``) and the loopback server (``server.py``).
 
 Why two classes: the control API's handlers call the controls, so they name the class that has them
 (``FakeControls``); the route table names the handlers; and the pipeline is built from the route table.
