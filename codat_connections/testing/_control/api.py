@@ -127,11 +127,10 @@ def _fields(route: ControlRoute, request: IncomingRequest) -> dict[str, Any] | F
     schema = SCHEMAS.get(route.request or "", {})
     known = schema.get("properties")
     if known is not None and route.request != "LinkChoice":
-        name = route.operation_id
         unknown = sorted(set(body) - set(known))
         if unknown:
-            return codat_error(400, f"Unknown field(s) {unknown}; {name} takes {sorted(known)}.")
+            return codat_error(400, f"Unknown field(s) {unknown}; {route.operation_id} takes {sorted(known)}.")
         missing = [field for field in schema.get("required", ()) if field not in body]
         if missing:
-            return codat_error(400, f"Missing field(s) {missing} for {name}.")
+            return codat_error(400, f"Missing field(s) {missing} for {route.operation_id}.")
     return body

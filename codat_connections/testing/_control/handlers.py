@@ -10,7 +10,7 @@ import functools
 import inspect
 import re
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import Any
 
 from codat_connections.testing._control import link_page as page
@@ -38,8 +38,8 @@ def _keywords(fields: dict[str, Any], *skip: str) -> dict[str, Any]:
 
 
 def _applied(value: Any) -> dict[str, Any]:
-    """A dataclass a control returned, as the body's fields: the answer echoes the state, not the request."""
-    return {camel_case(name): item for name, item in asdict(value).items()}
+    """A flat dataclass a control returned, as the body's fields: the answer echoes the state, not the request."""
+    return {camel_case(name): item for name, item in vars(value).items()}
 
 
 def _endpoint(endpoint: WebhookEndpoint) -> dict[str, Any]:
