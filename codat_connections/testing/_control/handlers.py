@@ -23,18 +23,20 @@ from codat_connections.testing._pipeline.responses import FakeResponse, codat_er
 from codat_connections.testing._state.store import NotFound
 from codat_connections.testing._webhooks.messages import WebhookDelivery, WebhookEndpoint
 
-NO_CONTENT = 204
-
 
 def _no_content() -> FakeResponse:
-    return FakeResponse(NO_CONTENT)
+    return FakeResponse(204)
+
+
+def _snake_case(name: str) -> str:
+    """A body's field as the control's argument name: ``retryAfter`` is ``retry_after``."""
+    return re.sub(r"[A-Z]", lambda upper: "_" + upper[0].lower(), name)
 
 
 def _keywords(fields: dict[str, Any], *skip: str) -> dict[str, Any]:
     """The body's fields but ``skip``, as the control's keyword arguments: only those given, so the control's
     own defaults apply to the rest, and a field the control does not take is its ``TypeError`` (a 400)."""
-    snake = {name: re.sub(r"[A-Z]", lambda upper: "_" + upper[0].lower(), name) for name in fields}
-    return {snake[name]: value for name, value in fields.items() if name not in skip}
+    return {_snake_case(name): value for name, value in fields.items() if name not in skip}
 
 
 def _applied(value: Any) -> dict[str, Any]:

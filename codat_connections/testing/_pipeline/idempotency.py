@@ -4,7 +4,7 @@ The same key with the same request within the window replays the first answer (m
 ``idempotent-replayed: true`` header); the same key with a different request is a 422. Every answer
 the API gave is cached, a 5xx included. A 429 never reaches the cache: the rate limiter answers in
 front of it, because a request refused for its rate was never processed and retrying it with the
-same key must run it (``_pipeline`` keeps that order). Expired entries are dropped as new ones
+same key must run it (``pipeline.py`` keeps that order). Expired entries are dropped as new ones
 arrive, so a long run's memory stays bounded by the window, not by the number of requests.
 """
 

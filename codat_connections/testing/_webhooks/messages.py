@@ -5,7 +5,7 @@ Bodies follow Codat's ``ConnectionWebhook`` (``id``, ``eventType``, ``generatedD
 with ``dailyQuota``, ``quotaRemaining``, ``expiryDate``). Messages are signed the Standard Webhooks
 way (Codat delivers through Svix) with the ``standardwebhooks`` reference package, each attempt
 with its own timestamp and the message's one ``webhook-id``; the Svix header names carry the same
-values. Delivery itself (queues, retries, threads) is ``_delivery``.
+values. Delivery itself (queues, retries, threads) is ``delivery.py``.
 """
 
 from __future__ import annotations
