@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codat_connections.query import Query, field
-from codat_connections.testing._query import parse_query
+from codat_connections.testing._operations.query import parse_query
 from tests.profiles import examples
 
 FIELDS = ["status", "platformName", "sourceType", "created", "n"]

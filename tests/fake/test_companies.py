@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from codat_connections.testing import FakeCodat
-from codat_connections.testing._store import Company
+from codat_connections.testing._state.records import Company
 from tests.conftest import API_KEY
 from tests.fake.conftest import AUTH, assert_codat_error
 from tests.fake.receiver import Inbox
