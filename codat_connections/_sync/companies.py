@@ -119,7 +119,9 @@ class CompaniesResource(Resource):
     ) -> Company:
         """A new company: one of your customers, to which its connections will belong.
 
-        ``name`` follows Codat's rule (letters A-Z and a-z, digits, spaces and ``-',&@.?!``); ``tags``
+        ``name`` is sent as Codat stores it: Codat keeps letters A-Z and a-z, digits, spaces and
+        ``-',&@.?!`` and removes every other character (``Acme (UK) Ltd`` becomes ``Acme UK Ltd``), so
+        the client removes them first; a name with nothing left is a ``ValueError``. ``tags``
         are your own labels (at most 10; keys of 1 to 27 characters, values of at most 100), such as
         your customer id. Sent with an Idempotency-Key (fresh per call unless given), the same on every
         retry, so a retried create never makes two companies. To find a returning customer's company

@@ -2,7 +2,8 @@
 delete, and an access token per company.
 
 Names and tags are checked with the client's own rules (``codat_connections._validation``), so the
-client and the fake refuse the same values; a refusal is a 400 with Codat's body. A company's
+client and the fake refuse the same values (a refusal is a 400 with Codat's body) and a name is stored
+as Codat stores it, the characters outside Codat's pattern removed. A company's
 ``dataConnections`` are its connections exactly as the connections endpoints return them.
 """
 
