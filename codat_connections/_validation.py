@@ -48,8 +48,9 @@ _COMPANY_NAME_CHARACTERS = (
     frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-',&@.?!") | _ECMASCRIPT_SPACES
 )
 """What Codat's ``name`` pattern ``^[A-Za-z0-9\\s\\-',&@.,?!]+$`` admits; Codat removes every other character."""
-_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-"""What Codat's tag-key pattern (``^.{1,27}$``) does not let ``.`` match."""
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
+"""What Codat's tag-key pattern (``^.{1,27}$``) does not let ``.`` match: ECMAScript's line terminators, as
+JSON Schema reads it (VT, FF, FS to RS and NEL are within a line there, unlike in Python's ``re``)."""
 _CONTROL_NAMES = {"\r": "CR", "\n": "LF", "\t": "TAB", "\x00": "NUL"}
 
 

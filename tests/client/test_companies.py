@@ -106,6 +106,23 @@ async def test_the_async_client_sends_names_as_codat_would_store_them(aclient: A
     assert (await aclient.companies.update(company.id, name="Company (Codat[1])")).name == "Company Codat1"
 
 
+def test_a_tag_key_is_refused_only_for_a_line_break(client: CodatConnections, fake: FakeCodat) -> None:
+    """Codat's ``^.{1,27}$`` in JSON Schema's dialect: VT, FF, FS-RS and NEL are within a line."""
+    tags = {"a\x0bb": "1", "a\x0cb": "2", "a\x1cb": "3", "a\x1db": "4", "a\x1eb": "5", "a\x85b": "6"}
+    assert client.companies.create("Acme Ltd", tags=tags).tags == tags
+    for key in ("a\nb", "a\rb", "a\u2028b", "a\u2029b"):
+        with pytest.raises(ValueError, match="has a line break"):
+            client.companies.create("Acme Ltd", tags={key: "v"})
+    assert len(fake.requests_to("POST")) == 1
+
+
+async def test_the_async_client_takes_the_same_tag_keys(aclient: AsyncCodatConnections) -> None:
+    company = await aclient.companies.create("Acme Ltd", tags={"a\x85b": "v"})
+    assert (await aclient.companies.update(company.id, tags={"a\x0bb": "w"})).tags == {"a\x0bb": "w"}
+    with pytest.raises(ValueError, match="has a line break"):
+        await aclient.companies.update(company.id, tags={"a\u2028b": "v"})
+
+
 def test_create_sends_one_idempotency_key_on_every_attempt(fake: FakeCodat, client: CodatConnections) -> None:
     fake.rate_limit(times=1, retry_after="0", method="POST")
     company = client.companies.create("Acme Ltd")

@@ -199,6 +199,13 @@ def test_the_characters_outside_codats_pattern_are_removed_as_codat_does(
     assert renamed.json()["name"] == f"{stored} 2"
 
 
+def test_a_tag_key_is_refused_only_for_a_line_break(http: httpx.Client) -> None:
+    tags = {"a\x0bb": "1", "a\x0cb": "2", "a\x1cb": "3", "a\x85b": "4"}
+    assert http.post("/companies", json={"name": "Acme", "tags": tags}).json()["tags"] == tags
+    for key in ("a\nb", "a\rb", "a\u2028b", "a\u2029b"):
+        assert "line break" in assert_codat_error(http.post("/companies", json={"name": "A", "tags": {key: "v"}}), 400)
+
+
 def test_create_honours_the_idempotency_key(http: httpx.Client) -> None:
     key = {"Idempotency-Key": "onboard-cust-42"}
     first = http.post("/companies", json={"name": "Acme Ltd"}, headers=key)

@@ -105,3 +105,15 @@ def test_the_fakes_own_set_up_keeps_the_same_rules() -> None:
     company = fake.add_company("Acme", company_id="c-1")
     with pytest.raises(ValueError, match="already exists"):
         fake.add_company("Acme", company_id=company)
+
+
+@pytest.mark.parametrize("key", ["a\x0bb", "a\x0cb", "a\x1cb", "a\x1db", "a\x1eb", "a\x85b", "a\tb", "a\x1fb"])
+def test_a_tag_key_may_hold_what_json_schemas_dot_matches(key: str) -> None:
+    """Codat's ``^.{1,27}$`` is ECMAScript's: ``.`` refuses only LF, CR, U+2028 and U+2029."""
+    assert _validation.tags({key: "v"}) == {key: "v"}
+
+
+@pytest.mark.parametrize("key", ["a\nb", "a\rb", "a\u2028b", "a\u2029b", "\n"])
+def test_a_tag_key_with_a_line_break_is_refused(key: str) -> None:
+    with pytest.raises(ValueError, match="has a line break"):
+        _validation.tags({key: "v"})
