@@ -123,6 +123,15 @@ async def test_the_async_client_takes_the_same_tag_keys(aclient: AsyncCodatConne
         await aclient.companies.update(company.id, tags={"a\u2028b": "v"})
 
 
+def test_tags_a_lookup_cannot_find_are_still_codats_to_store(client: CodatConnections, fake: FakeCodat) -> None:
+    """Only the lookup refuses them (it would create a duplicate every 90 minutes): Codat stores them."""
+    tags = {"uid": "a = b", "note": "x&"}
+    with pytest.raises(ValueError, match="cannot look it up"):
+        client.companies.get_or_create("Acme Ltd", tags=tags)
+    assert fake.requests_to("POST") == [] and fake.requests_to("GET") == []
+    assert client.companies.create("Acme Ltd", tags=tags).tags == tags
+
+
 def test_create_sends_one_idempotency_key_on_every_attempt(fake: FakeCodat, client: CodatConnections) -> None:
     fake.rate_limit(times=1, retry_after="0", method="POST")
     company = client.companies.create("Acme Ltd")
@@ -267,6 +276,9 @@ def test_the_onboarding_key_is_the_same_for_the_same_tags_in_any_order(
         (lambda c: c.companies.get_or_create("A", tags={}), ValueError, "tags must name at least one tag"),
         (lambda c: c.companies.get_or_create("A", tags={"customer-id": "1"}), ValueError, "cannot look it up"),
         (lambda c: c.companies.get_or_create("A", tags={"uid": "a&&b"}), ValueError, "reserves"),
+        (lambda c: c.companies.get_or_create("A", tags={"uid": "a = b"}), ValueError, "has a space next to '='"),
+        (lambda c: c.companies.get_or_create("A", tags={"uid": "x ~ y"}), ValueError, "cannot look it up"),
+        (lambda c: c.companies.get_or_create("A", tags={"a": "x&", "b": "y"}), ValueError, "ends with '&'"),
         (lambda c: c.companies.get_or_create("{}", tags={"uid": "1"}), ValueError, "has no character Codat keeps"),
         (lambda c: c.companies.list_all(concurrency=11), ValueError, "concurrency must be an integer from 1 to 10"),
     ],
