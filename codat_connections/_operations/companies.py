@@ -25,6 +25,7 @@ from codat_connections.query import Query, field, render_query
 
 __all__ = [
     "access_token",
+    "body_token",
     "create",
     "delete",
     "get",
@@ -141,9 +142,16 @@ def onboarding_key(tags: Mapping[str, str]) -> str:
     return str(uuid.uuid5(_ONBOARDING_KEYS, canonical))
 
 
-def replacement_key(key: str, deleted_company_id: str) -> str:
-    """The key to create with when ``key``'s answer names a company deleted since: the same for every caller."""
-    return str(uuid.uuid5(_ONBOARDING_KEYS, f"{key}|after|{deleted_company_id}"))
+def replacement_key(key: str, spent_on: str) -> str:
+    """The key to create with when ``key`` is spent: its answer names a company deleted or re-tagged since
+    (``spent_on`` is that company's id), or it was used with another request (``spent_on`` is
+    ``body_token`` of this one). The same for every caller, so onboardings at once still make one company."""
+    return str(uuid.uuid5(_ONBOARDING_KEYS, f"{key}|after|{spent_on}"))
+
+
+def body_token(name: str, description: str | None) -> str:
+    """What distinguishes one onboarding's create from another's with the same tags: its name and description."""
+    return "body:" + json.dumps([name, description], ensure_ascii=True, separators=(",", ":"))
 
 
 def carries(company: Company, tags: Mapping[str, str]) -> bool:

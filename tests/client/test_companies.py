@@ -10,6 +10,7 @@ import re
 import threading
 import traceback
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -21,6 +22,7 @@ from codat_connections import (
     CodatConnections,
     Company,
     CompanyAccessToken,
+    ConflictError,
     InternalServerError,
     MultipleCompaniesError,
     NotFoundError,
@@ -28,7 +30,7 @@ from codat_connections import (
     field,
 )
 from codat_connections.testing import FakeCodat
-from tests.conftest import API_KEY, codat_error, mock_client
+from tests.conftest import API_KEY, codat_error, mock_async_client, mock_client
 
 
 def company_body(company_id: str = "c1", **overrides: Any) -> dict[str, Any]:
@@ -227,6 +229,51 @@ def test_a_refused_second_create_is_answered_by_looking_the_company_up_again(sle
     assert [r.method for r in sent] == ["GET", "POST", "GET"]
 
 
+def in_flight(answers_409: int | None) -> tuple[list[httpx.Request], Any]:
+    """A Codat whose first create on the key is still being answered: ``answers_409`` 409s, then the replay."""
+    posts: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path == "/companies":
+            return httpx.Response(200, json=page_of([]))  # not committed yet: the lookup finds nothing
+        if request.method == "GET":
+            return httpx.Response(200, json=company_body("the-first"))
+        posts.append(request)
+        if answers_409 is None or len(posts) <= answers_409:
+            return httpx.Response(409, json=codat_error(409, "A request with this Idempotency-Key is in progress"))
+        return httpx.Response(200, json=company_body("the-first"), headers={"idempotent-replayed": "true"})
+
+    return posts, handler
+
+
+def test_a_409_while_the_first_onboarding_is_in_flight_is_waited_out(sleeps: list[float]) -> None:
+    """Codat's 409: a request with the same key is still being answered. Wait for its answer, then take it."""
+    posts, handler = in_flight(answers_409=7)
+    company = mock_client(handler, timeout=10).companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    assert company.id == "the-first"
+    assert len(posts) == 8 and len({p.headers["idempotency-key"] for p in posts}) == 1
+    assert 0 < sum(sleeps) < 10, "within the client's timeout"
+
+
+async def test_the_async_onboarding_waits_out_a_409_too(sleeps: list[float]) -> None:
+    posts, handler = in_flight(answers_409=7)
+    client = mock_async_client(handler, timeout=10)
+    company = await client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    assert company.id == "the-first" and len(posts) == 8
+
+
+@pytest.mark.parametrize("timeout", [2.0, 7.5])
+def test_an_onboarding_still_in_flight_after_the_timeout_raises_its_409(sleeps: list[float], timeout: float) -> None:
+    posts, handler = in_flight(answers_409=None)
+    with pytest.raises(
+        ConflictError, match=re.escape(f"still in progress after {timeout:g} s (this client's timeout)")
+    ):
+        mock_client(handler, timeout=timeout).companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    # The timeout, and at most the request loop's own retries of the last 409 (0.5 s and 1 s by default).
+    assert timeout <= sum(sleeps) <= timeout + 1.5, "waited the client's timeout"
+    assert len({p.headers["idempotency-key"] for p in posts}) == 1 and len(posts) <= 3 * (timeout + 1)
+
+
 def test_several_companies_with_the_tags_raise_listing_them_and_create_none(
     client: CodatConnections, fake: FakeCodat
 ) -> None:
@@ -361,6 +408,74 @@ def test_onboarding_again_after_the_company_was_deleted_makes_a_new_one(
     assert len(keys) == 3 and keys[0] == keys[1] != keys[2], "the replay, then a key of its own"
     renamed = client.companies.get_or_create("Acme Limited", tags={"uid": "cust-99"})
     assert renamed.name == "Acme Limited"
+
+
+def test_a_re_tagged_company_is_never_returned_for_another_customer(client: CodatConnections, fake: FakeCodat) -> None:
+    """Review: c1's company re-tagged to c2 within the 90 minutes; the replayed create named it for c1."""
+    first = client.companies.get_or_create("Acme Ltd", tags={"uid": "c1"})
+    client.companies.update(first.id, tags={"uid": "c2"})
+    again = client.companies.get_or_create("Acme Ltd", tags={"uid": "c1"})
+    assert again.id != first.id and again.tags == {"uid": "c1"}
+    assert client.companies.get(first.id).tags == {"uid": "c2"}, "c2's company is left as it is"
+    keys = [request.headers["idempotency-key"] for request in fake.requests_to("POST", "/companies")]
+    assert len(keys) == 3 and keys[0] == keys[1] != keys[2], "the replay, then a key of its own"
+    assert client.companies.get_or_create("Acme Ltd", tags={"uid": "c1"}).id == again.id
+
+
+async def test_the_async_onboarding_never_returns_a_re_tagged_company(aclient: AsyncCodatConnections) -> None:
+    first = await aclient.companies.get_or_create("Acme Ltd", tags={"uid": "c1"})
+    await aclient.companies.update(first.id, tags={"uid": "c2"})
+    again = await aclient.companies.get_or_create("Acme Ltd", tags={"uid": "c1"})
+    assert again.id != first.id and again.tags == {"uid": "c1"}
+
+
+@pytest.mark.parametrize(
+    "changed", [{"name": "Acme Limited"}, {"description": "returned in May"}], ids=["name", "description"]
+)
+def test_a_deleted_customer_is_onboarded_again_under_a_new_name_or_description(
+    client: CodatConnections, fake: FakeCodat, changed: dict[str, str]
+) -> None:
+    """Review: the derived key's first create had another body, so Codat's 422 came back for 90 minutes."""
+    first = client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    client.companies.delete(first.id)
+    wanted = {"name": "Acme Ltd", **changed}
+    again = client.companies.get_or_create(wanted.pop("name"), tags={"uid": "cust-42"}, **wanted)
+    assert again.id != first.id and again.tags == {"uid": "cust-42"}
+    assert (again.name, again.description) == (changed.get("name", "Acme Ltd"), changed.get("description"))
+    posts = fake.requests_to("POST", "/companies")
+    assert [p.status for p in posts] == [200, 422, 200]
+    assert posts[2].headers["idempotency-key"] not in (posts[0].headers["idempotency-key"], None)
+    assert client.companies.get_or_create("Acme Limited", tags={"uid": "cust-42"}).id == again.id
+
+
+async def test_the_async_client_onboards_a_deleted_customer_under_a_new_name(aclient: AsyncCodatConnections) -> None:
+    first = await aclient.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    await aclient.companies.delete(first.id)
+    again = await aclient.companies.get_or_create("Acme Limited", tags={"uid": "cust-42"})
+    assert again.id != first.id and again.name == "Acme Limited"
+
+
+def test_two_re_onboardings_of_a_deleted_customer_at_once_make_one_company(fake: FakeCodat) -> None:
+    """Both are refused the old key (422) and derive the same fresh one from what they send."""
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport()))
+    client_first = codat.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    codat.companies.delete(client_first.id)
+    both_refused = threading.Barrier(2)
+    transport = fake.transport()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        response = transport.handle_request(request)
+        if request.method == "POST" and response.status_code == 422:
+            both_refused.wait(5)  # neither derives its fresh key before the other was refused too
+        return response
+
+    racing = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ids = list(
+            pool.map(lambda _: racing.companies.get_or_create("Acme Limited", tags={"uid": "cust-42"}).id, [1, 2])
+        )
+    assert ids[0] == ids[1] != client_first.id
+    assert len(codat.companies.list_all(tags="uid=cust-42")) == 1
 
 
 def test_a_create_applied_before_its_5xx_is_found_by_looking_again(client: CodatConnections, fake: FakeCodat) -> None:
