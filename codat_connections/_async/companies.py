@@ -47,7 +47,7 @@ _IN_FLIGHT_POLL_SECONDS = 1.0
 
 
 class AsyncCompaniesResource(AsyncResource):
-    """``client.companies``: list, iterate, get, create, update, delete, access tokens, get_or_create."""
+    """``client.companies``: list, iterate, get, create, update, replace, delete, access tokens, get_or_create."""
 
     def __init__(self, sender: AsyncSender) -> None:
         super().__init__(sender)
@@ -145,6 +145,22 @@ class AsyncCompaniesResource(AsyncResource):
         unless given), the same on every retry, and retried as keyed writes are.
         """
         return await self._call(ops.update(company_id, name, description, tags, idempotency_key))
+
+    async def replace(
+        self,
+        company_id: str,
+        *,
+        name: str,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> Company:
+        """Replace the company's name, description and tags as a whole (Codat's PUT).
+
+        A ``description`` or ``tags`` left out is cleared, not kept: use ``update`` to change some
+        fields and keep the rest. ``name`` is sent as Codat stores it, as ``create`` sends it. The
+        company's connections stay. PUT is idempotent, so it is retried as a read is.
+        """
+        return await self._call(ops.replace(company_id, name, description, tags))
 
     async def delete(self, company_id: str) -> None:
         """Delete the company, every connection of it and all their data. Cannot be undone."""
@@ -266,5 +282,6 @@ class AsyncCompaniesWithRawResponse:
         self.get = async_raw_response_wrapper(companies.get)
         self.create = async_raw_response_wrapper(companies.create)
         self.update = async_raw_response_wrapper(companies.update)
+        self.replace = async_raw_response_wrapper(companies.replace)
         self.delete = async_raw_response_wrapper(companies.delete)
         self.access_token = async_raw_response_wrapper(companies.access_token)

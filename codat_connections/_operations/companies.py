@@ -1,4 +1,4 @@
-"""The six company operations, and the lookup and key that onboarding without duplicates rests on."""
+"""The seven company operations, and the lookup and key that onboarding without duplicates rests on."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from codat_connections_api.api.companies import (
     get_company,
     get_company_access_token,
     list_companies,
+    replace_company,
     update_company,
 )
 from codat_connections_api.models import Company, CompanyAccessToken, CreateCompanyRequest, UpdateCompanyRequest
@@ -32,6 +33,7 @@ __all__ = [
     "list_page",
     "carries",
     "onboarding_key",
+    "replace",
     "replacement_key",
     "tags_filter",
     "update",
@@ -100,6 +102,19 @@ def update(
         args, company_id=company_id, idempotency_key=check.idempotency_key(idempotency_key)
     )
     return Operation(spec, _parse_company)
+
+
+def replace(company_id: str, name: str, description: str | None, tags: Mapping[str, str] | None) -> Operation[Company]:
+    """Codat's PUT: the body is the whole company (a description or tags left out are cleared). PUT is
+    idempotent by definition, so it is retried as a read and carries no Idempotency-Key."""
+    company_id = check.identifier(company_id, "company_id")
+    body = CreateCompanyRequest(
+        name=check.company_name(name),
+        description=_description(description) if description is not None else UNSET,
+        tags=check.tags(tags) if tags is not None else UNSET,
+    )
+    args = replace_company.build_request(company_id, body=body)
+    return Operation(RequestSpec.from_generated(args, company_id=company_id), _parse_company)
 
 
 def delete(company_id: str) -> Operation[None]:

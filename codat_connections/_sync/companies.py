@@ -49,7 +49,7 @@ _IN_FLIGHT_POLL_SECONDS = 1.0
 
 
 class CompaniesResource(Resource):
-    """``client.companies``: list, iterate, get, create, update, delete, access tokens, get_or_create."""
+    """``client.companies``: list, iterate, get, create, update, replace, delete, access tokens, get_or_create."""
 
     def __init__(self, sender: Sender) -> None:
         super().__init__(sender)
@@ -147,6 +147,22 @@ class CompaniesResource(Resource):
         unless given), the same on every retry, and retried as keyed writes are.
         """
         return self._call(ops.update(company_id, name, description, tags, idempotency_key))
+
+    def replace(
+        self,
+        company_id: str,
+        *,
+        name: str,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> Company:
+        """Replace the company's name, description and tags as a whole (Codat's PUT).
+
+        A ``description`` or ``tags`` left out is cleared, not kept: use ``update`` to change some
+        fields and keep the rest. ``name`` is sent as Codat stores it, as ``create`` sends it. The
+        company's connections stay. PUT is idempotent, so it is retried as a read is.
+        """
+        return self._call(ops.replace(company_id, name, description, tags))
 
     def delete(self, company_id: str) -> None:
         """Delete the company, every connection of it and all their data. Cannot be undone."""
@@ -268,5 +284,6 @@ class CompaniesWithRawResponse:
         self.get = raw_response_wrapper(companies.get)
         self.create = raw_response_wrapper(companies.create)
         self.update = raw_response_wrapper(companies.update)
+        self.replace = raw_response_wrapper(companies.replace)
         self.delete = raw_response_wrapper(companies.delete)
         self.access_token = raw_response_wrapper(companies.access_token)

@@ -1,5 +1,5 @@
 """The company operations: list (paged, filtered by ``tags`` and ``query``, ordered), create, get, update,
-delete, and an access token per company.
+replace, delete, and an access token per company.
 
 Names and tags are checked with the client's own rules (``codat_connections._validation``), so the
 client and the fake refuse the same values (a refusal is a 400 with Codat's body) and a name is stored
@@ -84,6 +84,22 @@ class CompanyOperations:
         if isinstance(fields, FakeResponse):
             return fields
         company = self._store.update_company(company_id, *fields)
+        return json_response(self._store.company_body(company))
+
+    def replace(self, company_id: str, body: bytes) -> FakeResponse:
+        """Codat's PUT: the body is the whole company; a description or tags left out are cleared."""
+        company = self._store.company(company_id)
+        payload = body_object(body, _EXAMPLE)
+        if isinstance(payload, FakeResponse):
+            return payload
+        if payload.get("name") is None:
+            return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
+        fields = _fields(payload)
+        if isinstance(fields, FakeResponse):
+            return fields
+        name, description, tags = fields
+        assert name is not None
+        company.name, company.description, company.tags = name, description, dict(tags or {})
         return json_response(self._store.company_body(company))
 
     def delete(self, company_id: str) -> FakeResponse:

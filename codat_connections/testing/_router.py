@@ -33,6 +33,7 @@ Operation = Literal[
     "create_company",
     "get_company",
     "update_company",
+    "replace_company",
     "delete_company",
     "access_token",
 ]
@@ -41,7 +42,7 @@ ROUTES: tuple[tuple[re.Pattern[str], dict[str, Operation]], ...] = (
     (re.compile(r"^/companies$"), {"GET": "list_companies", "POST": "create_company"}),
     (
         re.compile(r"^/companies/([^/]+)$"),
-        {"GET": "get_company", "PATCH": "update_company", "DELETE": "delete_company"},
+        {"GET": "get_company", "PATCH": "update_company", "PUT": "replace_company", "DELETE": "delete_company"},
     ),
     (re.compile(r"^/companies/([^/]+)/accessToken$"), {"GET": "access_token"}),
     (re.compile(r"^/companies/([^/]+)/connections$"), {"GET": "list", "POST": "create"}),
@@ -103,6 +104,8 @@ class Operations:
                     return companies.get(company_id)
                 case "update_company":
                     return companies.update(company_id, body)
+                case "replace_company":
+                    return companies.replace(company_id, body)
                 case "delete_company":
                     return companies.delete(company_id)
                 case "access_token":

@@ -134,6 +134,36 @@ def test_tags_a_lookup_cannot_find_are_still_codats_to_store(client: CodatConnec
     assert client.companies.create("Acme Ltd", tags=tags).tags == tags
 
 
+def test_replace_replaces_the_whole_company(client: CodatConnections, fake: FakeCodat) -> None:
+    """Codat's PUT: a description or tags left out are cleared, unlike update's PATCH."""
+    company = client.companies.create("Acme Ltd", description="loan 42", tags={"uid": "cust-42"})
+    replaced = client.companies.replace(company.id, name="Acme (Group)")
+    assert (replaced.id, replaced.name, replaced.description, replaced.tags) == (company.id, "Acme Group", None, {})
+    assert client.companies.get(company.id) == replaced
+    (put,) = fake.requests_to("PUT")
+    assert put.body == {"name": "Acme Group"} and "idempotency-key" not in put.headers
+    again = client.companies.replace(company.id, name="Acme", description="d", tags={"uid": "cust-42"})
+    assert (again.name, again.description, again.tags) == ("Acme", "d", {"uid": "cust-42"})
+    raw = client.companies.with_raw_response.replace(company.id, name="Acme Two")
+    assert isinstance(raw, APIResponse) and raw.status_code == 200 and raw.parse().name == "Acme Two"
+
+
+async def test_the_async_client_replaces_a_company(aclient: AsyncCodatConnections, fake: FakeCodat) -> None:
+    company = await aclient.companies.create("Acme Ltd", tags={"uid": "cust-7"})
+    replaced = await aclient.companies.replace(company.id, name="Acme Group", description="vip")
+    assert (replaced.name, replaced.description, replaced.tags) == ("Acme Group", "vip", {})
+    raw = await aclient.companies.with_raw_response.replace(company.id, name="Acme")
+    assert raw.parse().name == "Acme"
+
+
+def test_replace_is_retried_as_a_put(client: CodatConnections, fake: FakeCodat) -> None:
+    """PUT is idempotent by definition: retried after a 5xx as a read is, with no Idempotency-Key."""
+    company = client.companies.create("Acme Ltd")
+    fake.fail_with_status(503, method="PUT", retry_after="0")
+    assert client.companies.replace(company.id, name="Acme Group").name == "Acme Group"
+    assert [put.status for put in fake.requests_to("PUT")] == [503, 200]
+
+
 def test_create_sends_one_idempotency_key_on_every_attempt(fake: FakeCodat, client: CodatConnections) -> None:
     fake.rate_limit(times=1, retry_after="0", method="POST")
     company = client.companies.create("Acme Ltd")
@@ -315,6 +345,11 @@ def test_the_onboarding_key_is_the_same_for_the_same_tags_in_any_order(
         (lambda c: c.companies.create("A", tags={"a\nb": "v"}), ValueError, "tag key 'a\\nb' has a line break"),
         (lambda c: c.companies.create("A", description=5), TypeError, "description must be a str, got int"),
         (lambda c: c.companies.update("c1"), ValueError, "update needs one of name=, description= or tags="),
+        (lambda c: c.companies.replace("c1", name="()"), ValueError, "has no character Codat keeps"),
+        (lambda c: c.companies.replace("c1", name=None), TypeError, "the company name must be a str, got NoneType"),
+        (lambda c: c.companies.replace("a/b", name="A"), ValueError, "company_id must not contain '/'"),
+        (lambda c: c.companies.replace("c1", name="A", description=5), TypeError, "description must be a str"),
+        (lambda c: c.companies.replace("c1", name="A", tags={"": "v"}), ValueError, "a key has 1 to 27"),
         (lambda c: c.companies.update("c1", name="[]"), ValueError, "has no character Codat keeps"),
         (lambda c: c.companies.get("a/b"), ValueError, "company_id must not contain '/'"),
         (lambda c: c.companies.list(tags={"uid": "x"}), TypeError, "tags= filters the listing with a query"),

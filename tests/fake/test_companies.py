@@ -269,6 +269,32 @@ def test_company_created_is_sent_for_a_company_made_through_the_api_only(http: h
 
 
 # -- the bodies fit Codat's own schemas --------------------------------------------------------------------
+def test_put_replaces_the_whole_company(http: httpx.Client, fake: FakeCodat) -> None:
+    """Codat's replace-company: "will replace existing values even if new values haven't been defined"."""
+    company = fake.add_company("Acme Ltd", description="loan 42", tags={"uid": "c-1"})
+    fake.seed_connections(company, 1)
+    replaced = http.put(f"/companies/{company}", json={"name": "Acme (Group)"})
+    assert replaced.status_code == 200, replaced.text
+    body = replaced.json()
+    assert (body["name"], body.get("description"), body["tags"]) == ("Acme Group", None, {}), "left out: cleared"
+    assert len(body["dataConnections"]) == 1, "the company's connections stay"
+    assert http.get(f"/companies/{company}").json() == body
+    again = http.put(f"/companies/{company}", json={"name": "Acme", "description": "d", "tags": {"uid": "c-2"}})
+    assert (again.json()["description"], again.json()["tags"]) == ("d", {"uid": "c-2"})
+    assert "needs name" in assert_codat_error(http.put(f"/companies/{company}", json={"description": "x"}), 400)
+    refused = http.put(f"/companies/{company}", json={"name": "A", "tags": {"k" * 28: "v"}})
+    assert "1 to 27" in assert_codat_error(refused, 400)
+    assert http.get(f"/companies/{company}").json()["name"] == "Acme", "a refused PUT changes nothing"
+    assert_codat_error(http.put("/companies/no-such-company", json={"name": "X"}), 404)
+
+
+def test_the_company_path_allows_put(http: httpx.Client, fake: FakeCodat) -> None:
+    company = fake.add_company("Acme Ltd")
+    refused = http.post(f"/companies/{company}", json={"name": "X"})
+    assert_codat_error(refused, 405)
+    assert refused.headers["allow"] == "DELETE, GET, PATCH, PUT"
+
+
 def test_company_bodies_fit_codats_schemas(http: httpx.Client, fake: FakeCodat) -> None:
     inbox = Inbox()
     fake.add_webhook_endpoint(inbox, event_types=["company.created", "company.deleted"])
@@ -281,6 +307,7 @@ def test_company_bodies_fit_codats_schemas(http: httpx.Client, fake: FakeCodat) 
         "Company": [
             http.get(f"/companies/{company}").content,
             http.patch(f"/companies/{company}", json={"description": "loan 42"}).content,
+            http.put(f"/companies/{company}", json={"name": "Acme Group", "tags": {"region": "uk"}}).content,
         ],
         "Companies": [http.get("/companies", params={"pageSize": 2}).content, http.get("/companies").content],
         "CompanyAccessToken": [http.get(f"/companies/{company}/accessToken").content],
