@@ -20,6 +20,7 @@ from codat_connections import (
     APIResponse,
     AsyncCodatConnections,
     CodatConnections,
+    CodatError,
     Company,
     CompanyAccessToken,
     ConflictError,
@@ -511,6 +512,24 @@ def test_two_re_onboardings_of_a_deleted_customer_at_once_make_one_company(fake:
         )
     assert ids[0] == ids[1] != client_first.id
     assert len(codat.companies.list_all(tags="uid=cust-42")) == 1
+
+
+def test_an_onboarding_whose_every_key_is_spent_stops_and_says_what_to_do(sleeps: list[float]) -> None:
+    """Each create replays a company re-tagged since: a bounded number of creates, then a message, never a loop."""
+    posts: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path == "/companies":
+            return httpx.Response(200, json=page_of([]))
+        if request.method == "GET":
+            return httpx.Response(200, json=company_body(request.url.path.rsplit("/", 1)[-1], tags={"uid": "other"}))
+        posts.append(request)
+        return httpx.Response(200, json=company_body(f"spent-{len(posts)}"))
+
+    with pytest.raises(CodatError, match="found each Idempotency-Key spent .* pass idempotency_key="):
+        mock_client(handler).companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    keys = [p.headers["idempotency-key"] for p in posts]
+    assert len(keys) == 4 and len(set(keys)) == 4, "a fresh derived key each time"
 
 
 def test_a_create_applied_before_its_5xx_is_found_by_looking_again(client: CodatConnections, fake: FakeCodat) -> None:
