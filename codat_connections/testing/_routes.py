@@ -30,6 +30,7 @@ ROUTES: tuple[Route | ControlRoute, ...] = (
     Route("POST", "/companies", companies.create_company),
     Route("GET", "/companies/{companyId}", companies.get_company),
     Route("PATCH", "/companies/{companyId}", companies.update_company),
+    Route("PUT", "/companies/{companyId}", companies.replace_company),
     Route("DELETE", "/companies/{companyId}", companies.delete_company),
     Route("GET", "/companies/{companyId}/accessToken", companies.get_company_access_token),
     Route("GET", "/companies/{companyId}/connections", connections.list_connections),

@@ -115,3 +115,30 @@ def test_booleans_render_as_codat_expects() -> None:
 def test_query_mistakes_say_what_came(build: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match="^" + re.escape(message) + "$"):
         build()
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: field("uid") == "a = b", "query value 'a = b' has a space next to '='"),
+        (lambda: field("uid") == "x ~ y", "query value 'x ~ y' has a space next to '~'"),
+        (lambda: field("uid") == "x ~y", "query value 'x ~y' has a space next to '~'"),
+        (lambda: field("uid") == "a!= b", "query value 'a!= b' has a space next to '!='"),
+        (lambda: field("n") == "1 <2", "query value '1 <2' has a space next to '<'"),
+        (lambda: field("uid") == "x&", "query value 'x&' ends with '&'"),
+        (lambda: field("uid") != "x|", "query value 'x|' ends with '|'"),
+        (lambda: field("n") > "=5", "query value '=5' starts with '=', which would read as the operator '>='"),
+        (lambda: field("n") < "=5", "query value '=5' starts with '=', which would read as the operator '<='"),
+    ],
+)
+def test_a_value_a_server_would_read_otherwise_is_refused(build: Any, message: str) -> None:
+    """Codat's tags filter reads ``a = b`` as ``a=b``; ``x&`` runs into the ``&&`` after it (``x&&&b=y``)."""
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        build()
+
+
+@pytest.mark.parametrize(
+    "value", ["Smith & Jones", "a|b", "A&B", "Who? Me!", "50% off", "x=y", "a~b", "=5", "&x", "|x", "a!b c"]
+)
+def test_a_value_that_keeps_the_structure_is_written_as_it_is(value: str) -> None:
+    assert str(field("uid") == value) == f"uid={value}"

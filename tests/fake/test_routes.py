@@ -26,7 +26,7 @@ def test_each_method_and_path_is_routed_once_and_the_prefix_splits_the_table() -
     for route in ROUTES:
         assert isinstance(route, ControlRoute) == route.path.startswith("/_fake/"), route
     assert set(CODAT_ROUTES) | set(CONTROL_ROUTES) == set(ROUTES)
-    assert len(CODAT_ROUTES) == 12, "the twelve operations of Codat's document the fake serves"
+    assert len(CODAT_ROUTES) == 13, "the thirteen operations of Codat's document the fake serves"
 
 
 def test_the_router_reads_the_ids_and_answers_404_and_405() -> None:
@@ -43,17 +43,17 @@ def test_the_router_reads_the_ids_and_answers_404_and_405() -> None:
 
 
 def test_a_route_is_one_row() -> None:
-    def replace_company(backend: object, call: object) -> FakeResponse:
+    def get_sync_settings(backend: object, call: object) -> FakeResponse:
         return FakeResponse(200)
 
-    replace = Route("PUT", "/companies/{companyId}", replace_company)
-    router = Router([*CODAT_ROUTES, replace])
-    found = router.match("PUT", "/companies/c-1", "nothing")
-    assert not isinstance(found, FakeResponse) and found[0].handler is replace_company
-    refused = router.match("POST", "/companies/c-1", "nothing")
-    assert isinstance(refused, FakeResponse) and refused.headers["allow"] == "DELETE, GET, PATCH, PUT"
-    with pytest.raises(ValueError, match="two routes for PUT /companies/{companyId}"):
-        Router([*CODAT_ROUTES, replace, replace])
+    added = Route("GET", "/companies/{companyId}/syncSettings", get_sync_settings)
+    router = Router([*CODAT_ROUTES, added])
+    found = router.match("GET", "/companies/c-1/syncSettings", "nothing")
+    assert not isinstance(found, FakeResponse) and found[0].handler is get_sync_settings
+    refused = router.match("POST", "/companies/c-1/syncSettings", "nothing")
+    assert isinstance(refused, FakeResponse) and refused.headers["allow"] == "GET"
+    with pytest.raises(ValueError, match="two routes for GET /companies/{companyId}/syncSettings"):
+        Router([*CODAT_ROUTES, added, added])
 
 
 @pytest.mark.parametrize("module", [handlers, api], ids=lambda m: m.__name__.rsplit(".", 1)[-1])

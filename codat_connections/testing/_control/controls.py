@@ -70,8 +70,9 @@ class FakeControls:
         description: str | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> str:
-        """Create a company directly (no request, no webhook) and return its id; Codat's name and tag rules apply."""
-        _validation.company_name(name)
+        """Create a company directly (no request, no webhook) and return its id; Codat's name and tag rules apply
+        (the name stored as Codat stores it: ``Company (Codat[1])`` as ``Company Codat1``)."""
+        name = _validation.company_name(name)
         checked_tags = None if tags is None else _validation.tags(tags)
         if company_id is not None:
             _validation.identifier(company_id, "company_id")

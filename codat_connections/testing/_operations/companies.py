@@ -1,8 +1,9 @@
 """The company operations, one function per route of ``_routes.py``: list (paged, filtered by ``tags`` and
-``query``, ordered), create, get, update, delete, and an access token per company.
+``query``, ordered), create, get, update, replace, delete, and an access token per company.
 
 Names and tags are checked with the client's own rules (``codat_connections._validation``), so the
-client and the fake refuse the same values; a refusal is a 400 with Codat's body. A company's
+client and the fake refuse the same values (a refusal is a 400 with Codat's body) and a name is stored
+as Codat stores it, the characters outside Codat's pattern removed. A company's
 ``dataConnections`` are its connections exactly as the connections endpoints return them.
 """
 
@@ -30,6 +31,7 @@ __all__ = [
     "get_company",
     "get_company_access_token",
     "list_companies",
+    "replace_company",
     "update_company",
 ]
 
@@ -112,7 +114,8 @@ def create_company(backend: Backend, call: Call) -> FakeResponse:
     if isinstance(fields, FakeResponse):
         return fields
     name, description, tags = fields
-    assert name is not None
+    if name is None:
+        return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
     return json_response(backend.store.company_body(backend.store.create_company(name, description, tags)))
 
 
@@ -132,6 +135,24 @@ def update_company(backend: Backend, call: Call) -> FakeResponse:
     if isinstance(fields, FakeResponse):
         return fields
     return json_response(store.company_body(store.update_company(company_id, *fields)))
+
+
+def replace_company(backend: Backend, call: Call) -> FakeResponse:
+    """``PUT /companies/{companyId}``: the body is the whole company; a description or tags left out are cleared."""
+    store, company_id = backend.store, call.params["companyId"]
+    store.company(company_id)
+    payload = body_object(call.request.body, _EXAMPLE)
+    if isinstance(payload, FakeResponse):
+        return payload
+    if payload.get("name") is None:
+        return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
+    fields = _fields(payload)
+    if isinstance(fields, FakeResponse):
+        return fields
+    name, description, tags = fields
+    if name is None:
+        return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
+    return json_response(store.company_body(store.replace_company(company_id, name, description, tags)))
 
 
 def delete_company(backend: Backend, call: Call) -> FakeResponse:

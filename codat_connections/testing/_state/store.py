@@ -171,6 +171,14 @@ class Store:
             company.tags = dict(tags)
         return company
 
+    def replace_company(
+        self, company_id: str, name: str, description: str | None, tags: Mapping[str, str] | None
+    ) -> Company:
+        """Every field as given: a description or tags left out are cleared (Codat's PUT)."""
+        company = self.company(company_id)
+        company.name, company.description, company.tags = name, description, dict(tags or {})
+        return company
+
     def delete_company(self, company_id: str) -> None:
         """The company and its connections go; one ``company.deleted`` (Codat documents no per-connection event)."""
         company = self.company(company_id)

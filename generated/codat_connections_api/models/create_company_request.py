@@ -14,10 +14,10 @@ T = TypeVar("T", bound="CreateCompanyRequest")
 
 @_attrs_define
 class CreateCompanyRequest:
-    """Body of a create-company request."""
+    """Body of a create-company or replace-company request."""
 
     name: str
-    """ Name of the new company (letters, digits, spaces and `-',&@.?!`). """
+    """ Name of the company; Codat removes every character but letters, digits, spaces and `-',&@.?!`. """
     description: str | Unset = UNSET
     """ Free text to keep with the company. """
     tags: dict[str, str] | Unset = UNSET

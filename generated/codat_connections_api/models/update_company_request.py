@@ -17,7 +17,7 @@ class UpdateCompanyRequest:
     """Body of an update-company request; only the fields sent are changed."""
 
     name: str | Unset = UNSET
-    """ New name of the company (letters, digits, spaces and `-',&@.?!`). """
+    """ New name of the company; Codat removes every character but letters, digits, spaces and `-',&@.?!`. """
     description: str | Unset = UNSET
     """ New free text to keep with the company. """
     tags: dict[str, str] | Unset = UNSET
