@@ -465,3 +465,19 @@ async def test_company_ids_that_are_not_iterable_are_refused_at_the_call(ids: ob
     aclient = AsyncCodatConnections(api_key=API_KEY)
     with pytest.raises(TypeError, match="company_ids must be an iterable of ids"):
         aclient.connections.needing_attention(ids)  # type: ignore[arg-type]
+
+
+def test_the_sweep_flags_what_the_rule_flags_with_the_link_url(client: CodatConnections, fake: FakeCodat) -> None:
+    """interfaces §1: a failed link attempt (PendingAuth, an active error) is flagged; an Unlinked connection is
+    not, even with an active error; each flagged connection carries its link URL."""
+    failed, unlinked, fine = fake.add_companies(3)
+    (pending,) = fake.seed_connections(failed, 1, status="PendingAuth")
+    fake.fail_link(failed, pending)
+    (let_go,) = fake.seed_connections(unlinked, 1, status="Unlinked")
+    fake.fail_link(unlinked, let_go)
+    fake.seed_connections(fine, 1, status="Linked")
+    for sweep in (client.connections.needing_attention(), client.connections.needing_attention([failed, unlinked])):
+        (result,) = sweep
+        assert result.company_id == failed
+        link_url = fake.connections_of(failed)[0]["linkUrl"]
+        assert [(c.id, c.link_url) for c in result.connections] == [(pending, link_url)]
