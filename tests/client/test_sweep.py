@@ -416,7 +416,9 @@ def test_nothing_is_lost_when_the_server_serves_fewer_companies_than_asked() -> 
     client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=capped.transport()))
     results = list(client.connections.list_many())
     assert [r.company_id for r in results] == companies
-    assert [r.query["pageSize"] for r in capped.requests] == ["5000", "2000", "2000"]
+    assert [(r.query["page"], r.query["pageSize"], r.query["orderBy"]) for r in capped.requests] == [
+        ("1", "5000", "created")
+    ] * 3, "each read is the first page of the companies after the last one read: ceil(4500 / 2000) of them"
 
 
 async def test_leaving_the_async_listing_sweep_cancels_the_page_fetched_ahead(fake: FakeCodat) -> None:
