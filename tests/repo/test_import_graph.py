@@ -82,3 +82,17 @@ def test_the_walker_sees_function_local_and_type_only_imports(tmp_path: Path) ->
 @pytest.mark.parametrize("path", sorted((ROOT / PACKAGE).rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_handwritten_module_is_over_350_lines(path: Path) -> None:
     assert len(path.read_text().splitlines()) <= 350, "split the module by concern"
+
+
+def test_the_shared_modules_never_import_the_derived_sync_side() -> None:
+    """Issue 26 §4: ``_fetching`` imported ``_sync.paging`` under an untrue alias. The sync side is derived from
+    ``_async/``; what both sides share sits below them and imports neither (only the package's front door
+    and ``resources`` name the resource classes)."""
+    above = ("codat_connections._sync", "codat_connections._async")
+    front = {PACKAGE, "codat_connections.resources"}
+    offenders = {
+        module: sorted(name for name in imported if name.startswith(above))
+        for module, imported in graph().items()
+        if not module.startswith(above) and module not in front
+    }
+    assert {module: names for module, names in offenders.items() if names} == {}
