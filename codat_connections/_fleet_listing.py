@@ -27,6 +27,9 @@ The edges:
   when it honours neither, a company can still be missed if creations and deletions balance between
   two pages; the warning says so.
 * A server that honoured the keyset reads and then contradicts them: ``ListingOutOfOrder``.
+
+The listing rests on every company carrying its ``created`` stamp, which Codat's document gives every
+company (not nullable). One seen without it counts as an answer not in ``created`` order.
 """
 
 from __future__ import annotations
@@ -77,13 +80,21 @@ class _NotHonoured(Exception):
     """A keyset answer the server did not order as asked: the first one makes the listing fall back."""
 
 
-def _stamp(company: Company) -> datetime:
+def _stamp_or_none(company: Company) -> datetime | None:
+    """The company's ``created`` stamp, when it has one that a query can carry back to the server."""
     try:
         stamp = company.created_at
+        if stamp is not None:
+            field("created") == company.created  # noqa: B015 (refuses a value the query language cannot carry)
     except ValueError:
-        stamp = None
+        return None
+    return stamp
+
+
+def _stamp(company: Company) -> datetime:
+    stamp = _stamp_or_none(company)
     if stamp is None:
-        raise _NotHonoured(f"company {company.id} has no readable created stamp ({company.created!r})")
+        raise _NotHonoured(f"company {company.id} has no created stamp a query can carry ({company.created!r})")
     return stamp
 
 
@@ -112,7 +123,7 @@ class _Walk:
         return Read(self.number, self.size, self.query, self.order_by)
 
     def take(self, page: PageBase[Company]) -> list[Company]:
-        if self.stamp is not None and any(_stamp(company) != self.stamp for company in page.results):
+        if self.stamp is not None and any(_stamp_or_none(company) != self.stamp for company in page.results):
             raise ListingOutOfOrder(f"the companies asked for with {self.query} carry other created stamps")
         number, forward = page.page_number, page.page_number > self.furthest
         total = known_total(page.total_results)
@@ -160,7 +171,6 @@ class FleetListing:
         self._first_ids: set[str] = set()  # the first page's ids, until a keyset query is honoured
         self._first_size = page_size
         self._walk: _Walk | None = None
-        self._fallen_back = False
         self._done = False
 
     def next_read(self) -> Read | None:
@@ -207,7 +217,6 @@ class FleetListing:
         fresh = list(zip(page.results, stamps, strict=True))
         if any(self._reported(company, at) for company, at in fresh):
             raise _NotHonoured("a read from the last created stamp on brought a company reported before")
-        new = list(page.results)
         more = page.has_next_page()
         self._honoured += 1
         if self._honoured == 1:
@@ -222,7 +231,7 @@ class FleetListing:
             assert self._stamp is not None and self._stamp_at is not None
             read = Read(1, self._asked, str(field("created") == self._stamp), ORDER)
             self._walk = _Walk(read, self._at_stamp, self._stamp_at)
-        return new
+        return list(page.results)
 
     def _reported(self, company: Company, at: datetime) -> bool:
         """Reported already, as the order asked for says: before the last stamp, or on it and excluded (or
@@ -265,7 +274,6 @@ class FleetListing:
 
     def _fall_back(self, first: PageBase[Company] | None, why: str) -> list[Company]:
         """Read by page number from now on (see the module docstring); ``first``: page 1, not in created order."""
-        self._fallen_back = True
         if self._honoured == 1:  # created order is honoured, the query is not: newest first, creations in front
             read, known, risk = Read(1, self._asked, None, "-" + ORDER), self._first_ids, ""
         elif first is not None:  # orderBy is ignored: page 1 is the server's own order; page 2 of the same
@@ -285,8 +293,3 @@ class FleetListing:
         if not first.has_next_page():
             self._walk, self._done = None, True
         return list(first.results)
-
-    @property
-    def fallen_back(self) -> bool:
-        """Whether the listing reads by page number (see the module docstring)."""
-        return self._fallen_back

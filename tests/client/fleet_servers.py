@@ -99,11 +99,13 @@ class ChangingFleet:
 class StampedListing:
     """A companies listing over records whose ``created`` stamps the test chooses (so many can share one),
     filtered, ordered and paged by the fake's own rules; ``between[k]`` runs before the k-th listing request.
-    ``cap`` caps the companies a page serves."""
+    ``cap`` caps the companies a page serves; ``unstamped_first`` orders companies without ``created`` first
+    (the fake orders them last)."""
 
-    def __init__(self, stamps: list[str], *, cap: int = 5000) -> None:
+    def __init__(self, stamps: list[str], *, cap: int = 5000, unstamped_first: bool = False) -> None:
         self.records = [self.record(index, stamp) for index, stamp in enumerate(stamps)]
         self.cap = cap
+        self.unstamped_first = unstamped_first
         self.between: dict[int, Callable[[], object]] = {}
         self.listings: list[dict[str, str]] = []
 
@@ -127,6 +129,8 @@ class StampedListing:
                 records = filtered(records, params["query"], COMPANY_FIELDS, "Company")
             if "orderBy" in params:
                 records = ordered(records, params["orderBy"], COMPANY_FIELDS, "Company")
+                if self.unstamped_first:
+                    records.sort(key=lambda record: "created" in record)
         except Refused as refused:
             return httpx.Response(refused.response.status, content=refused.response.body)
         page = PageRequest(int(params["page"]), min(int(params["pageSize"]), self.cap))

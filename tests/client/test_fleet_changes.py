@@ -9,6 +9,7 @@ import math
 import random
 from collections.abc import Callable
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -276,3 +277,31 @@ def test_a_server_refusing_every_listing_raises_its_error_after_one_fallback() -
     with server.client() as client, pytest.raises(BadRequestError):
         list(fleet_pages(client.companies))
     assert [params.get("orderBy") for params in server.listings] == ["created", None]
+
+
+def test_companies_without_a_created_stamp_make_the_listing_fall_back_and_lose_none(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Codat's document gives every company ``created`` (not nullable); should one come without it, the
+    listing cannot read past it by stamp, and reads by page number instead."""
+    listing = StampedListing(stamps((A, 4), (B, 4), (C, 4)), unstamped_first=True)
+    for record in listing.records[1::3]:
+        del record["created"]
+    with listing.client() as client, caplog.at_level(logging.WARNING, logger="codat_connections"):
+        ids = [company.id for page in fleet_pages(client.companies, page_size=3) for company in page.companies]
+    assert sorted(ids) == sorted(record["id"] for record in listing.records)
+    assert "has no created stamp a query can carry" in caplog.text
+
+
+def test_a_stamps_own_reads_answered_with_other_stamps_are_an_unexpected_response() -> None:
+    listing = StampedListing(stamps((A, 2), (B, MAX_EXCLUDED + 10), (C, 5)))
+    answer = listing.handle
+
+    def ignoring_the_stamps_own_query(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("query", "").startswith("created="):
+            request = httpx.Request("GET", request.url.copy_remove_param("query"), headers=request.headers)
+        return answer(request)
+
+    listing.handle = ignoring_the_stamps_own_query  # type: ignore[method-assign]
+    with listing.client() as client, pytest.raises(UnexpectedResponseError, match="carry other created stamps"):
+        list(fleet_pages(client.companies, page_size=10))

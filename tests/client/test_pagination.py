@@ -126,6 +126,10 @@ async def test_a_server_that_caps_pages_but_echoes_the_size_asked_loses_nothing(
     assert [c.id for c in client.connections.list_all(COMPANY, page_size=2000, concurrency=4)] == wanted
     assert [c.id async for c in aclient.connections.iterate(COMPANY, page_size=2000)] == wanted
     assert [c.id for c in await aclient.connections.list_all(COMPANY, page_size=2000, concurrency=4)] == wanted
+    (swept,) = client.connections.list_many([COMPANY], page_size=2000)
+    assert [c.id for c in swept.connections] == wanted, "the per-company sweep"
+    (aswept,) = [r async for r in aclient.connections.list_many([COMPANY], page_size=2000)]
+    assert [c.id for c in aswept.connections] == wanted
 
 
 def test_pages_are_requested_in_order_with_the_same_filters() -> None:
