@@ -75,10 +75,12 @@ def _fleet_pages(companies: CompaniesResource, tags: Query | str | None, size: i
                 new = listing.take(response.parse())
             except ListingOutOfOrder as wrong:
                 raise _out_of_order(response, str(wrong)) from None
+            as_of = server_date(response.headers)
+            del response  # its body is not held while the consumer works on the companies
             read = listing.next_read()
             ahead = None if read is None else ReadOnDemand.of(partial(fetch, read))
             if new or ahead is None:
-                yield FleetPage(new, server_date(response.headers), requests)
+                yield FleetPage(new, as_of, requests)
                 requests = 0
     finally:
         if ahead is not None:
