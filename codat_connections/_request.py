@@ -14,6 +14,8 @@ import httpx
 if TYPE_CHECKING:
     from codat_connections_api.runtime import RequestArgs
 
+    from codat_connections._clock import Clock
+
 __all__ = ["Answer", "AsyncSender", "Operation", "RequestSpec", "Sender"]
 
 T = TypeVar("T")
@@ -91,12 +93,26 @@ class Operation(Generic[T]):
 
 
 class Sender(Protocol):
-    """Sends one call with the client's retries and pacing: a success (``Answer``), or a ``CodatError``."""
+    """Sends one call with the client's retries and pacing: a success (``Answer``), or a ``CodatError``.
+
+    Its ``clock`` and ``answer_timeout()`` let an operation that waits on Codat (an onboarding whose
+    first create is still in flight) wait as the client does, and no longer than it waits for an answer.
+    """
 
     def send(self, spec: RequestSpec) -> Answer: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def answer_timeout(self) -> float | None: ...
 
 
 class AsyncSender(Protocol):
     """The async ``Sender``."""
 
     async def send(self, spec: RequestSpec) -> Answer: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def answer_timeout(self) -> float | None: ...

@@ -38,9 +38,19 @@ __all__ = [
 _PLATFORM_KEY = re.compile(r"[a-z]{4}")
 # Path separators, query and fragment starts, backslashes and control characters.
 _FORBIDDEN_IN_ID = re.compile(r"[/?#\\\x00-\x1f\x7f]")
-_COMPANY_NAME_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -',&@.?!")
-_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-"""What Codat's tag-key pattern (``^.{1,27}$``) does not let ``.`` match."""
+_ECMASCRIPT_SPACES = frozenset(
+    "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+"""What ``\\s`` matches in JSON Schema's (ECMAScript's) regex dialect: white space (tab, VT, FF, every Unicode
+space separator, U+FEFF) and line terminators. Python's ``\\s`` differs (it takes FS to US and NEL, not U+FEFF)."""
+_COMPANY_NAME_CHARACTERS = (
+    frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-',&@.?!") | _ECMASCRIPT_SPACES
+)
+"""What Codat's ``name`` pattern ``^[A-Za-z0-9\\s\\-',&@.,?!]+$`` admits; Codat removes every other character."""
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
+"""What Codat's tag-key pattern (``^.{1,27}$``) does not let ``.`` match: ECMAScript's line terminators, as
+JSON Schema reads it (VT, FF, FS to RS and NEL are within a line there, unlike in Python's ``re``)."""
 _CONTROL_NAMES = {"\r": "CR", "\n": "LF", "\t": "TAB", "\x00": "NUL"}
 
 
@@ -153,22 +163,25 @@ def concurrency(value: object, *, maximum: int, why: str) -> int:
 
 
 def company_name(value: object) -> str:
-    """Codat's rule for a company name: letters A-Z and a-z, digits, spaces and ``-',&@.?!``, at least one.
+    """The name Codat stores for ``value``: the characters outside its ``name`` pattern removed, as Codat does.
 
-    The message names the first character outside the rule and its position, so ``Müller GmbH`` is
-    refused with ``'ü' at position 1``.
+    Codat does not refuse a name with other characters: it creates the company with them removed
+    (``Company (Codat[1])`` becomes ``Company Codat1``). The client sends that name, so the request is
+    valid against Codat's schema and the company comes back named as sent. The pattern keeps letters
+    A-Z and a-z, digits, ``-',&@.?!`` and every space and line break (its ``\\s``, tab included). Only a
+    name with nothing left is refused: Codat would have no name to store.
     """
     if not isinstance(value, str):
         raise TypeError(f"the company name must be a str, got {type(value).__name__}")
     if not value:
         raise ValueError("the company name must have at least one character")
-    for position, char in enumerate(value):
-        if char not in _COMPANY_NAME_CHARACTERS:
-            raise ValueError(
-                f"the company name has {char!r} at position {position} in {value!r}; Codat allows only letters "
-                "A-Z and a-z, digits, spaces and - ' , & @ . ? !"
-            )
-    return value
+    kept = "".join(char for char in value if char in _COMPANY_NAME_CHARACTERS)
+    if not kept:
+        raise ValueError(
+            f"the company name {value!r} has no character Codat keeps: Codat removes all but letters A-Z and "
+            "a-z, digits, spaces and - ' , & @ . ? ! (give a transliteration, such as 'Mueller' for 'Müller')"
+        )
+    return kept
 
 
 def tags(value: object) -> dict[str, str]:

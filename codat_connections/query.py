@@ -6,7 +6,10 @@
 
 Operators: ``==`` (=), ``!=``, ``.contains()`` (~), ``>``, ``<``, ``>=``, ``<=``; combine with
 ``&`` (&&) and ``|`` (||). Mixed combinations are grouped with ``{}`` so precedence never
-surprises. Values are written unquoted, as Codat expects; httpx URL-encodes the whole query.
+surprises. Values are written unquoted, as Codat expects; httpx URL-encodes the whole query. So a
+value that would change the expression (``&&``, ``||``, braces, a trailing ``&`` or ``|``) or that puts
+a space next to an operator's symbol (``a = b``, which Codat's tags filter reads as ``a=b``) is a
+``ValueError``: a server would read another query than the one built.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ QueryValue = str | int | float | bool | date | datetime | Enum
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Sequences that would end a value early or change the expression's structure.
 _UNSAFE_IN_VALUE = ("&&", "||", "{", "}")
+# A space next to an operator's symbol: Codat's tags filter drops it (``a = b`` reads as ``a=b``).
+_SPACE_BY_SYMBOL = re.compile(r"\s(!=|[=~<>])|(!=|[=~<>])\s")
 
 
 class Query:
@@ -88,7 +93,7 @@ class _Field:
         self.name = name
 
     def _condition(self, operator: str, value: object) -> Query:
-        return _Condition(self.name, operator, _format_value(value))
+        return _Condition(self.name, operator, _format_value(operator, value))
 
     def __eq__(self, value: object) -> Query:  # type: ignore[override]
         return self._condition("=", value)
@@ -116,7 +121,10 @@ class _Field:
 
 
 def field(name: str) -> _Field:
-    """A field of the records being queried, e.g. ``field("status")`` or ``field("sourceType")``."""
+    """A field of the records being queried, e.g. ``field("status")`` or ``field("sourceType")``.
+
+    Comparing it with a value a server would read otherwise (see the module's note) is a ``ValueError``.
+    """
     if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name):
         raise ValueError(f"not a valid Codat query field name: {name!r}")
     return _Field(name)
@@ -140,7 +148,14 @@ def _check_query(value: object) -> Query:
     return value
 
 
-def _format_value(value: object) -> str:
+def _format_value(operator: str, value: object) -> str:
+    """The value as written after ``operator``; a ``ValueError`` for one a server would read otherwise.
+
+    Unquoted, a value must not change the expression's structure (``&&``, ``||``, braces; a trailing
+    ``&`` or ``|`` runs into the next joiner; ``=`` after ``>`` or ``<`` makes another operator), nor
+    put a space next to an operator's symbol, which Codat's tags filter drops: such a value would match
+    another one, and a lookup by it would never find what was stored.
+    """
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, bool):
@@ -156,4 +171,18 @@ def _format_value(value: object) -> str:
     for unsafe in _UNSAFE_IN_VALUE:
         if unsafe in text:
             raise ValueError(f"query value {text!r} contains {unsafe!r}, which Codat's query language reserves")
+    if text[-1] in "&|":
+        raise ValueError(
+            f"query value {text!r} ends with {text[-1]!r}, which would run into the {text[-1] * 2!r} joining "
+            "the next condition"
+        )
+    if operator in (">", "<") and text.startswith("="):
+        raise ValueError(f"query value {text!r} starts with '=', which would read as the operator '{operator}='")
+    spaced = _SPACE_BY_SYMBOL.search(text)
+    if spaced:
+        symbol = spaced.group(1) or spaced.group(2)
+        raise ValueError(
+            f"query value {text!r} has a space next to {symbol!r}: Codat's tags filter reads the value without "
+            "it, so it would match another value"
+        )
     return text

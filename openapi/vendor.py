@@ -3,7 +3,7 @@
 Why this exists: openapi-python-client resolves only ``#/components/<kind>/<Name>`` references,
 while Codat's document points into other schemas' ``definitions``, into
 ``components/parameters/X/schema`` and into ``paths``; it also mixes OpenAPI 3.0 ``nullable``
-into a 3.1 document. This tool keeps the facts of the six connection and six company operations
+into a 3.1 document. This tool keeps the facts of the six connection and seven company operations
 (paths, operation ids, parameters and limits, types, enums, required lists, responses, examples),
 drops Codat's prose, takes every description from ``overlay.yaml`` and rewrites the document
 into a shape the generator, Prism and openapi-core all read the same way.
@@ -42,6 +42,7 @@ COMPANY_OPERATIONS = (
     "create-company",
     "get-company",
     "update-company",
+    "replace-company",
     "delete-company",
     "get-company-access-token",
 )

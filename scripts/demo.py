@@ -101,11 +101,18 @@ def run_fake_demo(clock: Clock | None = None) -> None:
     finally:
         logger.removeHandler(retry_log)
     say("\nDemo complete: every step behaved as Codat documents.")
+    say("Next: the guides and every public name, `make docs` then open site/index.html (docs/ in the repository);")
+    say("the same fake for any language, `codat-fake --port 8765` (docs/guides/dev-server.md).")
 
 
 def events_after(fake: FakeCodat, receiver: Receiver) -> list[WebhookEvent]:
     fake.flush_webhooks()
     return receiver.take()
+
+
+def fake_base(codat: CodatConnections) -> str:
+    """The served fake's base URL, which the client was pointed at."""
+    return str(codat.base_url).rstrip("/")
 
 
 def status_of(conn: Connection) -> str:
@@ -137,7 +144,11 @@ def connect(codat: CodatConnections, fake: FakeCodat, company: Company, receiver
     say(f"   {conn.platform_name} connection {conn.id}: {status_of(conn)}")
     say(f"   link URL for the end user: {conn.link_url}")
     expect(conn.status is ConnectionStatus.PENDINGAUTH, "a new connection starts PendingAuth")
-    expect(conn.link_url.endswith(f"/companies/{company.id}/connections/{conn.id}/start"), "link URL has Codat's form")
+    expect(
+        conn.link_url.startswith(f"{fake_base(codat)}/_fake/link/")
+        and conn.link_url.endswith(f"/companies/{company.id}/connections/{conn.id}/start"),
+        "the link URL opens the fake's own Link page (Codat's would be https://link-api.codat.io/...)",
+    )
 
     say("\n3. The end user authorizes on the Link page; the browser returns to your app; the webhook says so")
     answer = authorize_through_the_link_page(conn.link_url)

@@ -24,6 +24,30 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "openapi" / "connections.yaml"
 UPSTREAM_PATH: Path = vendor.DEFAULT_UPSTREAM  # defined once, in openapi/vendor.py
 
+
+def upstream_document() -> Path:
+    """Codat's own document, for tests that check against it; the test is skipped when it is not beside the
+    checkout (``../shared``, as CI has it). The one rule for every such test, wherever it reads the document."""
+    if not UPSTREAM_PATH.is_file():
+        pytest.skip(f"Codat's upstream document is not beside the checkout: {UPSTREAM_PATH}")
+    return UPSTREAM_PATH
+
+
+LOOPBACK_IN_THE_FAST_LOOP = frozenset(
+    {"test_like_a_server.py", "test_abuse.py", "test_rate_limits.py", "test_faults.py"}
+)
+"""Modules whose loopback runs prove what the in-process ones cannot (the server's framing, timeouts, sockets
+held in flight), so they stay in ``make test-unit``. Everywhere else the loopback run of a test parametrized
+in-process/loopback repeats the in-process one over a socket: it is ``slow`` (``make test`` runs it)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "loopback" in params.values() and item.path.name not in LOOPBACK_IN_THE_FAST_LOOP:
+            item.add_marker(pytest.mark.slow)
+
+
 API_KEY = "sk-test-TOPSECRET-7f3a9c1e"
 """A distinctive fake key: tests assert it never shows up where it must not."""
 CODAT_BASE = "https://api.codat.io"

@@ -1,4 +1,4 @@
-"""The six company operations, and the lookup and key that onboarding without duplicates rests on."""
+"""The seven company operations, and the lookup and key that onboarding without duplicates rests on."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from codat_connections_api.api.companies import (
     get_company,
     get_company_access_token,
     list_companies,
+    replace_company,
     update_company,
 )
 from codat_connections_api.models import Company, CompanyAccessToken, CreateCompanyRequest, UpdateCompanyRequest
@@ -25,12 +26,14 @@ from codat_connections.query import Query, field, render_query
 
 __all__ = [
     "access_token",
+    "body_token",
     "create",
     "delete",
     "get",
     "list_page",
     "carries",
     "onboarding_key",
+    "replace",
     "replacement_key",
     "tags_filter",
     "update",
@@ -101,6 +104,19 @@ def update(
     return Operation(spec, _parse_company)
 
 
+def replace(company_id: str, name: str, description: str | None, tags: Mapping[str, str] | None) -> Operation[Company]:
+    """Codat's PUT: the body is the whole company (a description or tags left out are cleared). PUT is
+    idempotent by definition, so it is retried as a read and carries no Idempotency-Key."""
+    company_id = check.identifier(company_id, "company_id")
+    body = CreateCompanyRequest(
+        name=check.company_name(name),
+        description=_description(description) if description is not None else UNSET,
+        tags=check.tags(tags) if tags is not None else UNSET,
+    )
+    args = replace_company.build_request(company_id, body=body)
+    return Operation(RequestSpec.from_generated(args, company_id=company_id), _parse_company)
+
+
 def delete(company_id: str) -> Operation[None]:
     company_id = check.identifier(company_id, "company_id")
     return Operation(
@@ -141,9 +157,16 @@ def onboarding_key(tags: Mapping[str, str]) -> str:
     return str(uuid.uuid5(_ONBOARDING_KEYS, canonical))
 
 
-def replacement_key(key: str, deleted_company_id: str) -> str:
-    """The key to create with when ``key``'s answer names a company deleted since: the same for every caller."""
-    return str(uuid.uuid5(_ONBOARDING_KEYS, f"{key}|after|{deleted_company_id}"))
+def replacement_key(key: str, spent_on: str) -> str:
+    """The key to create with when ``key`` is spent: its answer names a company deleted or re-tagged since
+    (``spent_on`` is that company's id), or it was used with another request (``spent_on`` is
+    ``body_token`` of this one). The same for every caller, so onboardings at once still make one company."""
+    return str(uuid.uuid5(_ONBOARDING_KEYS, f"{key}|after|{spent_on}"))
+
+
+def body_token(name: str, description: str | None) -> str:
+    """What distinguishes one onboarding's create from another's with the same tags: its name and description."""
+    return "body:" + json.dumps([name, description], ensure_ascii=True, separators=(",", ":"))
 
 
 def carries(company: Company, tags: Mapping[str, str]) -> bool:

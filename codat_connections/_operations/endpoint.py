@@ -26,6 +26,9 @@ METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 _COMPANY = re.compile(r"^/companies/([^/]+)(?:/|$)")
 # Whitespace, control characters, and what would start a query or a fragment or leave the path.
 _FORBIDDEN_IN_PATH = re.compile(r"[\s?#\\\x00-\x1f\x7f]")
+# A percent-encoded '/' or backslash (a server that decodes it splits the segment), and an encoded '.'.
+_ENCODED_SEPARATOR = re.compile(r"%(?:2f|5c)", re.IGNORECASE)
+_ENCODED_DOT = re.compile(r"%2e", re.IGNORECASE)
 
 
 def request(
@@ -63,8 +66,16 @@ def _path(path: object) -> str:
             f"path must not contain {forbidden.group(0)!r}: pass query parameters as params=, and ids without "
             f"spaces or control characters (got {path!r})"
         )
-    if any(segment in (".", "..") for segment in path.split("/")):
-        raise ValueError(f"path must not contain '.' or '..' segments, got {path!r}")
+    separator = _ENCODED_SEPARATOR.search(path)
+    if separator:
+        decoded = "'/'" if separator.group(0).lower() == "%2f" else "backslash"
+        raise ValueError(
+            f"path must not contain {separator.group(0)!r} (an encoded {decoded}): a server that decodes it "
+            f"reads another path (got {path!r})"
+        )
+    # A server that normalizes paths reads %2e as '.': DELETE /companies/C/connections/%2e%2e is DELETE /companies/C.
+    if any(_ENCODED_DOT.sub(".", segment) in (".", "..") for segment in path.split("/")):
+        raise ValueError(f"path must not contain '.' or '..' segments, also percent-encoded ('%2e'), got {path!r}")
     return path
 
 

@@ -89,7 +89,8 @@ class CodatConnections(ClientBase[httpx.Client, Requester]):
     ) -> APIResponse[Any]:
         """Call any endpoint of Codat's API outside the typed surface, with this client's retries and pacing.
 
-        ``path`` is the API path (``/companies/{id}/data/status``; query parameters go in ``params``),
+        ``path`` is the API path (``/companies/{id}/data/status``; query parameters go in ``params``;
+        no ``.`` or ``..`` segment, literal or percent-encoded, and no encoded ``/`` or backslash),
         ``json`` the request body. Reads, PUT and DELETE are retried as every read is; POST and PATCH as
         keyed writes when they carry ``idempotency_key``, and without one only after a 429 or a
         connection that failed before sending (a retry after anything else could apply them twice). A

@@ -14,10 +14,10 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
 from codat_connections import _validation as check
-from codat_connections._constants import DEFAULT_PAGE_SIZE
+from codat_connections._constants import DEFAULT_PAGE_SIZE, MAX_WAIT_SECONDS
 from codat_connections._fetching import all_pages
 from codat_connections._operations import companies as ops
-from codat_connections._request import Sender
+from codat_connections._request import Operation, Sender
 from codat_connections._sync.paging import paged, records
 from codat_connections._sync.raw import raw_response_wrapper
 from codat_connections._sync.resource import Resource
@@ -41,12 +41,15 @@ T = TypeVar("T")
 DEFAULT_PAGE_CONCURRENCY = 4
 MAX_PAGE_CONCURRENCY = 10
 _LOOKUP_PAGE_SIZE = 100
-_MAX_CREATES = 3
-"""Creates one onboarding may make when each key's answer names a company deleted since (a rare race)."""
+_MAX_CREATES = 4
+"""Creates one onboarding may make when each key's answer names a company deleted or re-tagged since, or the
+key was used with another name or description (a customer onboarded again, and again, within 90 minutes)."""
+_IN_FLIGHT_POLL_SECONDS = 1.0
+"""How often an onboarding asks again while Codat answers 409 (the same onboarding's create in flight)."""
 
 
 class CompaniesResource(Resource):
-    """``client.companies``: list, iterate, get, create, update, delete, access tokens, get_or_create."""
+    """``client.companies``: list, iterate, get, create, update, replace, delete, access tokens, get_or_create."""
 
     def __init__(self, sender: Sender) -> None:
         super().__init__(sender)
@@ -119,7 +122,9 @@ class CompaniesResource(Resource):
     ) -> Company:
         """A new company: one of your customers, to which its connections will belong.
 
-        ``name`` follows Codat's rule (letters A-Z and a-z, digits, spaces and ``-',&@.?!``); ``tags``
+        ``name`` is sent as Codat stores it: Codat keeps letters A-Z and a-z, digits, spaces and
+        ``-',&@.?!`` and removes every other character (``Acme (UK) Ltd`` becomes ``Acme UK Ltd``), so
+        the client removes them first; a name with nothing left is a ``ValueError``. ``tags``
         are your own labels (at most 10; keys of 1 to 27 characters, values of at most 100), such as
         your customer id. Sent with an Idempotency-Key (fresh per call unless given), the same on every
         retry, so a retried create never makes two companies. To find a returning customer's company
@@ -142,6 +147,22 @@ class CompaniesResource(Resource):
         unless given), the same on every retry, and retried as keyed writes are.
         """
         return self._call(ops.update(company_id, name, description, tags, idempotency_key))
+
+    def replace(
+        self,
+        company_id: str,
+        *,
+        name: str,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> Company:
+        """Replace the company's name, description and tags as a whole (Codat's PUT).
+
+        A ``description`` or ``tags`` left out is cleared, not kept: use ``update`` to change some
+        fields and keep the rest. ``name`` is sent as Codat stores it, as ``create`` sends it. The
+        company's connections stay. PUT is idempotent, so it is retried as a read is.
+        """
+        return self._call(ops.replace(company_id, name, description, tags))
 
     def delete(self, company_id: str) -> None:
         """Delete the company, every connection of it and all their data. Cannot be undone."""
@@ -168,24 +189,39 @@ class CompaniesResource(Resource):
         ``tags`` names the customer (your own id for it, e.g. ``{"uid": "cust-42"}``); a company is
         the customer's when it carries every one of them, exactly. The create's Idempotency-Key is
         derived from the tags (or is ``idempotency_key``), so two onboardings of one customer at once
-        make one company within Codat's 90-minute idempotency window: should Codat refuse the second
-        (a 409 while the first is in flight, a 422 for another name) or fail (a 5xx), the company is
-        looked up again. Codat replays a 5xx to the same key for those 90 minutes: pass another
-        ``idempotency_key`` to try again sooner. When the key's answer names a company deleted since,
-        the company is created afresh. Several companies with the tags raise
-        ``MultipleCompaniesError`` listing their ids, and nothing is created.
+        make one company within Codat's 90-minute idempotency window. While the first create is still
+        in flight, Codat answers the others 409: they wait for its answer, up to the client's timeout.
+        Should Codat fail the create (a 5xx) the company is looked up again; Codat replays a 5xx to the
+        same key for those 90 minutes: pass another ``idempotency_key`` to try again sooner. When the
+        key's answer names a company deleted or re-tagged since, or the key was used with another
+        name or description (a customer onboarded again after their company was deleted), the company
+        is created under a fresh key derived from that, the same for every caller. Several companies
+        with the tags raise ``MultipleCompaniesError`` listing their ids, and nothing is created; tags
+        the lookup could not find again are a ``ValueError`` (``codat_connections.query``).
         """
         wanted = dict(tags) if isinstance(tags, Mapping) else tags
         lookup = ops.tags_filter(wanted)  # checks the tags: before any request
         key = ops.onboarding_key(wanted) if idempotency_key is None else idempotency_key
-        ops.create(name, description, wanted, key)  # checks the name and the key: before any request
+        name = check.company_name(name)  # as Codat stores it: what the fresh key after a 422 derives from
+        ops.create(name, description, wanted, key)  # checks the rest: before any request
         found = self._find(lookup, wanted)
+        keyed_by_body = False
         for _ in range(_MAX_CREATES):
             if found is not None:
                 return found
             try:
-                created = self._call(ops.create(name, description, wanted, key))
-            except (ConflictError, UnprocessableEntityError, InternalServerError) as error:
+                created = self._create_once_in_flight_answered(ops.create(name, description, wanted, key))
+            except UnprocessableEntityError:  # the key was used with another request
+                found = self._find(lookup, wanted)
+                if found is not None:
+                    return found
+                if keyed_by_body:
+                    raise
+                # That request's company is gone: deleted, or re-tagged. Every caller sending this body
+                # derives the same fresh key, so a second onboarding at once still makes one company.
+                key, keyed_by_body = ops.replacement_key(key, ops.body_token(name, description)), True
+                continue
+            except (ConflictError, InternalServerError) as error:
                 found = self._find(lookup, wanted)
                 if found is not None:
                     return found
@@ -196,10 +232,37 @@ class CompaniesResource(Resource):
                     )
                 raise
             try:
-                return self._call(ops.get(created.id))
+                current = self._call(ops.get(created.id))
             except NotFoundError:  # a replay of an onboarding whose company was deleted since
-                key = ops.replacement_key(key, created.id)
-        raise CodatError(f"onboarding the customer with tags {wanted!r} kept finding deleted companies; try again")
+                current = None
+            if current is not None and ops.carries(current, wanted):
+                return current
+            key = ops.replacement_key(key, created.id)  # deleted, or re-tagged for another customer since
+        if found is not None:
+            return found
+        raise CodatError(
+            f"onboarding the customer with tags {wanted!r} found each Idempotency-Key spent on a company deleted "
+            "or re-tagged since; pass idempotency_key= (a fresh GUID) to create it now"
+        )
+
+    def _create_once_in_flight_answered(self, operation: Operation[Company]) -> Company:
+        """The create's company; Codat's 409 (a request with the same key still being answered) is waited
+        out, polling, until this client's timeout has passed since the first attempt."""
+        clock = self._sender.clock
+        timeout = self._sender.answer_timeout()
+        budget = MAX_WAIT_SECONDS if timeout is None else timeout
+        deadline = clock.monotonic() + budget
+        while True:
+            try:
+                return self._call(operation)
+            except ConflictError as error:
+                left = deadline - clock.monotonic()
+                if left <= 0:
+                    error._append_to_message(
+                        f"the same onboarding was still in progress after {budget:g} s (this client's timeout)"
+                    )
+                    raise
+                clock.sleep(min(_IN_FLIGHT_POLL_SECONDS, left))
 
     def _find(self, lookup: Query, tags: Mapping[str, str]) -> Company | None:
         """The one company carrying ``tags``; None if none does; ``MultipleCompaniesError`` if several do."""
@@ -221,5 +284,6 @@ class CompaniesWithRawResponse:
         self.get = raw_response_wrapper(companies.get)
         self.create = raw_response_wrapper(companies.create)
         self.update = raw_response_wrapper(companies.update)
+        self.replace = raw_response_wrapper(companies.replace)
         self.delete = raw_response_wrapper(companies.delete)
         self.access_token = raw_response_wrapper(companies.access_token)

@@ -153,10 +153,12 @@ class ConnectionsResource(Resource):
         """Every connection of every company, yielded per company (a fleet sweep).
 
         Without ``company_ids``, the whole fleet (or the companies ``tags`` selects) is read through
-        Codat's companies listing, ``page_size`` companies a request (default 5000, the most Codat
-        serves), each company's connections coming with it: one request per page of companies, one page
-        in memory (the next one is fetched meanwhile by the async client). ``query`` and ``order_by``
-        filter a company's own listing, so they need ``company_ids``.
+        Codat's companies listing, ``page_size`` companies asked a request (default 5000, the most
+        Codat's paging allows; a server may serve fewer), each company's connections coming with it:
+        one request per page of companies, one page in memory (the next one is fetched meanwhile by the
+        async client). The listing reads by ``created`` stamp, not page number, so a company created
+        or deleted meanwhile makes none skipped or reported twice (``fleet_pages``). ``query`` and
+        ``order_by`` filter a company's own listing, so they need ``company_ids``.
 
         With ``company_ids`` (read lazily, never held whole), each company is listed on its own,
         ``page_size`` connections a request (default 100), ``concurrency`` companies at once, yielded
@@ -195,11 +197,13 @@ class ConnectionsResource(Resource):
     ) -> Generator[CompanyConnections, None, None]:
         """The morning question in one call: per company, the connections that need the end user.
 
-        Yields only the companies with something to act on: a ``Deauthorized`` connection or one with
-        an active data connection error (see ``needs_attention``), and every company whose listing
-        failed (with its ``error``); not one result per company. Without ``company_ids`` the whole
-        fleet (or what ``tags`` selects) is read through the companies listing, one request per 5000
-        companies, each result with its ``company_name``; see ``list_many``.
+        Yields only the companies with something to act on, with the connections ``needs_attention``
+        flags (``Deauthorized``, or an active data connection error unless ``Unlinked``: send the user
+        to each one's ``link_url``), and every company whose listing failed (with its ``error``); not
+        one result per company. Without ``company_ids`` the whole fleet (or what ``tags`` selects) is
+        read through the companies listing, one request per page of companies Codat serves, each
+        company exactly once however the fleet changes meanwhile, each result with its ``company_name``;
+        see ``list_many``.
         """
         return _needing_attention(self.list_many(company_ids, tags=tags, concurrency=concurrency))
 

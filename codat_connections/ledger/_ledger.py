@@ -16,7 +16,7 @@ from codat_connections.ledger._types import ConnectionState, Episode, Outcome, S
 from codat_connections.ledger._url import backend_for
 
 if TYPE_CHECKING:
-    from codat_connections._sync.client import CodatConnections
+    from codat_connections import CodatConnections
     from codat_connections.query import Query
     from codat_connections.webhooks._events import WebhookEvent
 

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from collections.abc import Generator
     from datetime import datetime
 
+    from codat_connections import CodatConnections
     from codat_connections._sweep import FleetPage
-    from codat_connections._sync.client import CodatConnections
     from codat_connections.ledger._store import Store
     from codat_connections.query import Query
 
@@ -41,7 +41,7 @@ __all__ = ["sync"]
 
 def sync(store: Store, client: CodatConnections, *, tags: Query | str | None, page_size: int | None) -> SyncReport:
     """Record the fleet's listing; remove what a complete one no longer lists. See ``Ledger.sync``."""
-    from codat_connections._sync.client import CodatConnections
+    from codat_connections import CodatConnections
     from codat_connections._sync.fleet import fleet_pages
 
     if not isinstance(client, CodatConnections):

@@ -17,8 +17,12 @@ Public names:
 - ``FakeResponse``: what ``FakeCodat.handle`` answers, for adapters of your own.
 - ``InvalidTransition``: a control refused because the connection's status does not allow it (a ValueError),
   e.g. ``deauthorize`` on a ``PendingAuth`` connection.
-- ``ConnectionNotFound``: a control named a company or connection the fake does not have (a ValueError).
+- ``NotFound``: a control named a company, connection or webhook endpoint the fake does not have (a ValueError;
+  a 404 over HTTP). ``ConnectionNotFound`` is the same class under its earlier name, so ``except`` clauses written
+  for it keep working.
 - ``Fault``: an injected failure, as ``FakeCodat.inject`` takes and the fault helpers return.
+- ``RateLimits``, ``Latency``, ``WebhookSettings``: what ``enforce_rate_limits``, ``latency`` and
+  ``configure_webhooks`` applied (each control returns it).
 - ``RecordedRequest``: one request in ``FakeCodat.requests``.
 - ``Platform`` and ``PLATFORMS``: the platforms the fake knows, by four-letter key.
 - ``WebhookEndpoint``: where webhooks go (a loopback URL or a callable) and its signing secret.
@@ -27,14 +31,18 @@ Public names:
 - ``set_testing`` and ``is_testing``: testing mode, in which no client waits (retries still happen).
 """
 
-from codat_connections.testing._fake import FakeCodat
-from codat_connections.testing._faults import Fault
-from codat_connections.testing._platforms import PLATFORMS, Platform
-from codat_connections.testing._recording import RecordedRequest
-from codat_connections.testing._responses import FakeResponse
-from codat_connections.testing._store import ConnectionNotFound, InvalidTransition
+from codat_connections.testing._pipeline.conditions import Latency
+from codat_connections.testing._pipeline.faults import Fault
+from codat_connections.testing._pipeline.rate_limits import RateLimits
+from codat_connections.testing._pipeline.recording import RecordedRequest
+from codat_connections.testing._pipeline.responses import FakeResponse
+from codat_connections.testing._state.platforms import PLATFORMS, Platform
+from codat_connections.testing._state.store import InvalidTransition, NotFound
+from codat_connections.testing._state.store import NotFound as ConnectionNotFound
 from codat_connections.testing._testing_mode import is_testing, set_testing
-from codat_connections.testing._webhooks import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
+from codat_connections.testing._ways_in.fake import FakeCodat
+from codat_connections.testing._webhooks.delivery import WebhookSettings
+from codat_connections.testing._webhooks.messages import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "PLATFORMS",
@@ -44,10 +52,14 @@ __all__ = [
     "FakeResponse",
     "Fault",
     "InvalidTransition",
+    "Latency",
+    "NotFound",
     "Platform",
+    "RateLimits",
     "RecordedRequest",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "WebhookSettings",
     "is_testing",
     "set_testing",
 ]

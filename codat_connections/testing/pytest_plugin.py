@@ -27,8 +27,8 @@ import httpx
 import pytest
 
 from codat_connections import AsyncCodatConnections, CodatConnections
-from codat_connections.testing._fake import FakeCodat
 from codat_connections.testing._testing_mode import set_testing
+from codat_connections.testing._ways_in.fake import FakeCodat
 
 __all__ = [
     "CODAT_FAKE_API_KEY",

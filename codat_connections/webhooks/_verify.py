@@ -27,6 +27,7 @@ import os
 import re
 import time
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from standardwebhooks import Webhook
 
@@ -59,12 +60,12 @@ def verified_text(payload: bytes | str, headers: HeaderSource, secret: str | Non
     message_id, timestamp_text, signature_header = _find_headers(headers)
     sent_at = _checked_timestamp(timestamp_text, tolerance, message_id)
     text = _body_text(payload, message_id)
-    well_formed = _signatures_checked(signer, message_id, sent_at, text, signature_header)
-    if well_formed is None:
+    compared = _compare_signatures(signer, message_id, sent_at, text, signature_header)
+    if compared.matched:
         return message_id, text
-    if well_formed < 0:  # a str body holding lone surrogates: not the UTF-8 text Codat signed
+    if not compared.body_is_text:  # a str body holding lone surrogates: not the UTF-8 text Codat signed
         raise _no_match(message_id, "the body is not valid UTF-8 text")
-    if not well_formed:
+    if not compared.well_formed:
         raise WebhookVerificationError(
             "malformed webhook-signature header: no well-formed 'v1,<base64>' entry",
             reason="malformed_signature",
@@ -72,7 +73,7 @@ def verified_text(payload: bytes | str, headers: HeaderSource, secret: str | Non
         )
     raise _no_match(
         message_id,
-        f"none of the {well_formed} v1 signature(s) matches (a different secret, or a changed body or header)",
+        f"none of the {compared.well_formed} v1 signature(s) matches (a different secret, or a changed body or header)",
     )
 
 
@@ -175,16 +176,27 @@ def _body_text(payload: bytes | str, message_id: str) -> str:
         raise _no_match(message_id, "the body is not valid UTF-8") from None
 
 
-def _signatures_checked(signer: Webhook, message_id: str, sent_at: datetime, text: str, header: str) -> int | None:
-    """None when any ``v1,<base64>`` entry matches; else how many well-formed ones did not (-1: body not UTF-8).
+class _Comparison(NamedTuple):
+    """What comparing the header's signatures with the expected one found."""
+
+    matched: bool
+    """Some ``v1,<base64>`` entry is the expected signature."""
+    well_formed: int = 0
+    """How many ``v1`` entries decoded as base64 (when none matched: 0 means a malformed header)."""
+    body_is_text: bool = True
+    """False when the body cannot be the UTF-8 text that was signed (a ``str`` with lone surrogates)."""
+
+
+def _compare_signatures(signer: Webhook, message_id: str, sent_at: datetime, text: str, header: str) -> _Comparison:
+    """Whether any ``v1,<base64>`` entry of ``header`` matches; entries of other versions are skipped.
 
     It raises nothing, so the expected signature never sits in a frame of a traceback (error trackers
-    record frames' locals); entries of other versions are skipped.
+    record frames' locals).
     """
     try:
         expected = binascii.a2b_base64(signer.sign(message_id, sent_at, text).partition(",")[2])
     except UnicodeEncodeError:
-        return -1
+        return _Comparison(matched=False, body_is_text=False)
     well_formed = 0
     for encoded in _v1_entries(header):
         try:
@@ -193,8 +205,8 @@ def _signatures_checked(signer: Webhook, message_id: str, sent_at: datetime, tex
             continue
         well_formed += 1
         if hmac.compare_digest(expected, received):
-            return None
-    return well_formed
+            return _Comparison(matched=True, well_formed=well_formed)
+    return _Comparison(matched=False, well_formed=well_formed)
 
 
 def _v1_entries(header: str) -> list[str]:

@@ -10,6 +10,7 @@ import re
 import threading
 import traceback
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -19,8 +20,10 @@ from codat_connections import (
     APIResponse,
     AsyncCodatConnections,
     CodatConnections,
+    CodatError,
     Company,
     CompanyAccessToken,
+    ConflictError,
     InternalServerError,
     MultipleCompaniesError,
     NotFoundError,
@@ -28,7 +31,7 @@ from codat_connections import (
     field,
 )
 from codat_connections.testing import FakeCodat
-from tests.conftest import API_KEY, codat_error, mock_client
+from tests.conftest import API_KEY, codat_error, mock_async_client, mock_client
 
 
 def company_body(company_id: str = "c1", **overrides: Any) -> dict[str, Any]:
@@ -88,6 +91,78 @@ async def test_the_async_client_has_the_same_operations(aclient: AsyncCodatConne
     assert isinstance(token, CompanyAccessToken) and token.expires_in > 0
     await aclient.companies.delete(created.id)
     assert fake.requests_to("DELETE")[-1].status == 204
+
+
+def test_a_name_is_sent_as_codat_would_store_it(client: CodatConnections, fake: FakeCodat) -> None:
+    """Codat removes the characters outside its name pattern and creates the company; it does not refuse."""
+    company = client.companies.create("Company (Codat[1])")
+    assert company.name == "Company Codat1"
+    assert fake.requests_to("POST", "/companies")[0].body == {"name": "Company Codat1"}, "a request valid to the schema"
+    assert client.companies.update(company.id, name="Smith/Jones LLP").name == "SmithJones LLP"
+    onboarded = client.companies.get_or_create("Acme (UK) Ltd", tags={"uid": "cust-1"})
+    assert onboarded.name == "Acme UK Ltd"
+
+
+async def test_the_async_client_sends_names_as_codat_would_store_them(aclient: AsyncCodatConnections) -> None:
+    company = await aclient.companies.create("Café Rouge\t(Soho)")
+    assert company.name == "Caf Rouge\tSoho"
+    assert (await aclient.companies.update(company.id, name="Company (Codat[1])")).name == "Company Codat1"
+
+
+def test_a_tag_key_is_refused_only_for_a_line_break(client: CodatConnections, fake: FakeCodat) -> None:
+    """Codat's ``^.{1,27}$`` in JSON Schema's dialect: VT, FF, FS-RS and NEL are within a line."""
+    tags = {"a\x0bb": "1", "a\x0cb": "2", "a\x1cb": "3", "a\x1db": "4", "a\x1eb": "5", "a\x85b": "6"}
+    assert client.companies.create("Acme Ltd", tags=tags).tags == tags
+    for key in ("a\nb", "a\rb", "a\u2028b", "a\u2029b"):
+        with pytest.raises(ValueError, match="has a line break"):
+            client.companies.create("Acme Ltd", tags={key: "v"})
+    assert len(fake.requests_to("POST")) == 1
+
+
+async def test_the_async_client_takes_the_same_tag_keys(aclient: AsyncCodatConnections) -> None:
+    company = await aclient.companies.create("Acme Ltd", tags={"a\x85b": "v"})
+    assert (await aclient.companies.update(company.id, tags={"a\x0bb": "w"})).tags == {"a\x0bb": "w"}
+    with pytest.raises(ValueError, match="has a line break"):
+        await aclient.companies.update(company.id, tags={"a\u2028b": "v"})
+
+
+def test_tags_a_lookup_cannot_find_are_still_codats_to_store(client: CodatConnections, fake: FakeCodat) -> None:
+    """Only the lookup refuses them (it would create a duplicate every 90 minutes): Codat stores them."""
+    tags = {"uid": "a = b", "note": "x&"}
+    with pytest.raises(ValueError, match="cannot look it up"):
+        client.companies.get_or_create("Acme Ltd", tags=tags)
+    assert fake.requests_to("POST") == [] and fake.requests_to("GET") == []
+    assert client.companies.create("Acme Ltd", tags=tags).tags == tags
+
+
+def test_replace_replaces_the_whole_company(client: CodatConnections, fake: FakeCodat) -> None:
+    """Codat's PUT: a description or tags left out are cleared, unlike update's PATCH."""
+    company = client.companies.create("Acme Ltd", description="loan 42", tags={"uid": "cust-42"})
+    replaced = client.companies.replace(company.id, name="Acme (Group)")
+    assert (replaced.id, replaced.name, replaced.description, replaced.tags) == (company.id, "Acme Group", None, {})
+    assert client.companies.get(company.id) == replaced
+    (put,) = fake.requests_to("PUT")
+    assert put.body == {"name": "Acme Group"} and "idempotency-key" not in put.headers
+    again = client.companies.replace(company.id, name="Acme", description="d", tags={"uid": "cust-42"})
+    assert (again.name, again.description, again.tags) == ("Acme", "d", {"uid": "cust-42"})
+    raw = client.companies.with_raw_response.replace(company.id, name="Acme Two")
+    assert isinstance(raw, APIResponse) and raw.status_code == 200 and raw.parse().name == "Acme Two"
+
+
+async def test_the_async_client_replaces_a_company(aclient: AsyncCodatConnections, fake: FakeCodat) -> None:
+    company = await aclient.companies.create("Acme Ltd", tags={"uid": "cust-7"})
+    replaced = await aclient.companies.replace(company.id, name="Acme Group", description="vip")
+    assert (replaced.name, replaced.description, replaced.tags) == ("Acme Group", "vip", {})
+    raw = await aclient.companies.with_raw_response.replace(company.id, name="Acme")
+    assert raw.parse().name == "Acme"
+
+
+def test_replace_is_retried_as_a_put(client: CodatConnections, fake: FakeCodat) -> None:
+    """PUT is idempotent by definition: retried after a 5xx as a read is, with no Idempotency-Key."""
+    company = client.companies.create("Acme Ltd")
+    fake.fail_with_status(503, method="PUT", retry_after="0")
+    assert client.companies.replace(company.id, name="Acme Group").name == "Acme Group"
+    assert [put.status for put in fake.requests_to("PUT")] == [503, 200]
 
 
 def test_create_sends_one_idempotency_key_on_every_attempt(fake: FakeCodat, client: CodatConnections) -> None:
@@ -185,6 +260,51 @@ def test_a_refused_second_create_is_answered_by_looking_the_company_up_again(sle
     assert [r.method for r in sent] == ["GET", "POST", "GET"]
 
 
+def in_flight(answers_409: int | None) -> tuple[list[httpx.Request], Any]:
+    """A Codat whose first create on the key is still being answered: ``answers_409`` 409s, then the replay."""
+    posts: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path == "/companies":
+            return httpx.Response(200, json=page_of([]))  # not committed yet: the lookup finds nothing
+        if request.method == "GET":
+            return httpx.Response(200, json=company_body("the-first"))
+        posts.append(request)
+        if answers_409 is None or len(posts) <= answers_409:
+            return httpx.Response(409, json=codat_error(409, "A request with this Idempotency-Key is in progress"))
+        return httpx.Response(200, json=company_body("the-first"), headers={"idempotent-replayed": "true"})
+
+    return posts, handler
+
+
+def test_a_409_while_the_first_onboarding_is_in_flight_is_waited_out(sleeps: list[float]) -> None:
+    """Codat's 409: a request with the same key is still being answered. Wait for its answer, then take it."""
+    posts, handler = in_flight(answers_409=7)
+    company = mock_client(handler, timeout=10).companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    assert company.id == "the-first"
+    assert len(posts) == 8 and len({p.headers["idempotency-key"] for p in posts}) == 1
+    assert 0 < sum(sleeps) < 10, "within the client's timeout"
+
+
+async def test_the_async_onboarding_waits_out_a_409_too(sleeps: list[float]) -> None:
+    posts, handler = in_flight(answers_409=7)
+    client = mock_async_client(handler, timeout=10)
+    company = await client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    assert company.id == "the-first" and len(posts) == 8
+
+
+@pytest.mark.parametrize("timeout", [2.0, 7.5])
+def test_an_onboarding_still_in_flight_after_the_timeout_raises_its_409(sleeps: list[float], timeout: float) -> None:
+    posts, handler = in_flight(answers_409=None)
+    with pytest.raises(
+        ConflictError, match=re.escape(f"still in progress after {timeout:g} s (this client's timeout)")
+    ):
+        mock_client(handler, timeout=timeout).companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    # The timeout, and at most the request loop's own retries of the last 409 (0.5 s and 1 s by default).
+    assert timeout <= sum(sleeps) <= timeout + 1.5, "waited the client's timeout"
+    assert len({p.headers["idempotency-key"] for p in posts}) == 1 and len(posts) <= 3 * (timeout + 1)
+
+
 def test_several_companies_with_the_tags_raise_listing_them_and_create_none(
     client: CodatConnections, fake: FakeCodat
 ) -> None:
@@ -214,9 +334,9 @@ def test_the_onboarding_key_is_the_same_for_the_same_tags_in_any_order(
     ("call", "error", "message"),
     [
         (
-            lambda c: c.companies.create("Müller GmbH"),
+            lambda c: c.companies.create("(ü)"),
             ValueError,
-            "the company name has 'ü' at position 1 in 'Müller GmbH'",
+            "the company name '(ü)' has no character Codat keeps",
         ),
         (lambda c: c.companies.create(""), ValueError, "the company name must have at least one character"),
         (lambda c: c.companies.create(42), TypeError, "the company name must be a str, got int"),
@@ -226,7 +346,12 @@ def test_the_onboarding_key_is_the_same_for_the_same_tags_in_any_order(
         (lambda c: c.companies.create("A", tags={"a\nb": "v"}), ValueError, "tag key 'a\\nb' has a line break"),
         (lambda c: c.companies.create("A", description=5), TypeError, "description must be a str, got int"),
         (lambda c: c.companies.update("c1"), ValueError, "update needs one of name=, description= or tags="),
-        (lambda c: c.companies.update("c1", name="Tab\there"), ValueError, "has '\\t' at position 3"),
+        (lambda c: c.companies.replace("c1", name="()"), ValueError, "has no character Codat keeps"),
+        (lambda c: c.companies.replace("c1", name=None), TypeError, "the company name must be a str, got NoneType"),
+        (lambda c: c.companies.replace("a/b", name="A"), ValueError, "company_id must not contain '/'"),
+        (lambda c: c.companies.replace("c1", name="A", description=5), TypeError, "description must be a str"),
+        (lambda c: c.companies.replace("c1", name="A", tags={"": "v"}), ValueError, "a key has 1 to 27"),
+        (lambda c: c.companies.update("c1", name="[]"), ValueError, "has no character Codat keeps"),
         (lambda c: c.companies.get("a/b"), ValueError, "company_id must not contain '/'"),
         (lambda c: c.companies.list(tags={"uid": "x"}), TypeError, "tags= filters the listing with a query"),
         (lambda c: c.companies.list(tags=""), ValueError, "tags must not be empty"),
@@ -234,7 +359,10 @@ def test_the_onboarding_key_is_the_same_for_the_same_tags_in_any_order(
         (lambda c: c.companies.get_or_create("A", tags={}), ValueError, "tags must name at least one tag"),
         (lambda c: c.companies.get_or_create("A", tags={"customer-id": "1"}), ValueError, "cannot look it up"),
         (lambda c: c.companies.get_or_create("A", tags={"uid": "a&&b"}), ValueError, "reserves"),
-        (lambda c: c.companies.get_or_create("Müller", tags={"uid": "1"}), ValueError, "'ü' at position 1"),
+        (lambda c: c.companies.get_or_create("A", tags={"uid": "a = b"}), ValueError, "has a space next to '='"),
+        (lambda c: c.companies.get_or_create("A", tags={"uid": "x ~ y"}), ValueError, "cannot look it up"),
+        (lambda c: c.companies.get_or_create("A", tags={"a": "x&", "b": "y"}), ValueError, "ends with '&'"),
+        (lambda c: c.companies.get_or_create("{}", tags={"uid": "1"}), ValueError, "has no character Codat keeps"),
         (lambda c: c.companies.list_all(concurrency=11), ValueError, "concurrency must be an integer from 1 to 10"),
     ],
 )
@@ -316,6 +444,92 @@ def test_onboarding_again_after_the_company_was_deleted_makes_a_new_one(
     assert len(keys) == 3 and keys[0] == keys[1] != keys[2], "the replay, then a key of its own"
     renamed = client.companies.get_or_create("Acme Limited", tags={"uid": "cust-99"})
     assert renamed.name == "Acme Limited"
+
+
+def test_a_re_tagged_company_is_never_returned_for_another_customer(client: CodatConnections, fake: FakeCodat) -> None:
+    """Review: c1's company re-tagged to c2 within the 90 minutes; the replayed create named it for c1."""
+    first = client.companies.get_or_create("Acme Ltd", tags={"uid": "c1"})
+    client.companies.update(first.id, tags={"uid": "c2"})
+    again = client.companies.get_or_create("Acme Ltd", tags={"uid": "c1"})
+    assert again.id != first.id and again.tags == {"uid": "c1"}
+    assert client.companies.get(first.id).tags == {"uid": "c2"}, "c2's company is left as it is"
+    keys = [request.headers["idempotency-key"] for request in fake.requests_to("POST", "/companies")]
+    assert len(keys) == 3 and keys[0] == keys[1] != keys[2], "the replay, then a key of its own"
+    assert client.companies.get_or_create("Acme Ltd", tags={"uid": "c1"}).id == again.id
+
+
+async def test_the_async_onboarding_never_returns_a_re_tagged_company(aclient: AsyncCodatConnections) -> None:
+    first = await aclient.companies.get_or_create("Acme Ltd", tags={"uid": "c1"})
+    await aclient.companies.update(first.id, tags={"uid": "c2"})
+    again = await aclient.companies.get_or_create("Acme Ltd", tags={"uid": "c1"})
+    assert again.id != first.id and again.tags == {"uid": "c1"}
+
+
+@pytest.mark.parametrize(
+    "changed", [{"name": "Acme Limited"}, {"description": "returned in May"}], ids=["name", "description"]
+)
+def test_a_deleted_customer_is_onboarded_again_under_a_new_name_or_description(
+    client: CodatConnections, fake: FakeCodat, changed: dict[str, str]
+) -> None:
+    """Review: the derived key's first create had another body, so Codat's 422 came back for 90 minutes."""
+    first = client.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    client.companies.delete(first.id)
+    wanted = {"name": "Acme Ltd", **changed}
+    again = client.companies.get_or_create(wanted.pop("name"), tags={"uid": "cust-42"}, **wanted)
+    assert again.id != first.id and again.tags == {"uid": "cust-42"}
+    assert (again.name, again.description) == (changed.get("name", "Acme Ltd"), changed.get("description"))
+    posts = fake.requests_to("POST", "/companies")
+    assert [p.status for p in posts] == [200, 422, 200]
+    assert posts[2].headers["idempotency-key"] not in (posts[0].headers["idempotency-key"], None)
+    assert client.companies.get_or_create("Acme Limited", tags={"uid": "cust-42"}).id == again.id
+
+
+async def test_the_async_client_onboards_a_deleted_customer_under_a_new_name(aclient: AsyncCodatConnections) -> None:
+    first = await aclient.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    await aclient.companies.delete(first.id)
+    again = await aclient.companies.get_or_create("Acme Limited", tags={"uid": "cust-42"})
+    assert again.id != first.id and again.name == "Acme Limited"
+
+
+def test_two_re_onboardings_of_a_deleted_customer_at_once_make_one_company(fake: FakeCodat) -> None:
+    """Both are refused the old key (422) and derive the same fresh one from what they send."""
+    codat = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport()))
+    client_first = codat.companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    codat.companies.delete(client_first.id)
+    both_refused = threading.Barrier(2)
+    transport = fake.transport()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        response = transport.handle_request(request)
+        if request.method == "POST" and response.status_code == 422:
+            both_refused.wait(5)  # neither derives its fresh key before the other was refused too
+        return response
+
+    racing = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ids = list(
+            pool.map(lambda _: racing.companies.get_or_create("Acme Limited", tags={"uid": "cust-42"}).id, [1, 2])
+        )
+    assert ids[0] == ids[1] != client_first.id
+    assert len(codat.companies.list_all(tags="uid=cust-42")) == 1
+
+
+def test_an_onboarding_whose_every_key_is_spent_stops_and_says_what_to_do(sleeps: list[float]) -> None:
+    """Each create replays a company re-tagged since: a bounded number of creates, then a message, never a loop."""
+    posts: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path == "/companies":
+            return httpx.Response(200, json=page_of([]))
+        if request.method == "GET":
+            return httpx.Response(200, json=company_body(request.url.path.rsplit("/", 1)[-1], tags={"uid": "other"}))
+        posts.append(request)
+        return httpx.Response(200, json=company_body(f"spent-{len(posts)}"))
+
+    with pytest.raises(CodatError, match="found each Idempotency-Key spent .* pass idempotency_key="):
+        mock_client(handler).companies.get_or_create("Acme Ltd", tags={"uid": "cust-42"})
+    keys = [p.headers["idempotency-key"] for p in posts]
+    assert len(keys) == 4 and len(set(keys)) == 4, "a fresh derived key each time"
 
 
 def test_a_create_applied_before_its_5xx_is_found_by_looking_again(client: CodatConnections, fake: FakeCodat) -> None:

@@ -44,7 +44,7 @@ PAIRS = [
 ]
 SINGLE_REQUEST = {
     "connections": ["list", "get", "create", "delete", "unlink", "get_authorization_url", "update_authorization"],
-    "companies": ["list", "get", "create", "update", "delete", "access_token"],
+    "companies": ["list", "get", "create", "update", "replace", "delete", "access_token"],
 }
 RAW_CLASSES = {
     ("sync", "connections"): ConnectionsWithRawResponse,

@@ -16,6 +16,7 @@ from codat_connections import (
     filter_by_status,
     is_linked,
     last_sync_at,
+    needs_attention,
     needs_reauthorization,
     parse_datetime,
 )
@@ -69,6 +70,33 @@ def test_status_helpers() -> None:
         filter_by_status([linked])
 
 
+def active(status: str = "Active") -> dict[str, Any]:
+    return {"statusCode": "403", "statusText": "Linking failed", "errorMessage": "cancelled", "status": status}
+
+
+@pytest.mark.parametrize(
+    ("status", "errors", "flagged"),
+    [
+        ("Deauthorized", [], True),
+        ("Deauthorized", [active()], True),
+        ("PendingAuth", [active()], True),  # a failed link attempt (connection.failed)
+        ("Linked", [active()], True),  # its syncs fail
+        ("Paused", [active()], True),  # a status this library does not know yet, with an active error
+        ("Unlinked", [active()], False),  # let go on purpose
+        ("Unlinked", [], False),
+        ("Linked", [active("Resolved")], False),
+        ("PendingAuth", [], False),
+        ("Linked", [], False),
+    ],
+)
+def test_the_one_needs_attention_rule(status: str, errors: list[dict[str, Any]], flagged: bool) -> None:
+    """interfaces §1: Deauthorized, or an active data connection error unless Unlinked."""
+    record = wire_connection(status=status)
+    if errors:
+        record["dataConnectionErrors"] = errors
+    assert needs_attention(Connection.from_dict(record)) is flagged
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -115,3 +143,30 @@ def test_booleans_render_as_codat_expects() -> None:
 def test_query_mistakes_say_what_came(build: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match="^" + re.escape(message) + "$"):
         build()
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: field("uid") == "a = b", "query value 'a = b' has a space next to '='"),
+        (lambda: field("uid") == "x ~ y", "query value 'x ~ y' has a space next to '~'"),
+        (lambda: field("uid") == "x ~y", "query value 'x ~y' has a space next to '~'"),
+        (lambda: field("uid") == "a!= b", "query value 'a!= b' has a space next to '!='"),
+        (lambda: field("n") == "1 <2", "query value '1 <2' has a space next to '<'"),
+        (lambda: field("uid") == "x&", "query value 'x&' ends with '&'"),
+        (lambda: field("uid") != "x|", "query value 'x|' ends with '|'"),
+        (lambda: field("n") > "=5", "query value '=5' starts with '=', which would read as the operator '>='"),
+        (lambda: field("n") < "=5", "query value '=5' starts with '=', which would read as the operator '<='"),
+    ],
+)
+def test_a_value_a_server_would_read_otherwise_is_refused(build: Any, message: str) -> None:
+    """Codat's tags filter reads ``a = b`` as ``a=b``; ``x&`` runs into the ``&&`` after it (``x&&&b=y``)."""
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        build()
+
+
+@pytest.mark.parametrize(
+    "value", ["Smith & Jones", "a|b", "A&B", "Who? Me!", "50% off", "x=y", "a~b", "=5", "&x", "|x", "a!b c"]
+)
+def test_a_value_that_keeps_the_structure_is_written_as_it_is(value: str) -> None:
+    assert str(field("uid") == value) == f"uid={value}"

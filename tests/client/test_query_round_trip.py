@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codat_connections.query import Query, field
-from codat_connections.testing._query import parse_query
+from codat_connections.testing._operations.query import TAG_OPERATORS, parse_query, without_spaces_around_symbols
 from tests.profiles import examples
 
 FIELDS = ["status", "platformName", "sourceType", "created", "n"]
@@ -84,3 +84,23 @@ def test_rendered_query_means_the_same_filter(tree: Tree, rows: list[dict[str, A
     text = str(build(tree))
     predicate = parse_query(text, frozenset(FIELDS))
     assert [predicate(r) for r in rows] == [meaning(tree, r) for r in rows], text
+
+
+tag_values = st.text(alphabet="ab =~!<>&|{}", min_size=1, max_size=7)
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(value=tag_values, other=values)
+def test_a_value_the_builder_takes_is_found_again_by_a_tags_filter(value: str, other: str) -> None:
+    """What ``get_or_create`` relies on: the lookup it sends finds the tags it asked for, as Codat's tags
+    filter reads it (spaces around its symbols dropped), and is never malformed. The builder may refuse
+    a value up front instead (a ``ValueError`` saying why)."""
+    try:
+        both = (field("uid") == value) & (field("region") == other)
+        either = (field("uid") == value) | (field("region") == other)
+    except ValueError:
+        return
+    for query, record in ((both, {"uid": value, "region": other}), (either, {"uid": value, "region": other + "z"})):
+        text = without_spaces_around_symbols(str(query))
+        predicate = parse_query(text, None, flat=True, operators=TAG_OPERATORS)
+        assert predicate(record), (value, str(query))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 
 import httpx
 import pytest
@@ -152,6 +153,15 @@ async def test_a_company_path_counts_toward_that_companys_limit_of_requests_in_f
         ("GET", "/companies?page=2", {}, ValueError, "path must not contain '?': pass query parameters as params="),
         ("GET", "/companies/a b", {}, ValueError, "path must not contain ' '"),
         ("GET", "/companies/../profile", {}, ValueError, "must not contain '.' or '..' segments"),
+        ("DELETE", f"/companies/{COMPANY}/connections/%2e%2e", {}, ValueError, "'.' or '..' segments, also"),
+        ("DELETE", f"/companies/{COMPANY}/connections/%2E%2E", {}, ValueError, "'.' or '..' segments, also"),
+        ("DELETE", f"/companies/{COMPANY}/connections/.%2e", {}, ValueError, "'.' or '..' segments, also"),
+        ("DELETE", f"/companies/{COMPANY}/connections/%2e./", {}, ValueError, "'.' or '..' segments, also"),
+        ("GET", "/companies/%2e/profile", {}, ValueError, "'.' or '..' segments, also"),
+        ("GET", "/companies/a%2f..%2fb", {}, ValueError, "must not contain '%2f' (an encoded '/')"),
+        ("GET", "/companies/a%2F..", {}, ValueError, "must not contain '%2F' (an encoded '/')"),
+        ("GET", "/companies/a%5c..", {}, ValueError, "must not contain '%5c' (an encoded backslash)"),
+        ("GET", "/companies/a%5Cb", {}, ValueError, "must not contain '%5C' (an encoded backslash)"),
         ("GET", "/profile", {"idempotency_key": "k"}, ValueError, "on POST and PATCH only, not on GET"),
         ("POST", "/profile", {"idempotency_key": " k"}, ValueError, "idempotency_key must be non-empty"),
         ("GET", "/profile", {"params": [("a", "b")]}, TypeError, "params must be a mapping"),
@@ -162,8 +172,23 @@ def test_bad_calls_are_refused_before_any_request(
     method: str, path: object, kwargs: dict[str, object], error: type[Exception], message: str
 ) -> None:
     seen, transport = scripted(200)
-    with pytest.raises(error, match=message.replace("?", r"\?").replace("(", r"\(")):
+    with pytest.raises(error, match=re.escape(message)):
         client_on(transport).request(method, path, **kwargs)  # type: ignore[arg-type]
+    assert seen == []
+
+
+@pytest.mark.parametrize("path", ["/a.b/..x/%2ex", "/companies/C/v1.2", "/x/%2e%2e%2e", "/x/a%25b"])
+def test_paths_without_dot_segments_are_sent(path: str, sleeps: list[float]) -> None:
+    seen, transport = scripted(200)
+    client_on(transport).request("GET", path)
+    assert seen[0].url.raw_path.decode() == path
+
+
+async def test_the_async_client_refuses_encoded_dot_segments_too(sleeps: list[float]) -> None:
+    seen, transport = scripted(200)
+    client = mock_async_client(transport.handler)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'.' or '..' segments, also"):
+        await client.request("DELETE", f"/companies/{COMPANY}/connections/%2e%2e")
     assert seen == []
 
 

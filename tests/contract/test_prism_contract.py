@@ -113,6 +113,16 @@ async def test_all_six_operations_async(prism_url: str, recorder: Recorder) -> N
     assert recorder.statuses == Counter({200: 9}), "one request per call, and list_all reads the next page"
 
 
+def test_company_writes_send_valid_requests_whatever_the_name(codat: CodatConnections, recorder: Recorder) -> None:
+    """Prism checks each body against Codat's name pattern and tag-key rule (in JSON Schema's own regex
+    dialect): names are sent as Codat stores them, and a tag key with NEL or VT is within the rule."""
+    codat.companies.create("Company (Codat[1])", tags={"uid": "cust-42", "a\x85b": "1", "a\x0bb": "2"})
+    codat.companies.update(COMPANY, name="Acme (UK) Ltd")
+    codat.companies.replace(COMPANY, name="Café Rouge\t(Soho)", description="vip", tags={"uid": "cust-42"})
+    codat.companies.replace(COMPANY, name="Acme\u00a0Ltd")
+    assert recorder.statuses == Counter({200: 4}), "one request per call, each answered 200"
+
+
 def test_prism_really_reports_violations(prism_url: str, recorder: Recorder) -> None:
     """The check above can fail: a request with a non-UUID company id is reported by Prism."""
     with httpx.Client(event_hooks={"response": [recorder]}) as http:

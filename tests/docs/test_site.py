@@ -8,6 +8,7 @@ outside the site: no web font, no CDN script or stylesheet; Mermaid comes from t
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -104,3 +105,20 @@ def test_the_changelog_is_rendered(site: Path) -> None:
     page = (site / "changelog" / "index.html").read_text(encoding="utf-8")
     assert 'id="unreleased"' in page and "Keep a Changelog" in page
     assert "--8&lt;--" not in page, "the snippet include was left as text"
+
+
+def _signatures(page: Path) -> list[str]:
+    """The rendered signatures of a reference page, as text."""
+    blocks = re.findall(r'<div class="doc-signature[^"]*"[^>]*>(.*?)</div>', page.read_text(), re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", block)).split()) for block in blocks]
+
+
+def test_the_reference_shows_defaults_as_values_and_no_internal_constructor(site: Path) -> None:
+    """A reader of the reference sees ``page_size: int = 100``, not a constant's name, and is not shown the
+    constructors the client calls (a resource's sender, a page's fetch)."""
+    signatures = [text for page in (site / "reference").rglob("index.html") for text in _signatures(page)]
+    assert any("page_size: int = 100" in text for text in signatures)
+    named = [text for text in signatures if re.search(r"= [A-Z][A-Z0-9_]{2,}\b", text)]
+    assert named == [], named
+    internal = [text for text in signatures if re.search(r"\b(sender|fetch|answer|operation):", text)]
+    assert internal == [], internal

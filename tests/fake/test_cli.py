@@ -14,7 +14,7 @@ import httpx
 import pytest
 from standardwebhooks import Webhook
 
-from codat_connections.testing.__main__ import build_parser
+from codat_connections.testing._ways_in.cli import build_parser
 from tests.conftest import COMPANY
 from tests.fake.receiver import LoopbackReceiver
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from codat_connections.testing import FakeCodat
-from codat_connections.testing._store import Company
+from codat_connections.testing._state.records import Company
 from tests.conftest import API_KEY
 from tests.fake.conftest import AUTH, assert_codat_error
 from tests.fake.receiver import Inbox
@@ -159,7 +159,7 @@ def test_the_next_link_keeps_the_filters(http: httpx.Client, tagged: FakeCodat) 
 @pytest.mark.parametrize(
     ("body", "words"),
     [
-        ({"name": "Müller GmbH"}, "'ü' at position 1 in 'Müller GmbH'"),
+        ({"name": "(ü)"}, "the company name '(ü)' has no character Codat keeps"),
         ({"name": ""}, "at least one character"),
         ({"name": 7}, "must be a str"),
         ({"description": "no name"}, "needs name"),
@@ -179,8 +179,31 @@ def test_create_refuses_what_codat_refuses_with_its_400(
 
 
 def test_every_character_codats_rule_allows_is_accepted(http: httpx.Client) -> None:
-    name = "Acme & Sons, Ltd. - 'Q?' @home! 42"
+    name = "Acme & Sons, Ltd. - 'Q?' @home! 42\t\u00a0\u3000"
     assert http.post("/companies", json={"name": name}).json()["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [("Company (Codat[1])", "Company Codat1"), ("Acme (UK) Ltd", "Acme UK Ltd"), ("Café Rouge", "Caf Rouge")],
+)
+def test_the_characters_outside_codats_pattern_are_removed_as_codat_does(
+    http: httpx.Client, name: str, stored: str
+) -> None:
+    """Codat's create-company: "a company will be created with the forbidden characters removed"."""
+    created = http.post("/companies", json={"name": name})
+    assert created.status_code == 200, created.text
+    assert created.json()["name"] == stored
+    assert http.get(f"/companies/{created.json()['id']}").json()["name"] == stored
+    renamed = http.patch(f"/companies/{created.json()['id']}", json={"name": f"{name} [2]"})
+    assert renamed.json()["name"] == f"{stored} 2"
+
+
+def test_a_tag_key_is_refused_only_for_a_line_break(http: httpx.Client) -> None:
+    tags = {"a\x0bb": "1", "a\x0cb": "2", "a\x1cb": "3", "a\x85b": "4"}
+    assert http.post("/companies", json={"name": "Acme", "tags": tags}).json()["tags"] == tags
+    for key in ("a\nb", "a\rb", "a\u2028b", "a\u2029b"):
+        assert "line break" in assert_codat_error(http.post("/companies", json={"name": "A", "tags": {key: "v"}}), 400)
 
 
 def test_create_honours_the_idempotency_key(http: httpx.Client) -> None:
@@ -202,7 +225,8 @@ def test_patch_changes_only_the_fields_sent(http: httpx.Client, fake: FakeCodat)
     assert nulls == renamed
     retagged = http.patch(f"/companies/{company}", json={"tags": {"uid": "c-2"}, "description": ""}).json()
     assert (retagged["name"], retagged["description"], retagged["tags"]) == ("Acme Group", "", {"uid": "c-2"})
-    assert "'ß'" in assert_codat_error(http.patch(f"/companies/{company}", json={"name": "Straße"}), 400)
+    refused = http.patch(f"/companies/{company}", json={"name": "ß"})
+    assert "no character Codat keeps" in assert_codat_error(refused, 400)
     assert http.get(f"/companies/{company}").json()["name"] == "Acme Group"
     assert_codat_error(http.patch("/companies/no-such-company", json={"name": "X"}), 404)
 
@@ -245,6 +269,32 @@ def test_company_created_is_sent_for_a_company_made_through_the_api_only(http: h
 
 
 # -- the bodies fit Codat's own schemas --------------------------------------------------------------------
+def test_put_replaces_the_whole_company(http: httpx.Client, fake: FakeCodat) -> None:
+    """Codat's replace-company: "will replace existing values even if new values haven't been defined"."""
+    company = fake.add_company("Acme Ltd", description="loan 42", tags={"uid": "c-1"})
+    fake.seed_connections(company, 1)
+    replaced = http.put(f"/companies/{company}", json={"name": "Acme (Group)"})
+    assert replaced.status_code == 200, replaced.text
+    body = replaced.json()
+    assert (body["name"], body.get("description"), body["tags"]) == ("Acme Group", None, {}), "left out: cleared"
+    assert len(body["dataConnections"]) == 1, "the company's connections stay"
+    assert http.get(f"/companies/{company}").json() == body
+    again = http.put(f"/companies/{company}", json={"name": "Acme", "description": "d", "tags": {"uid": "c-2"}})
+    assert (again.json()["description"], again.json()["tags"]) == ("d", {"uid": "c-2"})
+    assert "needs name" in assert_codat_error(http.put(f"/companies/{company}", json={"description": "x"}), 400)
+    refused = http.put(f"/companies/{company}", json={"name": "A", "tags": {"k" * 28: "v"}})
+    assert "1 to 27" in assert_codat_error(refused, 400)
+    assert http.get(f"/companies/{company}").json()["name"] == "Acme", "a refused PUT changes nothing"
+    assert_codat_error(http.put("/companies/no-such-company", json={"name": "X"}), 404)
+
+
+def test_the_company_path_allows_put(http: httpx.Client, fake: FakeCodat) -> None:
+    company = fake.add_company("Acme Ltd")
+    refused = http.post(f"/companies/{company}", json={"name": "X"})
+    assert_codat_error(refused, 405)
+    assert refused.headers["allow"] == "DELETE, GET, PATCH, PUT"
+
+
 def test_company_bodies_fit_codats_schemas(http: httpx.Client, fake: FakeCodat) -> None:
     inbox = Inbox()
     fake.add_webhook_endpoint(inbox, event_types=["company.created", "company.deleted"])
@@ -257,6 +307,7 @@ def test_company_bodies_fit_codats_schemas(http: httpx.Client, fake: FakeCodat) 
         "Company": [
             http.get(f"/companies/{company}").content,
             http.patch(f"/companies/{company}", json={"description": "loan 42"}).content,
+            http.put(f"/companies/{company}", json={"name": "Acme Group", "tags": {"region": "uk"}}).content,
         ],
         "Companies": [http.get("/companies", params={"pageSize": 2}).content, http.get("/companies").content],
         "CompanyAccessToken": [http.get(f"/companies/{company}/accessToken").content],

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from codat_connections import parse_datetime
-from codat_connections.testing import FakeCodat, _server
-from codat_connections.testing._store import ConnectionNotFound, InvalidTransition
+from codat_connections.testing import ConnectionNotFound, FakeCodat, InvalidTransition
+from codat_connections.testing._ways_in import server as _server
 from tests.conftest import API_KEY, ROOT
 from tests.fake.conftest import AUTH, Clock, assert_codat_error
 from tests.fake.receiver import Inbox
@@ -210,7 +210,7 @@ def test_the_controls_errors_are_exported_and_raised(fake: FakeCodat, company: s
         fake.complete_link(company, "nope")
     assert issubclass(InvalidTransition, ValueError) and issubclass(ConnectionNotFound, ValueError)
     guide = (ROOT / "docs" / "guides" / "testing.md").read_text()  # the README's testing section moved there
-    assert "InvalidTransition" in guide and "ConnectionNotFound" in guide
+    assert "InvalidTransition" in guide and "NotFound" in guide and "ConnectionNotFound" in guide
 
 
 @pytest.mark.parametrize("path", ["/companies", "/_fake/requests"])

@@ -31,7 +31,7 @@ def inbox(fake: FakeCodat) -> Inbox:
     return inbox
 
 
-Action = Callable[[httpx.Client, FakeCodat, str, str], None]
+Action = Callable[[httpx.Client, FakeCodat, str, str], object]
 
 
 def api_unlink(http: httpx.Client, fake: FakeCodat, company: str, connection: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from openapi_schema_validator import OAS31Validator
 
-from tests.conftest import UPSTREAM_PATH
+from tests.conftest import upstream_document
 
 
 def _nullable_as_31(node: Any) -> Any:
@@ -29,7 +29,7 @@ def _nullable_as_31(node: Any) -> Any:
 
 @functools.cache
 def _document() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(UPSTREAM_PATH.read_text())
+    loaded: dict[str, Any] = yaml.safe_load(upstream_document().read_text())
     converted: dict[str, Any] = _nullable_as_31(loaded)
     return converted
 

@@ -19,6 +19,7 @@ from codat_connections_api.api.companies import (
     get_company,
     get_company_access_token,
     list_companies,
+    replace_company,
     update_company,
 )
 from codat_connections_api.api.connections import create_connection, list_connections, unlink_connection
@@ -453,7 +454,7 @@ ENDPOINTS = sorted((ROOT / "generated" / "codat_connections_api" / "api").glob("
 
 
 def test_each_endpoint_module_exposes_only_build_request() -> None:
-    assert len(ENDPOINTS) == 12
+    assert len(ENDPOINTS) == 13
     for path in ENDPOINTS:
         module = importlib.import_module(f"codat_connections_api.api.{path.parent.name}.{path.stem}")
         defined = [name for name, value in vars(module).items() if getattr(value, "__module__", "") == module.__name__]
@@ -485,13 +486,22 @@ def test_company_request_builders() -> None:
     assert get_company_access_token.build_request("c id")["url"] == "/companies/c%20id/accessToken"
     patch = update_company.build_request("c", body=UpdateCompanyRequest(description="vip"))
     assert (patch["method"], patch["json"]) == ("PATCH", {"description": "vip"}), "PATCH sends only what is given"
+    put = replace_company.build_request("c/1", body=CreateCompanyRequest(name="Acme Ltd"))
+    assert put == {"method": "PUT", "url": "/companies/c%2F1", "params": {}, "json": {"name": "Acme Ltd"}}
 
 
 def test_update_body_keeps_absent_apart_from_null() -> None:
     assert UpdateCompanyRequest().to_dict() == {}
     assert UpdateCompanyRequest(name="New", tags={}).to_dict() == {"name": "New", "tags": {}}
     assert UpdateCompanyRequest().name is UNSET
-    assert UpdateCompanyRequest.from_dict({"tags": {"a": "b"}}).tags == {"a": "b"}, "tags are a plain dict"
+    assert UpdateCompanyRequest(tags={"a": "b"}).to_dict() == {"tags": {"a": "b"}}, "tags are a plain dict"
+
+
+def test_a_request_body_is_only_written_never_read() -> None:
+    """What the client sends has ``to_dict`` and nothing of a received model's reading side (issue 26 §6)."""
+    for model in (UpdateCompanyRequest, CreateCompanyRequest):
+        assert hasattr(model, "to_dict")
+        assert not hasattr(model, "from_dict") and not hasattr(model, "to_multipart")
 
 
 # -- companies ----------------------------------------------------------------------------------

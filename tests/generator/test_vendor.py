@@ -10,7 +10,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from tests.conftest import ROOT, SPEC_PATH, UPSTREAM_PATH
+from tests.conftest import ROOT, SPEC_PATH, upstream_document
 from tests.generator.vendor_module import spec_diff, vendor
 
 OVERLAY: dict[str, Any] = yaml.safe_load((ROOT / "openapi" / "overlay.yaml").read_text())
@@ -82,6 +82,12 @@ def synthetic_upstream() -> dict[str, Any]:
                     [company],
                     {"description": "OK", **COMPANY_REF},
                     body=_json_body("#/components/schemas/CompanyUpdateRequest"),
+                ),
+                "put": _op(
+                    "replace-company",
+                    [company],
+                    {"description": "OK", **COMPANY_REF},
+                    body=_json_body("#/components/schemas/CompanyRequestBody"),
                 ),
                 "delete": {
                     "operationId": "delete-company",
@@ -523,6 +529,7 @@ def test_company_operations_and_models_are_vendored() -> None:
         "create-company": ("/companies", "post"),
         "get-company": ("/companies/{companyId}", "get"),
         "update-company": ("/companies/{companyId}", "patch"),
+        "replace-company": ("/companies/{companyId}", "put"),
         "delete-company": ("/companies/{companyId}", "delete"),
         "get-company-access-token": ("/companies/{companyId}/accessToken", "get"),
     }
@@ -550,6 +557,10 @@ def test_company_operations_and_models_are_vendored() -> None:
     assert sorted(envelope["properties"]) == ["pageNumber", "pageSize", "results"]
     assert envelope["properties"]["results"]["items"] == {"$ref": "#/components/schemas/Company"}
     assert "maximum" not in envelope["properties"]["pageSize"], "the 2000 correction applies to both envelopes"
+    replace = doc["paths"]["/companies/{companyId}"]["put"]
+    assert replace["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/CreateCompanyRequest"
+    }, "replace takes create's body: the name required, the rest replaced as a whole"
     create, update = schemas["CreateCompanyRequest"], schemas["UpdateCompanyRequest"]
     assert create["required"] == ["name"] and "required" not in update
     assert create["properties"]["name"]["pattern"] == "^[A-Za-z0-9\\s\\-',&@.,?!\\s]+$"
@@ -703,14 +714,13 @@ def test_the_change_summary_covers_operations_parameters_responses_and_enums() -
     assert spec_diff.summarize(new, new) == []
 
 
-@pytest.mark.skipif(not UPSTREAM_PATH.is_file(), reason="Codat's upstream document is not beside the checkout")
-def test_real_upstream_yields_the_committed_document_with_twelve_operations() -> None:
-    text, notes = vendor.render(UPSTREAM_PATH.read_text(encoding="utf-8"), OVERLAY)
+def test_real_upstream_yields_the_committed_document_with_thirteen_operations() -> None:
+    text, notes = vendor.render(upstream_document().read_text(encoding="utf-8"), OVERLAY)
     assert text == SPEC_PATH.read_text(encoding="utf-8")
     assert not [note for note in notes if "overlay.yaml has no description" in note], "every field has our words"
     doc = yaml.safe_load(text)
     operation_ids = {op["operationId"] for item in doc["paths"].values() for op in item.values()}
-    assert operation_ids == set(vendor.OPERATIONS) and len(operation_ids) == 12
+    assert operation_ids == set(vendor.OPERATIONS) and len(operation_ids) == 13
     stamps = {
         name: s["x-datetime-properties"]
         for name, s in doc["components"]["schemas"].items()

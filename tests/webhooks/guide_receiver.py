@@ -95,7 +95,7 @@ def handle(event: WebhookEvent) -> str:
     if isinstance(event, ConnectionEvent) and not record(event):
         return f"stale: {event.event_type} of {event.connection.id}, generated {event.generated_date}"
     match event:
-        case ConnectionEvent() if event.needs_reauthorization:
+        case ConnectionEvent() if event.needs_attention:  # the rule the morning sweep asks
             return f"email {event.company.name}: please re-link at {event.authorization_url}"
         case ConnectionEvent():
             return f"{event.company.id}: {event.connection.platform_name} is {latest[event.connection.id].status}"

@@ -1,0 +1,92 @@
+"""The platforms the fake knows, and the checks its test-side controls make on their arguments."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlsplit
+
+__all__ = [
+    "PLATFORMS",
+    "STATUSES",
+    "Platform",
+    "check_count",
+    "check_share",
+    "check_status",
+    "check_url",
+    "platform_for",
+]
+
+STATUSES = ("PendingAuth", "Linked", "Unlinked", "Deauthorized")
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A platform the fake knows: its four-letter key, its name and its source type."""
+
+    key: str
+    name: str
+    source_type: str
+
+    @cached_property
+    def integration_id(self) -> str:
+        """A stable UUID per platform, as Codat's ``integrationId`` is."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"codat-integration:{self.key}"))
+
+    @cached_property
+    def source_id(self) -> str:
+        """A stable UUID per platform for ``sourceId``."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"codat-source:{self.key}"))
+
+
+PLATFORMS: dict[str, Platform] = {
+    p.key: p
+    for p in (
+        Platform("qhyg", "QuickBooks Online", "Accounting"),
+        Platform("gbol", "Xero", "Accounting"),
+        Platform("knfz", "Sage Intacct", "Accounting"),
+        Platform("akxx", "Oracle NetSuite", "Accounting"),
+        Platform("mqjo", "Codat Sandbox", "Accounting"),
+        Platform("suuo", "Plaid", "Banking"),
+        Platform("upvr", "TrueLayer", "Banking"),
+        Platform("fztf", "Shopify", "Commerce"),
+        Platform("zsth", "Square", "Commerce"),
+        Platform("exgd", "Stripe", "Commerce"),
+    )
+}
+"""The platforms the fake serves, by four-letter key (``gbol`` Xero, ``qhyg`` QuickBooks Online, ...)."""
+
+
+def check_count(name: str, value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
+
+
+def platform_for(key: str) -> Platform:
+    platform = PLATFORMS.get(key)
+    if platform is None:
+        raise ValueError(f"unknown platform key {key!r}; the fake knows {sorted(PLATFORMS)}")
+    return platform
+
+
+def check_status(status: str) -> None:
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {list(STATUSES)}, got {status!r}")
+
+
+def check_share(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name} must be from 0 to 1, got {value!r}")
+
+
+def check_url(value: object, name: str) -> str:
+    """An ``http(s)://host...`` URL, or ``ValueError`` naming ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{name} must be an http(s)://host/... URL, got {value!r}")
+    return value

@@ -1,0 +1,138 @@
+"""FakeCodat: a stateful, in-memory stand-in for Codat's companies and connections API.
+
+It answers the operations as Codat's document describes them, keeps companies and connections
+between calls, lets a test play the end user and the platform, inject faults, enforce Codat's rate
+limits, add latency, and receive signed webhooks (the controls: ``_control/controls.py``). This class
+is the one place that puts the parts together: the request pipeline with the route table
+(``testing/_routes.py``), the control API and its inbox; and it adds the ways to reach it: the
+transports (in-process, ``transport.py``) and the loopback server (``server.py``).
+
+Why two classes: the control API's handlers call the controls, so they name the class that has them
+(``FakeControls``); the route table names the handlers; and the pipeline is built from the route table.
+The class that builds the pipeline therefore sits above the handlers, and the class they call below.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
+
+import httpx
+
+from codat_connections._constants import MAX_PAGE_SIZE
+from codat_connections.testing._control.api import Context, ControlAPI
+from codat_connections.testing._control.controls import FakeControls
+from codat_connections.testing._control.inbox import Inbox
+from codat_connections.testing._pipeline.pipeline import Exchange, Pipeline
+from codat_connections.testing._pipeline.responses import FakeResponse
+from codat_connections.testing._pipeline.routing import Backend, Router
+from codat_connections.testing._routes import CODAT_ROUTES, CONTROL_ROUTES
+from codat_connections.testing._ways_in.server import serve
+from codat_connections.testing._ways_in.transport import async_transport, sync_transport
+
+__all__ = ["FakeCodat"]
+
+
+class FakeCodat(FakeControls):
+    """In-memory Codat companies and connections API. Thread-safe; every method may be called from tests.
+
+    ``api_key`` is the key clients must send (as ``Basic <base64>``); ``clock`` returns "now" (UTC)
+    for timestamps, the idempotency window and rate-limit windows. ``max_recorded_requests`` bounds
+    ``requests`` to the most recent N (0: record nothing), for long runs; None keeps every request.
+    ``max_page_size`` caps the records a listing page serves (default: what is asked, up to 5000).
+    ``link_base_url`` points every ``linkUrl`` at this fake's Link page under that URL; by default
+    they point at the fake's own server while ``serve()`` runs, and at Codat's
+    ``link-api.codat.io`` otherwise. ``link_redirect`` is the URL template the Link page sends the
+    browser to (Codat's reserved parameters in braces, e.g. ``{statusCode}``).
+    """
+
+    def __init__(
+        self,
+        api_key: str = "fake-codat-api-key",
+        *,
+        clock: Callable[[], datetime] | None = None,
+        max_recorded_requests: int | None = None,
+        max_page_size: int | None = None,
+        link_base_url: str | None = None,
+        link_redirect: str | None = None,
+    ) -> None:
+        if max_page_size is not None and (
+            isinstance(max_page_size, bool)
+            or not isinstance(max_page_size, int)
+            or not 1 <= max_page_size <= MAX_PAGE_SIZE
+        ):
+            raise ValueError(
+                f"max_page_size must be None or a whole number from 1 to {MAX_PAGE_SIZE}, got {max_page_size!r}"
+            )
+        super().__init__(
+            clock=clock,
+            max_recorded_requests=max_recorded_requests,
+            link_base_url=link_base_url,
+            link_redirect=link_redirect,
+        )
+        expected_auth = "Basic " + base64.b64encode(api_key.encode()).decode()
+        control_api = ControlAPI(CONTROL_ROUTES, Context(self, Inbox(), CONTROL_ROUTES), expected_auth)
+        self._pipeline = Pipeline(
+            routes=Router(CODAT_ROUTES),
+            backend=Backend(self._store, max_page_size or MAX_PAGE_SIZE),
+            control=control_api.answer,
+            conditions=self._conditions,
+            lock=self._lock,
+            clock=self._clock,
+            expected_auth=expected_auth,
+            on_quota_event=self._on_quota_event,
+            after_unlock=self._webhooks.deliver_inline,
+        )
+
+    # -- three ways to reach it ----------------------------------------------------------------------
+    def transport(self) -> httpx.MockTransport:
+        """An httpx transport answering from this fake: ``httpx.Client(transport=fake.transport())``."""
+        return sync_transport(self._open)
+
+    def async_transport(self) -> httpx.MockTransport:
+        """The same for ``httpx.AsyncClient``; waits use ``asyncio.sleep`` and never block the loop."""
+        return async_transport(self._open)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
+        """``with fake.serve() as base_url:`` a real HTTP server on loopback, in a thread.
+
+        While it runs (and no ``link_base_url`` was given), link URLs point at its Link page.
+        """
+        return self._serving(host, port)
+
+    @contextmanager
+    def _serving(self, host: str, port: int) -> Iterator[str]:
+        """While serving, link URLs point at the Link page under the base URL, unless a base is set already
+        (``link_base_url`` was given, or another ``serve()`` runs)."""
+        with serve(self._open, host, port) as base_url:
+            with self._lock:
+                claimed = self._store.link_base is None
+                if claimed:
+                    self._store.link_base = base_url
+            try:
+                yield base_url
+            finally:
+                if claimed:
+                    with self._lock:
+                        self._store.link_base = None
+
+    # -- the API -------------------------------------------------------------------------------------
+    def handle(
+        self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: bytes
+    ) -> FakeResponse:
+        """Answer one HTTP request, for adapters of your own; ``path`` is percent-decoded.
+
+        Header names are case-insensitive. The answer's ``delay`` is the wait the adapter should
+        make before sending it; the request stops counting as in flight when this returns.
+        """
+        exchange = self._open(method, path, query, headers, body)
+        exchange.finish()
+        return exchange.response
+
+    def _open(
+        self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: bytes
+    ) -> Exchange:
+        """For the transports and the server: the answer, held in flight until ``finish``."""
+        return self._pipeline.open(method, path, query, headers, body)
