@@ -93,7 +93,8 @@ class SyncReport:
     requests: int
     """HTTP requests the sweep made, re-reads included."""
     as_of: datetime | None
-    """Codat's time of the sweep's first page (its ``Date``), the moment the sweep's removals are measured from."""
+    """When the sync's first page is taken as observed, on Codat's clock (its ``Date``, less the time the page took to
+    arrive): what the sync's removals are measured from. None when the listing gave no page."""
 
 
 class LedgerError(CodatError):
