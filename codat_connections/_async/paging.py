@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from typing import TypeVar
 
 from codat_connections._request import Operation
 from codat_connections.pagination import AsyncPage, Fingerprint, PageData
 
-__all__ = ["async_paged", "async_pages", "async_records"]
+__all__ = ["async_paged", "async_pages", "async_records", "async_records_from"]
 
 T = TypeVar("T")
 
@@ -40,7 +41,15 @@ async def async_pages(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncGene
 
     Ends at the last page, or at a page repeating an earlier one (a server ignoring the page number).
     """
-    page = await first()
+    pages = async_pages_from(await first())
+    async with aclosing(pages):
+        async for page in pages:
+            yield page
+            del page
+
+
+async def async_pages_from(page: AsyncPage[T]) -> AsyncGenerator[AsyncPage[T], None]:
+    """``page`` and each page after it (see ``async_pages``)."""
     seen: set[Fingerprint] = set()
     while not page._repeats_earlier(seen):
         yield page
@@ -57,3 +66,11 @@ async def async_records(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncIt
         for record in page.results:
             yield record
         del page  # not held while the next page is fetched
+
+
+async def async_records_from(page: AsyncPage[T]) -> AsyncIterator[T]:
+    """Every record of ``page`` and of the pages after it, fetching each page when needed."""
+    async for each in async_pages_from(page):
+        for record in each.results:
+            yield record
+        del each

@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from typing import TypeVar
 
 from codat_connections._request import Operation
 from codat_connections.pagination import Fingerprint, Page, PageData
 
-__all__ = ["paged", "pages", "records"]
+__all__ = ["paged", "pages", "records", "records_from"]
 
 T = TypeVar("T")
 
@@ -42,7 +43,15 @@ def pages(first: Callable[[], Page[T]]) -> Generator[Page[T], None, None]:
 
     Ends at the last page, or at a page repeating an earlier one (a server ignoring the page number).
     """
-    page = first()
+    pages = pages_from(first())
+    with closing(pages):
+        for page in pages:
+            yield page
+            del page
+
+
+def pages_from(page: Page[T]) -> Generator[Page[T], None, None]:
+    """``page`` and each page after it (see ``pages``)."""
     seen: set[Fingerprint] = set()
     while not page._repeats_earlier(seen):
         yield page
@@ -59,3 +68,11 @@ def records(first: Callable[[], Page[T]]) -> Iterator[T]:
         for record in page.results:
             yield record
         del page  # not held while the next page is fetched
+
+
+def records_from(page: Page[T]) -> Iterator[T]:
+    """Every record of ``page`` and of the pages after it, fetching each page when needed."""
+    for each in pages_from(page):
+        for record in each.results:
+            yield record
+        del each
