@@ -16,6 +16,7 @@ import select
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ pytestmark = pytest.mark.slow  # each case runs the console script in a subproce
 CONSOLE = str(Path(sys.executable).with_name("codat-connections"))
 FLEET = 2_345
 PAGE_CAP = 2_000
+CODAT_NOW = datetime(2026, 5, 4, 6, 0, 1, tzinfo=UTC)
+"""The fake's clock, stopped: every answer's Date, so that the command's "as of" equals the library's."""
 AWKWARD_NAME = "Smith, O'Brien & Co"
 """A name with a comma and a quote: CSV must quote it, and it must read back whole."""
 
@@ -52,7 +55,7 @@ class Fleet:
 
 @pytest.fixture(scope="module")
 def fleet() -> Iterator[Fleet]:
-    fake = FakeCodat(api_key=API_KEY, max_page_size=PAGE_CAP)
+    fake = FakeCodat(api_key=API_KEY, max_page_size=PAGE_CAP, clock=lambda: CODAT_NOW)
     fake.add_companies(FLEET, connections_each=2, deauthorized_share=0.05)
     awkward = fake.add_company(AWKWARD_NAME, tags={"segment": "lending"})
     lost = fake.seed_connections(awkward, 2)[1]
@@ -73,14 +76,11 @@ def library_rows(fleet: Fleet, **kwargs: Any) -> list[dict[str, Any]]:
                 "platform_name": conn.platform_name,
                 "status": str(conn.status),
                 "link_url": conn.link_url,
+                "as_of": None if result.as_of is None else result.as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
             }
             for result in codat.connections.needing_attention(**kwargs)
             for conn in result.connections
         ]
-
-
-def without_as_of(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{key: value for key, value in row.items() if key != "as_of"} for row in rows]
 
 
 def test_attention_as_csv_reads_back_as_the_library_answers(fleet: Fleet) -> None:
@@ -91,7 +91,8 @@ def test_attention_as_csv_reads_back_as_the_library_answers(fleet: Fleet) -> Non
     rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
     expected = library_rows(fleet)
     assert len(expected) > 100
-    assert without_as_of(rows) == expected
+    assert rows == expected
+    assert {row["as_of"] for row in rows} == {"2026-05-04T06:00:01Z"}, "the Date of Codat's answer, in ISO 8601 UTC"
     assert AWKWARD_NAME in {row["company_name"] for row in rows}
     assert f'"{AWKWARD_NAME}"' in result.stdout, "quoted, as RFC 4180 asks of a field with a comma"
 
@@ -101,14 +102,14 @@ def test_attention_as_json_parses_to_what_the_library_answers(fleet: Fleet, fmt:
     result = fleet.run("attention", "--format", fmt)
     assert result.returncode == 0
     rows = json.loads(result.stdout) if fmt == "json" else [json.loads(line) for line in result.stdout.splitlines()]
-    assert without_as_of(rows) == library_rows(fleet)
+    assert rows == library_rows(fleet)
 
 
 def test_attention_with_tags_reads_only_the_companies_carrying_them(fleet: Fleet) -> None:
     result = fleet.run("attention", "--tags", "segment=lending", "--format", "json")
     assert result.returncode == 0
     rows = json.loads(result.stdout)
-    assert without_as_of(rows) == library_rows(fleet, tags="segment=lending")
+    assert rows == library_rows(fleet, tags="segment=lending")
     assert [row["company_name"] for row in rows] == [AWKWARD_NAME]
 
 
@@ -153,9 +154,23 @@ def run_with_terminal_stderr(fleet: Fleet, tmp_path: Path, *args: str) -> tuple[
 def test_progress_is_shown_when_stderr_is_a_terminal_and_stdout_stays_clean(fleet: Fleet, tmp_path: Path) -> None:
     status, out, shown = run_with_terminal_stderr(fleet, tmp_path, "attention", "--format", "jsonl")
     assert status == 0
-    assert without_as_of([json.loads(line) for line in out.splitlines()]) == library_rows(fleet)
-    assert "\r" in shown and "companies" in shown
+    assert [json.loads(line) for line in out.splitlines()] == library_rows(fleet)
+    lines = [line for line in shown.replace("\r\n", "\n").split("\r") if line.strip()]
+    with fleet.client() as codat:
+        companies = codat.companies.list(page_size=1).total_results
+    assert lines[0].startswith(f"1 page read, 2,000 of {companies:,} companies seen, "), shown
+    assert lines[-1].startswith(f"2 pages read, {companies:,} of {companies:,} companies seen, "), shown
+    assert lines[-1].endswith(" flagged\x1b[K\n"), "the line ends when the work does"
     assert "\r" not in out and "companies seen" not in out
+
+
+def test_progress_says_the_time_left_under_the_pacing(fleet: Fleet, tmp_path: Path) -> None:
+    status, _, shown = run_with_terminal_stderr(
+        fleet, tmp_path, "attention", "--format", "csv", "--max-requests-per-minute", "30"
+    )
+    assert status == 0
+    first = shown.split("\r")[1]
+    assert first.endswith("; about 2 s left at 30 requests/min\x1b[K"), shown  # one request more, 2 s apart
 
 
 def test_onboard_twice_gives_the_same_company_and_connection(fleet: Fleet) -> None:
@@ -274,7 +289,7 @@ def test_python_dash_m_runs_the_same_tool(fleet: Fleet) -> None:
         check=False,
     )
     assert result.returncode == 0
-    assert without_as_of(json.loads(result.stdout)) == library_rows(fleet)
+    assert json.loads(result.stdout) == library_rows(fleet)
     usage = subprocess.run(
         [sys.executable, "-m", "codat_connections", "attention", "--bad"], capture_output=True, text=True, check=False
     )
