@@ -5,7 +5,7 @@ the ledger), ``episodes`` (attention episodes, claimed and marked done once), ``
 company and connection, never twice) and ``link-url``. Records go to stdout in the ``--format`` asked
 for; progress goes to stderr only when it is a terminal. A failure is one line on stderr, never a
 traceback and never the API key or a database password: exit status 2 for a usage error, 1 for an API
-or database error. ``import codat_connections`` does not load this package.
+or database error (the ledger's ``LedgerError``). ``import codat_connections`` does not load this package.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
@@ -52,8 +51,10 @@ def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
         return _fail(streams, secrets, f"{prog}: error: {exc}", 2)
     except CodatError as exc:
         return _fail(streams, secrets, f"{prog}: error: {exc}", 1)
-    except sqlite3.Error as exc:
-        return _fail(streams, secrets, f"{prog}: error: the ledger's database: {exc}", 1)
+    except LookupError as exc:  # the ledger has no such episode
+        return _fail(streams, secrets, f"{prog}: error: {exc}", 1)
+    except ImportError as exc:  # a PostgreSQL ledger without psycopg installed: the message says what to install
+        return _fail(streams, secrets, f"{prog}: error: {exc}", 1)
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):  # the reader left (| head): stop quietly, as Unix tools do
             _silence_stdout()
@@ -62,8 +63,6 @@ def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
     except KeyboardInterrupt:
         return _fail(streams, secrets, f"{prog}: interrupted", 130)
     except Exception as exc:
-        if _is_database_error(exc):
-            return _fail(streams, secrets, f"{prog}: error: the ledger's database: {exc}", 1)
         return _fail(
             streams, secrets, f"{prog}: error: unexpected {type(exc).__name__} (a bug: please report it): {exc}", 1
         )
@@ -113,12 +112,6 @@ def _fail(streams: Streams, secrets: Secrets, message: str, status: int) -> int:
         streams.out.flush()
     print(line, file=streams.err)
     return status
-
-
-def _is_database_error(exc: Exception) -> bool:
-    """A PostgreSQL error (psycopg's, when the ledger loaded it)."""
-    psycopg = sys.modules.get("psycopg")
-    return psycopg is not None and isinstance(exc, psycopg.Error)
 
 
 def _utf8(stream: object) -> None:

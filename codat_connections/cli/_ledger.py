@@ -19,16 +19,18 @@ from codat_connections.cli._parser import PROG, UsageError
 if TYPE_CHECKING:
     from codat_connections.ledger import ConnectionState, Episode, Ledger
 
-__all__ = ["DEFAULT_LEASE_SECONDS", "EPISODE_COLUMNS", "SYNC_COLUMNS", "attention", "episodes", "sync"]
+__all__ = ["EPISODE_COLUMNS", "SYNC_COLUMNS", "attention", "episodes", "sync"]
 
-DEFAULT_LEASE_SECONDS = 300.0
 EPISODE_COLUMNS: list[Column] = [
-    ("id", "episode id"),
+    ("id", "episode"),
     ("connection_id", "connection id"),
     ("company_id", "company id"),
     ("company_name", "company"),
+    ("platform_key", "platform"),
     ("link_url", "link URL"),
     ("opened_at", "opened at"),
+    ("claims", "claims"),
+    ("leased_until", "leased until"),
 ]
 SYNC_COLUMNS: list[Column] = [
     ("companies", "companies"),
@@ -36,11 +38,12 @@ SYNC_COLUMNS: list[Column] = [
     ("changed", "changed"),
     ("removed", "removed"),
     ("requests", "requests"),
+    ("as_of", "as of"),
 ]
 
 
 def _open(url: str) -> Ledger:
-    from codat_connections.ledger import Ledger  # not loaded by the commands that need no ledger
+    from codat_connections.ledger import Ledger  # loaded by the commands that use it, and only by them
 
     return Ledger.open(url)
 
@@ -51,7 +54,7 @@ def _state_row(state: ConnectionState) -> dict[str, Value]:
         "company_name": state.company_name,
         "connection_id": state.connection_id,
         "platform_key": state.platform_key,
-        "platform_name": getattr(state, "platform_name", None),
+        "platform_name": None,  # the ledger keeps the platform's key, not its name
         "status": state.status,
         "link_url": state.link_url,
         "as_of": state.as_of,
@@ -64,8 +67,11 @@ def _episode_row(episode: Episode) -> dict[str, Value]:
         "connection_id": episode.connection_id,
         "company_id": episode.company_id,
         "company_name": episode.company_name,
+        "platform_key": episode.platform_key,
         "link_url": episode.link_url,
         "opened_at": episode.opened_at,
+        "claims": episode.claims,
+        "leased_until": episode.leased_until,
     }
 
 
@@ -105,10 +111,15 @@ def episodes(args: argparse.Namespace, streams: Streams) -> int:
                 ledger.done(episode_id)
             return 0
         if args.claim is not None:
-            lease = timedelta(seconds=DEFAULT_LEASE_SECONDS if args.lease is None else args.lease)
-            chosen = list(ledger.claim(limit=args.claim, lease=lease))
+            from codat_connections.ledger import DEFAULT_LEASE, MAX_CLAIM
+
+            if args.claim > MAX_CLAIM:
+                raise UsageError(f"{PROG}: error: --claim takes at most {MAX_CLAIM:,} episodes at a time")
+
+            lease = DEFAULT_LEASE if args.lease is None else timedelta(seconds=args.lease)
+            chosen = ledger.claim(limit=args.claim, lease=lease)
         else:
-            chosen = list(ledger.episodes())
+            chosen = ledger.episodes()
     write_rows(
         (_episode_row(episode) for episode in chosen),
         EPISODE_COLUMNS,

@@ -5,9 +5,11 @@ Each value is a string, an int, a bool or None (absent); a ``datetime`` is writt
 (``2026-05-04T06:00:00Z``). CSV follows RFC 4180 (a header row, CRLF line ends, a field with a comma,
 quote or line break quoted, quotes doubled); TSV has a header row and writes a tab, a line break or a
 backslash inside a value as ``\\t``, ``\\n``, ``\\r`` or ``\\\\`` (PostgreSQL's text format), so that a
-shell's ``read`` takes one record per line. JSON is one document (a list of objects, or one object for a
-command that reports one record); JSONL one object per line. An absent value is empty in CSV and TSV,
-``null`` in JSON. The table is for a terminal only: control characters in values are shown as ``?``.
+shell's ``read`` takes one record per line, and an absent value as ``\\N`` (that format's null), so that no
+field is empty (a shell's ``read`` splitting on tabs would merge an empty field into the next). JSON is one
+document (a list of objects, or one object for a command that reports one record); JSONL one object per
+line. An absent value is empty in CSV and ``null`` in JSON. The table is for a terminal only: control
+characters in values are shown as ``?``.
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ def _text(value: Value) -> str:
     return str(value)
 
 
+def _tsv(value: Value) -> str:
+    """The value as TSV writes it: escaped, and ``\\N`` when absent, so that no field is empty."""
+    return "\\N" if value is None else _text(value).translate(_TSV_ESCAPES)
+
+
 def _shown(value: Value) -> str:
     """The value as a table shows it: one line of printable characters."""
     return "".join(char if char.isprintable() else "?" for char in _text(value))
@@ -93,7 +100,7 @@ def write_rows(
     elif fmt == "tsv":
         out.write("\t".join(keys) + "\n")
         for row in rows:
-            out.write("\t".join(_text(row.get(key)).translate(_TSV_ESCAPES) for key in keys) + "\n")
+            out.write("\t".join(_tsv(row.get(key)) for key in keys) + "\n")
             count += 1
     elif fmt == "json":
         out.write("[")

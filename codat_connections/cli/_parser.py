@@ -196,7 +196,13 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     action.add_argument(
         "--claim", type=_positive(int, "a whole number"), metavar="N", help="claim up to N episodes and print them"
     )
-    action.add_argument("--done", nargs="+", metavar="EPISODE_ID", help="mark these claimed episodes done")
+    action.add_argument(
+        "--done",
+        type=_positive(int, "an episode id (a whole number)"),
+        nargs="+",
+        metavar="EPISODE_ID",
+        help="end these episodes for good (after the email went out): never handed out again",
+    )
     episodes.add_argument(
         "--lease",
         type=_positive(float, "a number of seconds"),

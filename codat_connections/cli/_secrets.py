@@ -23,15 +23,18 @@ class Secrets:
             self._values.update({key, base64.b64encode(key.encode()).decode()})
 
     def add_url(self, url: str | None) -> None:
-        """The password of a database URL, as written and percent-decoded."""
+        """A database URL's password (and any ``password=`` or ``sslpassword=`` value), as written and decoded."""
         if not url:
             return
-        try:
-            password = urllib.parse.urlsplit(url).password
-        except ValueError:  # an unreadable URL: its userinfo part is still secret
-            password = url.partition("://")[2].rpartition("@")[0].partition(":")[2] or None
-        if password:
-            self._values.update({password, urllib.parse.unquote(password)})
+        netloc, _, rest = url.partition("://")[2].partition("/")
+        userinfo, at, _ = netloc.rpartition("@")
+        found = [userinfo.partition(":")[2]] if at else []
+        for pair in rest.partition("?")[2].split("&"):
+            name, _, value = pair.partition("=")
+            if name.lower() in ("password", "sslpassword"):
+                found.append(value)
+        for secret in filter(None, found):
+            self._values.update({secret, urllib.parse.unquote(secret), urllib.parse.unquote_plus(secret)})
 
     def redact(self, text: str) -> str:
         """``text`` with each secret replaced, longest first (so that no part of one is left behind)."""

@@ -91,7 +91,7 @@ def test_link_url_prints_the_connections_own_link_url(served: Served, capsys: py
         (["link-url", "a/b", "c"], "the company id must not contain '/'"),
         (["link-url", "a"], "the following arguments are required: CONNECTION_ID"),
         (["episodes", "--ledger", "sqlite:///x.db", "--claim", "0"], "expected a whole number greater than 0"),
-        (["episodes", "--ledger", "sqlite:///x.db", "--claim", "1", "--done", "e"], "not allowed with argument"),
+        (["episodes", "--ledger", "sqlite:///x.db", "--claim", "1", "--done", "3"], "not allowed with argument"),
         (["episodes", "--ledger", "sqlite:///x.db", "--lease", "5"], "--lease goes with --claim"),
         (["sync"], "the following arguments are required: --ledger"),
         (["attention", "--base-url", "http://codat.example"], "refusing to send the API key over plain http"),
@@ -160,6 +160,8 @@ def test_a_database_password_in_a_message_is_redacted() -> None:
     assert secrets.redact("could not connect as fleet:s3cr%40t-pw, s3cr@t-pw") == (
         "could not connect as fleet:<redacted>, <redacted>"
     )
+    secrets.add_url("postgresql://fleet@db.internal/fleet?sslmode=require&password=q%2Bp+w")
+    assert secrets.redact("q%2Bp+w q+p w q+p+w") == "<redacted> <redacted> <redacted>"
     secrets.add_url("sqlite:///fleet.db")
     secrets.add_url(None)
     assert secrets.redact("sqlite:///fleet.db") == "sqlite:///fleet.db"
