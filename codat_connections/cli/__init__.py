@@ -34,11 +34,12 @@ def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
     Records are written to ``sys.stdout``, progress and errors to ``sys.stderr``, as they are when called.
     """
     streams = Streams(sys.stdout, sys.stderr)
+    words = list(sys.argv[1:] if argv is None else argv)
     secrets = Secrets()
+    secrets.add_key(os.environ.get(API_KEY_ENV))
+    secrets.add_arguments(words)  # before parsing: a usage error may quote what it could not parse
     try:
-        args = _parse(build_parser(prog), argv)
-        secrets.add_key(args.api_key if getattr(args, "api_key", None) else os.environ.get(API_KEY_ENV))
-        secrets.add_url(getattr(args, "ledger", None))
+        args = _parse(build_parser(prog), words)
         if getattr(args, "format", "table") != "table":
             _utf8(streams.out)
         _check_codat_key(args, prog)

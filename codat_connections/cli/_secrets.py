@@ -36,6 +36,20 @@ class Secrets:
         for secret in filter(None, found):
             self._values.update({secret, urllib.parse.unquote(secret), urllib.parse.unquote_plus(secret)})
 
+    def add_arguments(self, words: list[str]) -> None:
+        """The values of ``--api-key`` and ``--ledger`` in a command line, however spelled (``--api-key=KEY``,
+        an abbreviation, a misspelling such as ``--api-kye KEY``), before argparse reads or quotes them."""
+        for position, word in enumerate(words):
+            name, equals, value = word.partition("=")
+            if not name.startswith(("--api", "--key", "--led")):
+                continue
+            if not equals:
+                value = words[position + 1] if position + 1 < len(words) else ""
+            if name.startswith("--led"):
+                self.add_url(value)
+            else:
+                self.add_key(value)
+
     def redact(self, text: str) -> str:
         """``text`` with each secret replaced, longest first (so that no part of one is left behind)."""
         for value in sorted(self._values, key=len, reverse=True):

@@ -152,6 +152,23 @@ def test_a_secret_in_any_message_is_redacted(
     assert API_KEY not in err and "<redacted>" in err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["attention", "--api-kye", "sk-typo-SECRET-123"],
+        ["attention", "--api-key=sk-typo-SECRET-123", "--format", "sk-typo-SECRET-123"],
+        ["attention", "--api", "sk-typo-SECRET-123", "--tags", "sk-typo-SECRET-123"],
+        ["episodes", "--ledger", "x", "--ledgr", "postgresql://u:sk-typo-SECRET-123@h/db"],
+    ],
+)
+def test_a_usage_error_never_quotes_a_key_or_password_given_on_the_command_line(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = run(argv, capsys)
+    assert status == 2 and err.count("\n") == 1
+    assert "sk-typo-SECRET-123" not in err and "<redacted>" in err, err
+
+
 def test_a_database_password_in_a_message_is_redacted() -> None:
     from codat_connections.cli._secrets import Secrets
 
