@@ -20,7 +20,7 @@ from codat_connections._headers import server_date
 from codat_connections._operations import companies as company_ops
 from codat_connections._response import APIResponse
 from codat_connections._sweep import FleetPage
-from codat_connections.pagination import Fingerprint, Page
+from codat_connections.pagination import Page, SeenPages
 from codat_connections.query import Query
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _fleet_pages(companies: CompaniesResource, tags: Query | str | None, size: i
         return companies.with_raw_response.list(page=number, page_size=asked, tags=tags)
 
     ahead: ReadOnDemand[APIResponse[Page[Company]]] | None = ReadOnDemand.of(lambda: read(1, size))
-    seen: set[Fingerprint] = set()
+    seen = SeenPages()
     requests = 0
     try:
         while ahead is not None:
@@ -57,9 +57,10 @@ def _fleet_pages(companies: CompaniesResource, tags: Query | str | None, size: i
             ahead = None
             requests += 1 + response.retries_taken
             page = response.parse()
-            if page._repeats_earlier(seen):
+            if seen.repeats(page):
                 yield FleetPage([], server_date(response.headers), requests)
                 return
+            seen.note(page)
             if page.has_next_page():
                 number, asked = page._next()
                 ahead = ReadOnDemand.of(partial(read, number, asked))
