@@ -38,9 +38,9 @@ class Backend(ABC, Generic[Conn]):
     dialect: Dialect
 
     def __init__(self, where: str, secrets: Sequence[str]) -> None:
-        self.where = where
-        """The database, as messages name it (no password)."""
         self._secrets = [secret for secret in secrets if secret]
+        self.where = self.redact(where)
+        """The database, as messages name it (no password)."""
         self._idle: list[Conn] = []
         self._lock = threading.Lock()
         self._pid = os.getpid()

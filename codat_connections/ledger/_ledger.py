@@ -18,7 +18,7 @@ from codat_connections.ledger._url import backend_for
 if TYPE_CHECKING:
     from codat_connections._sync.client import CodatConnections
     from codat_connections.query import Query
-    from codat_connections.webhooks import WebhookEvent
+    from codat_connections.webhooks._events import WebhookEvent
 
 __all__ = ["DEFAULT_LEASE", "MAX_CLAIM", "MIN_PRUNE_AGE", "Ledger"]
 
@@ -79,7 +79,7 @@ class Ledger:
 
     def _receive(self, event: WebhookEvent, *, handed_off: bool) -> Delivery:
         """``record``, telling the receiver whether to hand the event to ``on_event`` (see ``_handed_off``)."""
-        from codat_connections.webhooks import ConnectionEvent, RateLimitEvent, UnknownEvent
+        from codat_connections.webhooks._events import ConnectionEvent, RateLimitEvent, UnknownEvent
 
         if not isinstance(event, ConnectionEvent | RateLimitEvent | UnknownEvent):
             raise TypeError(f"record takes a webhook event from unwrap, got {type(event).__name__}")

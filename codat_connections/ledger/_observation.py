@@ -20,7 +20,7 @@ from codat_connections.status import needs_attention
 if TYPE_CHECKING:
     from codat_connections_api.models import Connection
 
-    from codat_connections.webhooks import ConnectionEvent
+    from codat_connections.webhooks._events import ConnectionEvent
 
 __all__ = ["DELETED_PRECEDENCE", "Observation", "Source", "from_event", "from_listing", "micros", "supersedes"]
 
@@ -89,7 +89,7 @@ def supersedes(new: Observation, known: Observation | None, *, known_deleted: bo
 
 def from_event(event: ConnectionEvent[str] | ConnectionEvent[None]) -> Observation:
     """A connection event's report: the connection as it was at the event's ``generated_date``."""
-    from codat_connections.webhooks import ConnectionEventType
+    from codat_connections.webhooks._events import ConnectionEventType
 
     deleted = event.event_type == ConnectionEventType.DELETED
     return _observe(

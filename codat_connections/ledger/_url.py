@@ -30,8 +30,14 @@ def backend_for(url: object, timeout: float) -> tuple[Backend[Any], str]:
         return SQLiteBackend(_sqlite_path(url), timeout), url
     from codat_connections.ledger._postgres import PostgresBackend
 
-    where = shown(url)
-    return PostgresBackend(url, f"PostgreSQL {where}", _secrets(url), timeout), where
+    user, password, _ = _userinfo(url)
+    if any(mark in f"{user}:{password or ''}" for mark in "/?#@"):
+        raise ValueError(
+            "the user or password in the PostgreSQL URL holds a character that must be percent-encoded "
+            "(/ ? # @): write urllib.parse.quote(password, safe='') in the URL (it is not shown here)"
+        )
+    backend = PostgresBackend(url, f"PostgreSQL {shown(url)}", _secrets(url), timeout)
+    return backend, backend.redact(shown(url))
 
 
 def _sqlite_path(url: str) -> Path:
@@ -49,18 +55,31 @@ def _sqlite_path(url: str) -> Path:
     return Path(path)
 
 
+def _userinfo(url: str) -> tuple[str, str | None, str]:
+    """``(user, password or None, the rest after the '@')`` of ``scheme://user:password@rest``.
+
+    The userinfo ends at the URL's *last* ``@``, so a password with an unencoded ``/``, ``?`` or ``@`` is still
+    all of it (in the worst case, more is masked than needed, never less).
+    """
+    rest = url.split("://", 1)[1]
+    userinfo, at, after = rest.rpartition("@")
+    if not at:
+        return "", None, rest
+    user, colon, password = userinfo.partition(":")
+    return user, password if colon else None, after
+
+
 def _secrets(url: str) -> list[str]:
     """The URL's password (as written and decoded) and any ``password=`` query value."""
-    parts = urlsplit(url)
     found: list[str] = []
-    userinfo, at, _ = parts.netloc.rpartition("@")
-    if at and ":" in userinfo:
-        password = userinfo.partition(":")[2]
+    password = _userinfo(url)[1]
+    if password:
         found += [password, unquote(password)]
-    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+    query = urlsplit(url).query if "@" not in url.partition("?")[2] else url.partition("?")[2]
+    for name, value in parse_qsl(query, keep_blank_values=True):
         if name.lower() in _SECRET_PARAMETERS:
             found += [value]
-    for name, _, value in (pair.partition("=") for pair in parts.query.split("&")):
+    for name, _, value in (pair.partition("=") for pair in query.split("&")):
         if name.lower() in _SECRET_PARAMETERS:
             found += [value]  # as written, percent-encoded or not
     return sorted({secret for secret in found if secret}, key=len, reverse=True)
@@ -68,15 +87,13 @@ def _secrets(url: str) -> list[str]:
 
 def shown(url: str) -> str:
     """``url`` with its password and any ``password=``/``sslpassword=`` query value replaced by ``***``."""
-    scheme, rest = url.split("://", 1)
-    netloc, slash, path = rest.partition("/")
-    userinfo, at, hosts = netloc.rpartition("@")
-    if at and ":" in userinfo:
-        netloc = f"{userinfo.partition(':')[0]}:***@{hosts}"
-    path, mark, query = path.partition("?")
+    scheme = url.split("://", 1)[0]
+    user, password, rest = _userinfo(url)
+    head = f"{scheme}://" + ("" if password is None and not user else f"{user}{'' if password is None else ':***'}@")
+    path, mark, query = rest.partition("?")
     if mark:
         pairs = [pair.partition("=") for pair in query.split("&")]
         query = "&".join(
             f"{name}{eq}{'***' if name.lower() in _SECRET_PARAMETERS else value}" for name, eq, value in pairs
         )
-    return f"{scheme}://{netloc}{slash}{path}{mark}{query}"
+    return f"{head}{path}{mark}{query}"
