@@ -12,9 +12,11 @@ import argparse
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from codat_connections.cli._listing import ListingProgress
 from codat_connections.cli._live import ATTENTION_COLUMNS, client_from, tags_query
 from codat_connections.cli._output import Column, Streams, Value, write_record, write_rows
 from codat_connections.cli._parser import PROG, UsageError
+from codat_connections.cli._progress import Progress
 
 if TYPE_CHECKING:
     from codat_connections.ledger import ConnectionState, Episode, Ledger
@@ -94,8 +96,13 @@ def attention(args: argparse.Namespace, streams: Streams) -> int:
 def sync(args: argparse.Namespace, streams: Streams) -> int:
     """``sync``: the morning job, ``ledger.sync`` over the fleet (or the companies ``--tags`` selects)."""
     tags = tags_query(args)
+    listing = ListingProgress(Progress(streams.err), args.max_requests_per_minute, flagged=False)
     with _open(args.ledger) as ledger, client_from(args) as codat:
-        report = ledger.sync(codat, tags=tags)
+        listing.watch(codat)
+        try:
+            report = ledger.sync(codat, tags=tags)
+        finally:
+            listing.progress.close()
     record: dict[str, Value] = {key: getattr(report, key) for key, _ in SYNC_COLUMNS}
     write_record(record, SYNC_COLUMNS, args.format, streams.out)
     return 0

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import math
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from codat_connections._sweep import FleetPage
 from codat_connections._sync.client import CodatConnections
 from codat_connections._sync.fleet import fleet_pages
+from codat_connections.cli._listing import ListingProgress
 from codat_connections.cli._output import Column, Streams, Value, write_record, write_rows
 from codat_connections.cli._parser import PROG, UsageError, tag_pairs
-from codat_connections.cli._progress import Progress, describe_wait
+from codat_connections.cli._progress import Progress
 from codat_connections.errors import CodatError, ConflictError, NotFoundError
 from codat_connections.query import Query, field
 from codat_connections.status import needs_attention
@@ -94,50 +93,26 @@ def attention_row(
 def attention(args: argparse.Namespace, streams: Streams) -> int:
     """``attention`` without ``--ledger``: the listing sweep, one request per page of companies."""
     tags = tags_query(args)
-    progress = Progress(streams.err)
+    listing = ListingProgress(Progress(streams.err), args.max_requests_per_minute, flagged=True)
     with client_from(args) as codat, contextlib.closing(fleet_pages(codat.companies, tags=tags)) as pages:
-        # On a terminal, one request more (a page of one company) gives the total, for "of N" and the time left.
-        total = codat.companies.list(page_size=1, tags=tags).total_results if progress.enabled else None
-        tally = _Tally(total, args.max_requests_per_minute)
+        listing.watch(codat)
 
         def rows() -> Iterator[dict[str, Value]]:
             for page in pages:
                 for company in page.companies:
                     for connection in company.data_connections or []:
                         if needs_attention(connection):
-                            tally.flagged += 1
+                            listing.flagged += 1
                             yield attention_row(company.id, company.name, connection, page.as_of)
-                progress.show(tally.add(page))
+                listing.show()
 
         try:
             count = write_rows(
                 rows(), ATTENTION_COLUMNS, args.format, streams.out, empty="No connection needs attention."
             )
         finally:
-            progress.close()
+            listing.progress.close()
     return 1 if args.exit_code and count else 0
-
-
-class _Tally:
-    """What the listing sweep has read so far, as its progress line says it."""
-
-    def __init__(self, total: int | None, max_requests_per_minute: float | None) -> None:
-        self.total = total
-        self.pacing = max_requests_per_minute
-        self.pages = self.companies = self.flagged = 0
-        self.served = 0  # companies a full page holds, as the server serves them
-
-    def add(self, page: FleetPage) -> str:
-        self.pages += 1
-        self.companies += len(page.companies)
-        self.served = max(self.served, len(page.companies))
-        of = f" of {self.total:,}" if self.total is not None else ""
-        pages = f"{self.pages:,} page{'' if self.pages == 1 else 's'}"
-        text = f"{pages} read, {self.companies:,}{of} companies seen, {self.flagged:,} flagged"
-        if self.total is not None and self.served:
-            left = describe_wait(math.ceil(max(0, self.total - self.companies) / self.served), self.pacing)
-            text += f"; {left}" if left else ""
-        return text
 
 
 def link_url(args: argparse.Namespace, streams: Streams) -> int:

@@ -11,8 +11,6 @@ import csv
 import io
 import json
 import os
-import pty
-import select
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ import pytest
 
 from codat_connections import CodatConnections
 from codat_connections.testing import FakeCodat
+from tests.cli.terminal import run_with_terminal_stderr
 from tests.conftest import API_KEY
 
 pytestmark = pytest.mark.slow  # each case runs the console script in a subprocess
@@ -126,33 +125,8 @@ def test_no_progress_when_stderr_is_not_a_terminal(fleet: Fleet) -> None:
     assert result.stderr == ""
 
 
-def run_with_terminal_stderr(fleet: Fleet, tmp_path: Path, *args: str) -> tuple[int, str, str]:
-    """Run the command with stdout a file and stderr a pseudo-terminal; (status, stdout, what the terminal got)."""
-    controller, terminal = pty.openpty()
-    try:
-        with (tmp_path / "stdout").open("w+") as stdout:
-            process = subprocess.Popen([CONSOLE, *args], stdout=stdout, stderr=terminal, env=fleet.env)
-            os.close(terminal)
-            shown = b""
-            while True:  # until the terminal's other end is closed: the process ended
-                ready, _, _ = select.select([controller], [], [], 60)
-                assert ready, "the command went quiet for a minute"
-                try:
-                    chunk = os.read(controller, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                shown += chunk
-            status = process.wait(timeout=60)
-            stdout.seek(0)
-            return status, stdout.read(), shown.decode()
-    finally:
-        os.close(controller)
-
-
 def test_progress_is_shown_when_stderr_is_a_terminal_and_stdout_stays_clean(fleet: Fleet, tmp_path: Path) -> None:
-    status, out, shown = run_with_terminal_stderr(fleet, tmp_path, "attention", "--format", "jsonl")
+    status, out, shown = run_with_terminal_stderr(CONSOLE, fleet.env, tmp_path, "attention", "--format", "jsonl")
     assert status == 0
     assert [json.loads(line) for line in out.splitlines()] == library_rows(fleet)
     lines = [line for line in shown.replace("\r\n", "\n").split("\r") if line.strip()]
@@ -166,11 +140,11 @@ def test_progress_is_shown_when_stderr_is_a_terminal_and_stdout_stays_clean(flee
 
 def test_progress_says_the_time_left_under_the_pacing(fleet: Fleet, tmp_path: Path) -> None:
     status, _, shown = run_with_terminal_stderr(
-        fleet, tmp_path, "attention", "--format", "csv", "--max-requests-per-minute", "30"
+        CONSOLE, fleet.env, tmp_path, "attention", "--format", "csv", "--max-requests-per-minute", "30"
     )
     assert status == 0
     first = shown.split("\r")[1]
-    assert first.endswith("; about 2 s left at 30 requests/min\x1b[K"), shown  # one request more, 2 s apart
+    assert first.endswith("; about 2 s left at 30 requests/min\x1b[K"), shown  # one page more, 2 s apart
 
 
 def test_onboard_twice_gives_the_same_company_and_connection(fleet: Fleet) -> None:

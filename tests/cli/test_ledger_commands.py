@@ -23,6 +23,7 @@ import pytest
 
 from codat_connections import CodatConnections
 from codat_connections.testing import FakeCodat
+from tests.cli.terminal import run_with_terminal_stderr
 from tests.conftest import API_KEY
 
 pytestmark = pytest.mark.slow  # each case runs the console script in a subprocess
@@ -96,6 +97,21 @@ def test_sync_reports_the_fleet_and_attention_reads_it_back_with_no_api_call(set
 
     again = json.loads(setup.run("sync", "--ledger", setup.ledger, "--format", "json").stdout)
     assert (again["changed"], again["removed"]) == (0, 0), "nothing new the second morning"
+
+
+def test_sync_shows_its_progress_on_a_terminal_only(setup: Setup, tmp_path: Path) -> None:
+    quiet = setup.run("sync", "--ledger", setup.ledger, "--format", "json")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    status, out, shown = run_with_terminal_stderr(
+        CONSOLE, setup.env, tmp_path, "sync", "--ledger", setup.ledger, "--format", "json"
+    )
+    assert status == 0 and json.loads(out)["requests"] == 2
+    lines = [line for line in shown.replace("\r\n", "\n").split("\r") if line.strip()]
+    total = json.loads(out)["companies"]
+    assert [line.split(" companies seen")[0] for line in lines] == [
+        f"1 page read, 2,000 of {total:,}",
+        f"2 pages read, {total:,} of {total:,}",
+    ], shown
 
 
 def test_a_failed_sync_exits_1_with_one_line(setup: Setup) -> None:
