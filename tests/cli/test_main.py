@@ -201,3 +201,26 @@ def test_every_option_has_help() -> None:
     for name, command in commands.choices.items():  # type: ignore[union-attr]
         for action in command._actions:
             assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+
+
+def test_onboard_hands_back_the_linked_connection_else_the_one_to_re_link(
+    served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    company_id = served.fake.add_company("Multi Ltd", tags={"uid": "cust-multi"})
+    [unlinked] = served.fake.seed_connections(company_id, 1, status="Unlinked")
+    [pending] = served.fake.seed_connections(company_id, 1, status="PendingAuth")
+    [lost] = served.fake.seed_connections(company_id, 1, status="Deauthorized")
+    served.fake.seed_connections(company_id, 1, platform_key="qhyg")  # another platform: not a candidate
+    argv = ["onboard", "Multi Ltd", "--tag", "uid=cust-multi", "--platform", "gbol", "--format", "json"]
+
+    def onboarded() -> tuple[str, str]:
+        status, out, err = run(argv, capsys)
+        assert (status, err) == (0, "")
+        record = json.loads(out)
+        assert record["company_id"] == company_id
+        return record["connection_id"], record["status"]
+
+    assert onboarded() == (lost, "Deauthorized")
+    served.fake.complete_link(company_id, unlinked)
+    assert onboarded() == (unlinked, "Linked")
+    assert pending and served.fake.requests_to("POST", f"/companies/{company_id}/connections") == []
