@@ -277,3 +277,17 @@ def test_importing_the_library_loads_neither_the_command_line_nor_the_ledger() -
     )
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout == "[]\n"
+
+
+def test_a_reader_that_leaves_early_stops_the_command_quietly(fleet: Fleet) -> None:
+    process = subprocess.Popen(
+        [CONSOLE, "attention", "--format", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=fleet.env,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert json.loads(process.stdout.readline())["status"] == "Deauthorized"
+    process.stdout.close()  # as `| head -1` does
+    assert process.wait(timeout=60) == 141
+    assert process.stderr.read() == b"", "no traceback, no 'Exception ignored'"
