@@ -8,7 +8,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -268,7 +268,10 @@ def test_the_asgi_app_answers_the_lifespan_protocol(sqlite_url: str) -> None:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message["type"])
 
-    asyncio.run(app({"type": "lifespan"}, receive, send))
+    async def serve() -> None:
+        await app({"type": "lifespan"}, receive, send)
+
+    asyncio.run(serve())
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
 
 
@@ -285,6 +288,5 @@ def test_a_receiver_needs_something_to_do_and_checks_its_arguments(ledger: Ledge
 
 
 @pytest.fixture(autouse=True)
-def _no_secret_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _no_secret_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CODAT_WEBHOOK_SECRET", raising=False)
-    yield

@@ -65,6 +65,16 @@ def test_at_one_millisecond_a_flagged_state_wins_over_an_unflagged_one(ledger: L
 
 
 @pytest.mark.parametrize("order", [0, 1])
+def test_at_one_millisecond_flagged_wins_before_the_lifecycle_order(ledger: Ledger, order: int) -> None:
+    failing = connection_event(CONN, "Linked", at(3), active_error=True)
+    unlinked = connection_event(CONN, "Unlinked", at(3))
+    for event in [failing, unlinked][:: 1 if order == 0 else -1]:
+        ledger.record(event)
+    state = ledger.get(CONN)
+    assert state is not None and state.status == "Linked" and state.needs_attention
+
+
+@pytest.mark.parametrize("order", [0, 1])
 def test_at_one_millisecond_the_later_status_of_the_lifecycle_wins(ledger: Ledger, order: int) -> None:
     created = connection_event(CONN, "PendingAuth", at(0))
     connected = connection_event(CONN, "Linked", at(0))
