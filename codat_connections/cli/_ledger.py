@@ -1,0 +1,137 @@
+"""The commands that read or write the connection ledger: ``attention --ledger``, ``sync`` and ``episodes``.
+
+``attention --ledger`` and ``episodes`` make no API call (they need no key); ``sync`` reads the fleet
+from Codat into the ledger. ``episodes --claim`` and ``--done`` are the ledger's ``claim`` and ``done``,
+so a shell script that emails customers has the same once-only hand-off as Python code: an episode goes
+to one claimer at a time, comes back after its lease if that claimer died, and never after ``done``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from codat_connections.cli._listing import ListingProgress
+from codat_connections.cli._live import ATTENTION_COLUMNS, client_from, tags_query
+from codat_connections.cli._output import Column, Streams, Value, write_record, write_rows
+from codat_connections.cli._parser import PROG, UsageError
+from codat_connections.cli._progress import Progress
+
+if TYPE_CHECKING:
+    from codat_connections.ledger import ConnectionState, Episode, Ledger
+
+__all__ = ["EPISODE_COLUMNS", "SYNC_COLUMNS", "attention", "episodes", "sync"]
+
+EPISODE_COLUMNS: list[Column] = [
+    ("id", "episode"),
+    ("connection_id", "connection id"),
+    ("company_id", "company id"),
+    ("company_name", "company"),
+    ("platform_key", "platform"),
+    ("link_url", "link URL"),
+    ("opened_at", "opened at"),
+    ("claims", "claims"),
+    ("leased_until", "leased until"),
+]
+SYNC_COLUMNS: list[Column] = [
+    ("companies", "companies"),
+    ("connections", "connections"),
+    ("changed", "changed"),
+    ("removed", "removed"),
+    ("requests", "requests"),
+    ("as_of", "as of"),
+]
+
+
+def _open(url: str) -> Ledger:
+    from codat_connections.ledger import Ledger  # loaded by the commands that use it, and only by them
+
+    return Ledger.open(url)
+
+
+def _state_row(state: ConnectionState) -> dict[str, Value]:
+    return {
+        "company_id": state.company_id,
+        "company_name": state.company_name,
+        "connection_id": state.connection_id,
+        "platform_key": state.platform_key,
+        "platform_name": None,  # the ledger keeps the platform's key, not its name
+        "status": state.status,
+        "link_url": state.link_url,
+        "as_of": state.as_of,
+    }
+
+
+def _episode_row(episode: Episode) -> dict[str, Value]:
+    return {
+        "id": episode.id,
+        "connection_id": episode.connection_id,
+        "company_id": episode.company_id,
+        "company_name": episode.company_name,
+        "platform_key": episode.platform_key,
+        "link_url": episode.link_url,
+        "opened_at": episode.opened_at,
+        "claims": episode.claims,
+        "leased_until": episode.leased_until,
+    }
+
+
+def attention(args: argparse.Namespace, streams: Streams) -> int:
+    """``attention --ledger``: what the ledger flags, with no API call."""
+    if args.tags:
+        raise UsageError(f"{PROG}: error: --tags selects companies from Codat: leave out --ledger to use it")
+    with _open(args.ledger) as ledger:
+        flagged = ledger.needing_attention()
+    count = write_rows(
+        (_state_row(state) for state in flagged),
+        ATTENTION_COLUMNS,
+        args.format,
+        streams.out,
+        empty="No connection needs attention.",
+    )
+    return 1 if args.exit_code and count else 0
+
+
+def sync(args: argparse.Namespace, streams: Streams) -> int:
+    """``sync``: the morning job, ``ledger.sync`` over the fleet (or the companies ``--tags`` selects)."""
+    tags = tags_query(args)
+    listing = ListingProgress(Progress(streams.err), args.max_requests_per_minute, flagged=False)
+    with _open(args.ledger) as ledger, client_from(args) as codat:
+        listing.watch(codat)
+        try:
+            report = ledger.sync(codat, tags=tags)
+        finally:
+            listing.progress.close()
+    record: dict[str, Value] = {key: getattr(report, key) for key, _ in SYNC_COLUMNS}
+    write_record(record, SYNC_COLUMNS, args.format, streams.out)
+    return 0
+
+
+def episodes(args: argparse.Namespace, streams: Streams) -> int:
+    """``episodes``: list the open ones, ``--claim N`` (under a lease) or ``--done ID ...``."""
+    if args.lease is not None and args.claim is None:
+        raise UsageError(f"{PROG}: error: --lease goes with --claim")
+    with _open(args.ledger) as ledger:
+        if args.done:
+            for episode_id in args.done:
+                ledger.done(episode_id)
+            return 0
+        if args.claim is not None:
+            from codat_connections.ledger import DEFAULT_LEASE, MAX_CLAIM
+
+            if args.claim > MAX_CLAIM:
+                raise UsageError(f"{PROG}: error: --claim takes at most {MAX_CLAIM:,} episodes at a time")
+
+            lease = DEFAULT_LEASE if args.lease is None else timedelta(seconds=args.lease)
+            chosen = ledger.claim(limit=args.claim, lease=lease)
+        else:
+            chosen = ledger.episodes()
+    write_rows(
+        (_episode_row(episode) for episode in chosen),
+        EPISODE_COLUMNS,
+        args.format,
+        streams.out,
+        empty="No open episode." if args.claim is None else "No episode to claim.",
+    )
+    return 0
