@@ -102,11 +102,12 @@ class Ledger:
     ) -> SyncReport:
         """Read the whole fleet (or the companies ``tags`` selects) from Codat and record what it says.
 
-        One request per ``page_size`` companies (default 5000), a page at a time, each page committed as it
-        comes. Each connection is recorded as observed at Codat's time of its page (the response's ``Date``);
-        where the ledger knows something newer, it stays. A connection the ledger knew before the sync began that
-        a complete, unfiltered sync no longer lists is recorded deleted; a sync with ``tags``, or one that raised,
-        removes nothing. Raises the client's ``CodatError`` when the listing fails (pages taken so far stay).
+        One request per page of companies (``page_size`` asked, default 5000; Codat serves up to 2000), a page
+        at a time, each page committed as it comes. Each connection is recorded as observed at Codat's time of its
+        page (the response's ``Date``); where the ledger knows something newer, it stays. A connection the ledger
+        knew before the sync began that a complete, unfiltered sync no longer lists is recorded deleted (until a
+        newer report shows it again); a sync with ``tags``, or one that raised, removes nothing. Raises the
+        client's ``CodatError`` when the listing fails (pages taken so far stay).
         """
         from codat_connections.ledger._sync import sync
 

@@ -5,8 +5,10 @@ Codat's time (an event's ``generatedDate``; a sweep page's ``Date`` header, read
 connection the newest observation wins, compared by ``key``: its time, then its precedence (a flagged
 state over an unflagged one, then the later status of the lifecycle), then its tiebreak text, so two
 observations never tie unless they say the same thing, and the outcome never depends on arrival order.
-A deletion is final: it wins whatever its time, and only another report of the deletion (a larger key) replaces
-it, which keeps the connection deleted. The SQL in ``_sql`` applies the
+A deletion Codat reported (``connection.deleted``) is final: it wins whatever its time, and only another
+report of the deletion (a larger key) replaces it, which keeps the connection deleted. A removal a sync
+inferred (the connection missing from a complete listing) is not: it is Codat's listing at one time, so a newer
+report of the connection (the next listing, a webhook) brings it back. The SQL in ``_sql`` applies the
 same comparison in the upsert's WHERE clause; ``supersedes`` is its statement in Python.
 """
 
@@ -123,11 +125,11 @@ def listing_row(connection: Connection, company_id: str, company_name: str, as_o
 
 def supersedes(new: Observation, known: Observation | None) -> bool:
     """Whether ``new`` replaces the ``known`` state: a deletion replaces any state, and only a deletion replaces a
-    deletion (the one with the larger key, so two reports of one deletion settle the same in any order); otherwise
-    the larger key wins (an equal key is the same news again: it changes nothing)."""
+    reported deletion (the one with the larger key, so two reports of one deletion settle the same in any order);
+    otherwise, a sync's removal included, the larger key wins (an equal key is the same news again)."""
     if known is None:
         return True
-    if known.deleted:
+    if known.deleted and known.source == "webhook":
         return new.deleted and new.key > known.key
     return new.deleted or new.key > known.key
 

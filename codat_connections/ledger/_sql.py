@@ -10,7 +10,9 @@ Every write of connection states goes through the staging table: the observation
 webhook, a page for a sweep), then applied with set-based statements, so one delivery and a page of 15,000
 connections take the same path. The upsert's WHERE clause is the ordering rule of ``_observation``: a row
 that is not deleted changes when the incoming key (time, precedence, tiebreak) is larger or the incoming state
-is a deletion; a deleted row changes only for a deletion with a larger key (it stays deleted).
+is a deletion; a row a ``connection.deleted`` event deleted changes only for a deletion with a larger key (it
+stays deleted); a row a sync removed (missing from a complete listing) is a report like any other, so a newer
+report of the connection brings it back.
 
 Episodes follow the state: each connection row carries ``flagged_since`` (when it entered the flagged state;
 NULL when not flagged), an episode is keyed by (connection, ``flagged_since``), and reconciling closes any open
@@ -194,7 +196,7 @@ UPSERT = """INSERT INTO codat_connections (connection_id, company_id, company_na
         flagged_since = CASE WHEN excluded.needs_attention
             THEN COALESCE(codat_connections.flagged_since, excluded.as_of) END,
         recorded_at = excluded.recorded_at
-    WHERE CASE WHEN codat_connections.deleted
+    WHERE CASE WHEN codat_connections.deleted AND codat_connections.source = 'webhook'
         THEN excluded.deleted AND (codat_connections.as_of, codat_connections.tiebreak)
             < (excluded.as_of, excluded.tiebreak)
         ELSE excluded.deleted OR (codat_connections.as_of, codat_connections.precedence, codat_connections.tiebreak)
@@ -203,9 +205,9 @@ UPSERT = """INSERT INTO codat_connections (connection_id, company_id, company_na
 # Of the staged observations, those that will change what is known (not only re-stamp it): new ones, and newer
 # ones that say something else. Asked before UPSERT.
 NEWS = """SELECT COUNT(*) FROM codat_staging s LEFT JOIN codat_connections c ON c.connection_id = s.connection_id
-    WHERE c.connection_id IS NULL OR (NOT c.deleted
+    WHERE c.connection_id IS NULL OR ((NOT c.deleted OR c.source = 'sweep')
         AND (s.deleted OR (c.as_of, c.precedence, c.tiebreak) < (s.as_of, s.precedence, s.tiebreak))
-        AND (s.deleted OR c.status <> s.status OR c.needs_attention <> s.needs_attention
+        AND (s.deleted OR c.deleted OR c.status <> s.status OR c.needs_attention <> s.needs_attention
             OR c.company_name <> s.company_name OR COALESCE(s.link_url, c.link_url, '') <> COALESCE(c.link_url, '')))"""
 
 _CLOSE = """UPDATE codat_episodes SET closed_at = {now},

@@ -15,7 +15,7 @@ from codat_connections.ledger import Ledger, LedgerError, Outcome
 from codat_connections.testing import FakeCodat
 from codat_connections.webhooks import unwrap
 from tests.conftest import API_KEY
-from tests.ledger.events import connection_event
+from tests.ledger.events import connection_event, deleted_event
 
 START = datetime(2026, 3, 2, 8, 0, 0, 250000, tzinfo=UTC)
 
@@ -281,3 +281,44 @@ def test_a_connection_listed_by_a_slow_page_is_not_removed(ledger: Ledger, fake:
     with client(fake, second_page_slow) as slow:
         report = ledger.sync(slow, page_size=1)
     assert (report.companies, report.removed) == (2, 0)
+
+
+def test_a_connection_a_sync_removed_comes_back_when_a_later_listing_shows_it(
+    ledger: Ledger, fake: FakeCodat, clock: Clock
+) -> None:
+    """A removal is what one listing did not show, not a deletion Codat reported: if a listing ever misses a live
+    connection, the next one that shows it brings it back (flagged, with a new episode), never lost for good."""
+    shown, missed = fake.add_companies(2, connections_each=1, status="Deauthorized")
+    [connection_id] = [connection["id"] for connection in fake.connections_of(missed)]
+
+    def without_missed(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        body = response.json()
+        body["results"] = [company for company in body["results"] if company["id"] != missed]
+        body["totalResults"] = len(body["results"])
+        return httpx.Response(response.status_code, headers=response.headers, json=body)
+
+    with client(fake) as codat:
+        ledger.sync(codat)
+    clock.advance(86400)
+    with client(fake, without_missed) as glitching:
+        assert ledger.sync(glitching).removed == 1
+    removed = ledger.get(connection_id)
+    assert removed is not None and removed.deleted and [e.company_id for e in ledger.episodes()] == [shown]
+    clock.advance(86400)
+    with client(fake) as codat:
+        report = ledger.sync(codat)
+    back = ledger.get(connection_id)
+    assert back is not None and not back.deleted and back.needs_attention and report.changed == 1
+    assert sorted(episode.company_id for episode in ledger.episodes()) == sorted([shown, missed])
+
+
+def test_a_deletion_codat_reported_stays_whatever_a_later_listing_says(
+    ledger: Ledger, fake: FakeCodat, clock: Clock, codat: CodatConnections
+) -> None:
+    company = fake.add_company("Acme Ltd")
+    [connection_id] = fake.seed_connections(company, 1, status="Deauthorized")
+    ledger.record(deleted_event(connection_id, START, status="Deauthorized", company_id=company))
+    clock.advance(86400)
+    assert ledger.sync(codat).changed == 0
+    state = ledger.get(connection_id)
+    assert state is not None and state.deleted and state.source == "webhook" and ledger.episodes() == []
