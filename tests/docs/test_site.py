@@ -120,5 +120,5 @@ def test_the_reference_shows_defaults_as_values_and_no_internal_constructor(site
     assert any("page_size: int = 100" in text for text in signatures)
     named = [text for text in signatures if re.search(r"= [A-Z][A-Z0-9_]{2,}\b", text)]
     assert named == [], named
-    internal = [text for text in signatures if re.search(r"\b(sender|fetch|answer|operation):", text)]
+    internal = [text for text in signatures if re.search(r"\b(sender|fetch|answer|operation|store|shown_url):", text)]
     assert internal == [], internal
