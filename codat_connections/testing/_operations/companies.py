@@ -134,20 +134,25 @@ def list_companies(backend: Backend, call: Call) -> FakeResponse:
     return json_response(page_body(results, len(companies), request, "/companies", extra))
 
 
-def create_company(backend: Backend, call: Call) -> FakeResponse:
-    """``POST /companies``: a company with the name, description and tags given (``company.created``)."""
-    payload = body_object(call.request.body, _EXAMPLE)
+def _whole_company(body: bytes) -> tuple[str, str | None, dict[str, str] | None] | FakeResponse:
+    """The name, description and tags of a create or replace body (the whole company: a name is required)."""
+    payload = body_object(body, _EXAMPLE)
     if isinstance(payload, FakeResponse):
         return payload
-    if payload.get("name") is None:
-        return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
-    fields = _fields(payload)
+    fields = _fields(payload) if payload.get("name") is not None else None
     if isinstance(fields, FakeResponse):
         return fields
-    name, description, tags = fields
-    if name is None:
+    if fields is None or fields[0] is None:
         return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
-    return json_response(backend.store.company_body(backend.store.create_company(name, description, tags)))
+    return fields[0], fields[1], fields[2]
+
+
+def create_company(backend: Backend, call: Call) -> FakeResponse:
+    """``POST /companies``: a company with the name, description and tags given (``company.created``)."""
+    fields = _whole_company(call.request.body)
+    if isinstance(fields, FakeResponse):
+        return fields
+    return json_response(backend.store.company_body(backend.store.create_company(*fields)))
 
 
 def get_company(backend: Backend, call: Call) -> FakeResponse:
@@ -172,18 +177,10 @@ def replace_company(backend: Backend, call: Call) -> FakeResponse:
     """``PUT /companies/{companyId}``: the body is the whole company; a description or tags left out are cleared."""
     store, company_id = backend.store, call.params["companyId"]
     store.company(company_id)
-    payload = body_object(call.request.body, _EXAMPLE)
-    if isinstance(payload, FakeResponse):
-        return payload
-    if payload.get("name") is None:
-        return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
-    fields = _fields(payload)
+    fields = _whole_company(call.request.body)
     if isinstance(fields, FakeResponse):
         return fields
-    name, description, tags = fields
-    if name is None:
-        return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
-    return json_response(store.company_body(store.replace_company(company_id, name, description, tags)))
+    return json_response(store.company_body(store.replace_company(company_id, *fields)))
 
 
 def delete_company(backend: Backend, call: Call) -> FakeResponse:
