@@ -125,7 +125,8 @@ class FakeCodat(FakeControls):
         """Answer one HTTP request, for adapters of your own; ``path`` is percent-decoded.
 
         Header names are case-insensitive. The answer's ``delay`` is the wait the adapter should
-        make before sending it; the request stops counting as in flight when this returns.
+        make before sending it; the request stops counting as in flight (for its company's limit and its
+        Idempotency-Key) when this returns.
         """
         exchange = self._open(method, path, query, headers, body)
         exchange.finish()
