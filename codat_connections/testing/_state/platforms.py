@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlsplit
 
 __all__ = [
+    "LONGEST_SECONDS",
     "PLATFORMS",
     "STATUSES",
     "Platform",
     "check_count",
+    "check_seconds",
     "check_share",
     "check_status",
     "check_url",
@@ -19,6 +22,10 @@ __all__ = [
 ]
 
 STATUSES = ("PendingAuth", "Linked", "Unlinked", "Deauthorized")
+LONGEST_SECONDS = 86_400.0
+"""The most seconds any control takes (a latency or delay, a webhook timeout or retry wait, a flush, a rate-limit
+window): a day, beyond Codat's longest webhook retry wait (ten hours) and far within what a sleep, a timed wait
+or a deadline can honour (1e300 seconds of latency killed the thread that slept it)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,19 @@ PLATFORMS: dict[str, Platform] = {
 def check_count(name: str, value: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
+
+
+def check_seconds(name: str, value: object, *, positive: bool = False, least: float = 0.0) -> float:
+    """A number of seconds from ``least`` (excluded when ``positive``) to ``LONGEST_SECONDS``, as a float; else
+    ``ValueError`` naming ``name`` (a bool or a numeric string is no number of seconds)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+        if math.isfinite(seconds) and least <= seconds <= LONGEST_SECONDS and not (positive and seconds <= 0):
+            return seconds
+    low = "greater than 0" if positive else f"at least {least:g}" if least else "0 or more"
+    raise ValueError(
+        f"{name} must be a finite number of seconds, {low} and at most {LONGEST_SECONDS:g} (a day), got {value!r}"
+    )
 
 
 def platform_for(key: str) -> Platform:
