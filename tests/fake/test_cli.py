@@ -88,6 +88,8 @@ def test_banner_gives_the_url_the_key_and_a_curl_line_that_works() -> None:
         (["--api-key", ""], "the API key must not be empty"),
         (["--api-key", "caf\u00e9-key"], "non-ASCII character"),
         (["--connections", "100000000000"], "at most 100,000 per company"),
+        (["--companies", "100001"], "at most 100,000 companies"),
+        (["--companies", "20000", "--connections-each", "51"], "at most 1,000,000 connections in all"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(args: list[str], words: str) -> None:

@@ -10,10 +10,15 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "LONGEST_SECONDS",
+    "MAX_CONNECTIONS_EACH",
+    "MAX_FLEET_COMPANIES",
+    "MAX_FLEET_CONNECTIONS",
     "PLATFORMS",
     "STATUSES",
     "Platform",
+    "check_connections",
     "check_count",
+    "check_fleet",
     "check_seconds",
     "check_share",
     "check_status",
@@ -22,6 +27,13 @@ __all__ = [
 ]
 
 STATUSES = ("PendingAuth", "Linked", "Unlinked", "Deauthorized")
+MAX_FLEET_COMPANIES = 100_000
+"""The most companies one ``add_companies`` (``POST /_fake/fleet``, ``--companies``) makes: the benchmarks' largest
+fleet, built in about 4 s and 300 MB with 3 connections each."""
+MAX_CONNECTIONS_EACH = 100_000
+"""The most connections a company gets from one ``add_companies`` or ``seed_connections`` (``--connections``)."""
+MAX_FLEET_CONNECTIONS = 1_000_000
+"""The most connections one ``add_companies`` makes in all."""
 LONGEST_SECONDS = 86_400.0
 """The most seconds any control takes (a latency or delay, a webhook timeout or retry wait, a flush, a rate-limit
 window): a day, beyond Codat's longest webhook retry wait (ten hours) and far within what a sleep, a timed wait
@@ -68,6 +80,25 @@ PLATFORMS: dict[str, Platform] = {
 def check_count(name: str, value: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
+
+
+def check_fleet(companies: int, connections_each: int) -> None:
+    """A fleet within the caps (each count already checked by ``check_count``): a request to the control API or a
+    flag of the dev server can never ask for more than the fake can build in seconds."""
+    if companies > MAX_FLEET_COMPANIES:
+        raise ValueError(f"n must be at most {MAX_FLEET_COMPANIES:,} companies, got {companies:,}")
+    check_connections("connections_each", connections_each)
+    if companies * connections_each > MAX_FLEET_CONNECTIONS:
+        raise ValueError(
+            f"a fleet has at most {MAX_FLEET_CONNECTIONS:,} connections in all; "
+            f"{companies:,} companies of {connections_each:,} is {companies * connections_each:,}"
+        )
+
+
+def check_connections(name: str, count: int) -> None:
+    """At most ``MAX_CONNECTIONS_EACH`` connections for one company (``count`` already checked by ``check_count``)."""
+    if count > MAX_CONNECTIONS_EACH:
+        raise ValueError(f"{name} must be at most {MAX_CONNECTIONS_EACH:,} connections each, got {count:,}")
 
 
 def check_seconds(name: str, value: object, *, positive: bool = False, least: float = 0.0) -> float:

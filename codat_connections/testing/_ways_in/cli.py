@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from codat_connections._config import is_loopback
 from codat_connections._validation import header_value, identifier
+from codat_connections.testing._state.platforms import MAX_CONNECTIONS_EACH, MAX_FLEET_COMPANIES
 from codat_connections.testing._ways_in.fake import FakeCodat
 
 PROG = "python -m codat_connections.testing"
@@ -37,13 +38,17 @@ def _whole_number(text: str) -> int:
     return value
 
 
-MAX_CONNECTIONS_EACH = 100_000
-
-
 def _connections(text: str) -> int:
     value = _whole_number(text)
     if value > MAX_CONNECTIONS_EACH:
         raise argparse.ArgumentTypeError(f"at most {MAX_CONNECTIONS_EACH:,} per company, got {value:,}")
+    return value
+
+
+def _companies(text: str) -> int:
+    value = _whole_number(text)
+    if value > MAX_FLEET_COMPANIES:
+        raise argparse.ArgumentTypeError(f"at most {MAX_FLEET_COMPANIES:,} companies, got {value:,}")
     return value
 
 
@@ -130,7 +135,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         help="Linked connections to add to each company given with --company (default: %(default)s)",
     )
     fleet = parser.add_argument_group("a fleet")
-    fleet.add_argument("--companies", type=_whole_number, default=0, metavar="N", help="add N companies (a fleet)")
+    fleet.add_argument(
+        "--companies", type=_companies, default=0, metavar="N", help="add N companies (a fleet; at most 100,000)"
+    )
     fleet.add_argument(
         "--connections-each",
         type=_connections,
