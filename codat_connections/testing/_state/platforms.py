@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from functools import cached_property
@@ -134,10 +135,17 @@ def check_share(name: str, value: float) -> None:
 
 
 def check_url(value: object, name: str) -> str:
-    """An ``http(s)://host...`` URL, or ``ValueError`` naming ``name``."""
+    """One ``http(s)://host...`` URL, without spaces or control characters (a line break in a redirect would be a
+    second header); else ``ValueError`` naming ``name``."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if any(c.isspace() or unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError(f"{name} must be one http(s) URL, without spaces or control characters, got {value!r}")
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{name} must be an http(s)://host/... URL, got {value!r}")
+    try:
+        parts.port  # noqa: B018 (read for its check)
+    except ValueError:
+        raise ValueError(f"{name} has a port that is not a number from 0 to 65535: {value!r}") from None
     return value

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from codat_connections.testing._state.platforms import Platform
 
@@ -17,6 +18,7 @@ __all__ = [
     "LINK_PAGE_PATH",
     "Company",
     "add_error",
+    "in_path",
     "iso_utc",
     "new_connection",
     "stamp",
@@ -48,7 +50,7 @@ class Company:
         reference: dict[str, Any] = {"id": self.id, "name": self.name}
         if self.description is not None:
             reference["description"] = self.description
-        reference["links"] = {"portal": PORTAL_URL.format(company_id=self.id)}
+        reference["links"] = {"portal": PORTAL_URL.format(company_id=in_path(self.id))}
         reference["tags"] = dict(self.tags)
         return reference
 
@@ -57,7 +59,7 @@ class Company:
         details: dict[str, Any] = {"id": self.id, "name": self.name}
         if self.description is not None:
             details["description"] = self.description
-        details["redirect"] = COMPANY_REDIRECT_URL.format(company_id=self.id)
+        details["redirect"] = COMPANY_REDIRECT_URL.format(company_id=in_path(self.id))
         synced = [record["lastSync"] for record in self.connections.values() if record.get("lastSync")]
         if synced:
             details["lastSync"] = max(synced)
@@ -87,6 +89,12 @@ def utc_clock(clock: Callable[[], datetime]) -> Callable[[], datetime]:
     return now
 
 
+def in_path(company_id: str) -> str:
+    """A company id as one segment of a URL's path: percent-encoded, so any id the fake accepts (``acme%2Fltd``,
+    ``50%``, ``café``) comes back whole from the URL it is in."""
+    return quote(company_id, safe="")
+
+
 def new_connection(company_id: str, platform: Platform, moment: datetime) -> dict[str, Any]:
     """A connection as Codat creates one: ``PendingAuth``, with the link URL the end user follows."""
     connection_id = str(uuid.uuid4())
@@ -96,7 +104,7 @@ def new_connection(company_id: str, platform: Platform, moment: datetime) -> dic
         "integrationKey": platform.key,
         "sourceId": platform.source_id,
         "platformName": platform.name,
-        "linkUrl": LINK_URL.format(company_id=company_id, connection_id=connection_id),
+        "linkUrl": LINK_URL.format(company_id=in_path(company_id), connection_id=connection_id),
         "status": "PendingAuth",
         "created": stamp(moment),
         "sourceType": platform.source_type,

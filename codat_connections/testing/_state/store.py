@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from codat_connections.testing._state.platforms import Platform
-from codat_connections.testing._state.records import LINK_PAGE_PATH, Company, add_error, new_connection, stamp
+from codat_connections.testing._state.records import LINK_PAGE_PATH, Company, add_error, in_path, new_connection, stamp
 
 __all__ = ["InvalidTransition", "NotFound", "Notify", "Store"]
 
@@ -129,7 +129,7 @@ class Store:
         """A connection as the API returns it: its link URL on the fake's own Link page when served."""
         if self.link_base is None:
             return record
-        path = LINK_PAGE_PATH.format(company_id=company_id, connection_id=record["id"])
+        path = LINK_PAGE_PATH.format(company_id=in_path(company_id), connection_id=record["id"])
         return {**record, "linkUrl": self.link_base + path}
 
     def company_body(self, company: Company, details: Mapping[str, Any] | None = None) -> dict[str, Any]:
