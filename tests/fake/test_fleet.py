@@ -185,7 +185,7 @@ def test_a_fleet_is_capped_as_the_cli_caps_it(
     http: httpx.Client, fake: FakeCodat, kwargs: dict[str, int], words: str
 ) -> None:
     with pytest.raises(ValueError, match=words):
-        fake.add_companies(**kwargs)
+        fake.add_companies(**kwargs)  # type: ignore[arg-type]
     body = {"companies": kwargs["n"], "connectionsEach": kwargs.get("connections_each", 0)}
     assert words in assert_codat_error(http.post("/_fake/fleet", json=body), 400)
     assert http.get("/companies").json()["totalResults"] == 0

@@ -15,7 +15,7 @@ The class that builds the pipeline therefore sits above the handlers, and the cl
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 
@@ -29,6 +29,7 @@ from codat_connections.testing._pipeline.pipeline import Exchange, Pipeline
 from codat_connections.testing._pipeline.responses import FakeResponse
 from codat_connections.testing._pipeline.routing import Backend, Router
 from codat_connections.testing._routes import CODAT_ROUTES, CONTROL_ROUTES
+from codat_connections.testing._ways_in.hosts import allowed_names, check_public_url
 from codat_connections.testing._ways_in.server import serve
 from codat_connections.testing._ways_in.transport import async_transport, sync_transport
 
@@ -95,22 +96,45 @@ class FakeCodat(FakeControls):
         """The same for ``httpx.AsyncClient``; waits use ``asyncio.sleep`` and never block the loop."""
         return async_transport(self._open)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
-        """``with fake.serve() as base_url:`` a real HTTP server on loopback, in a thread.
+    def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        public_url: str | None = None,
+        allowed_hosts: Iterable[str] = (),
+    ) -> AbstractContextManager[str]:
+        """``with fake.serve() as base_url:`` a real HTTP server, in a thread, until the block ends.
 
-        While it runs (and no ``link_base_url`` was given), link URLs point at its Link page.
+        ``host`` may be an IPv6 address (``::1``: the base URL is ``http://[::1]:PORT``) or a wildcard
+        (``0.0.0.0``, in a container: the base URL is then the loopback one). ``base_url`` is where this machine
+        reaches it; ``public_url`` is where clients and browsers do (a container's published port, a proxy):
+        link URLs use it. While it runs (and no ``link_base_url`` was given), link URLs point at its Link page.
+        It answers only requests whose Host names ``127.0.0.1``, ``localhost`` or ``[::1]`` (any port), the
+        address it listens on, the host of ``public_url``, or one of ``allowed_hosts``: any other is a 421, so a
+        web page cannot reach it through DNS rebinding. ``CannotListen`` (an ``OSError``) if it cannot listen.
         """
-        return self._serving(host, port)
+        if not isinstance(host, str):
+            raise TypeError(f"host must be a str, got {type(host).__name__}")
+        if isinstance(port, bool) or not isinstance(port, int):
+            raise TypeError(f"port must be an int, got {type(port).__name__}")
+        if not 0 <= port <= 65535:
+            raise ValueError(f"port must be from 0 to 65535 (0: any free port), got {port}")
+        checked_url = None if public_url is None else check_public_url(public_url)
+        if isinstance(allowed_hosts, str):
+            raise TypeError("allowed_hosts must be a collection of host names, not one string")
+        names = allowed_names(host, checked_url, allowed_hosts)
+        return self._serving(host, port, checked_url, names)
 
     @contextmanager
-    def _serving(self, host: str, port: int) -> Iterator[str]:
-        """While serving, link URLs point at the Link page under the base URL, unless a base is set already
-        (``link_base_url`` was given, or another ``serve()`` runs)."""
-        with serve(self._open, host, port) as base_url:
+    def _serving(self, host: str, port: int, public_url: str | None, names: frozenset[str]) -> Iterator[str]:
+        """While serving, link URLs point at the Link page under the public URL (else the base URL), unless a base
+        is set already (``link_base_url`` was given, or another ``serve()`` runs)."""
+        with serve(self._open, host, port, names=names) as base_url:
             with self._lock:
                 claimed = self._store.link_base is None
                 if claimed:
-                    self._store.link_base = base_url
+                    self._store.link_base = public_url or base_url
             try:
                 yield base_url
             finally:
