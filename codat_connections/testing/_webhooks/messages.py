@@ -1,7 +1,7 @@
 """Webhook values: endpoints, messages as Codat sends them, signing, and the record of each attempt.
 
-Bodies follow Codat's ``ConnectionWebhook`` (``id``, ``eventType``, ``generatedDate``,
-``payload.referenceCompany``, ``payload.connection``) and ``ClientRateLimitWebhook`` (``payload``
+Bodies follow Codat's ``ConnectionWebhook`` (``id``, ``eventType``, ``generatedDate`` to the millisecond as
+Codat stamps it, ``payload.referenceCompany``, ``payload.connection``) and ``ClientRateLimitWebhook`` (``payload``
 with ``dailyQuota``, ``quotaRemaining``, ``expiryDate``). Messages are signed the Standard Webhooks
 way (Codat delivers through Svix) with the ``standardwebhooks`` reference package, each attempt
 with its own timestamp and the message's one ``webhook-id``; the Svix header names carry the same
@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,6 +34,7 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookMessage",
+    "milliseconds",
     "new_endpoint",
     "new_message",
     "signed_headers",
@@ -141,12 +142,19 @@ def new_endpoint(
     return WebhookEndpoint("ep_" + uuid.uuid4().hex, target, secret, types)
 
 
+def milliseconds(moment: datetime) -> str:
+    """``moment`` as Codat stamps ``generatedDate``: UTC to the millisecond, rounded up, so an event is never dated
+    before the change it reports (whose stamps keep microseconds); several events may share one."""
+    rounded = moment + timedelta(microseconds=-moment.microsecond % 1000)
+    return rounded.strftime("%Y-%m-%dT%H:%M:%S.") + f"{rounded.microsecond // 1000:03d}Z"
+
+
 def new_message(event_type: str, generated: datetime, payload: dict[str, Any]) -> WebhookMessage:
     """A message whose body is Codat's webhook envelope around ``payload``."""
     body = {
         "id": str(uuid.uuid4()),
         "eventType": event_type,
-        "generatedDate": generated.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "generatedDate": milliseconds(generated),
         "payload": payload,
     }
     return WebhookMessage("msg_" + uuid.uuid4().hex, event_type, json.dumps(body).encode())
