@@ -55,7 +55,11 @@ class FakeControls(ConditionControls):
         max_recorded_requests: int | None,
         link_base_url: str | None,
         link_redirect: str | None,
+        allow_remote_webhooks: bool,
     ) -> None:
+        if not isinstance(allow_remote_webhooks, bool):
+            raise TypeError(f"allow_remote_webhooks must be True or False, got {allow_remote_webhooks!r}")
+        self._remote_webhooks = allow_remote_webhooks
         self._lock = threading.RLock()
         self._clock = utc_clock(clock or (lambda: datetime.now(UTC)))
         self._webhooks = WebhookHub()
@@ -193,13 +197,14 @@ class FakeControls(ConditionControls):
     def add_webhook_endpoint(
         self, target: str | WebhookCallable, *, secret: str | None = None, event_types: Iterable[str] | None = None
     ) -> WebhookEndpoint:
-        """Deliver signed webhooks to ``target``: a loopback URL, or a callable ``(body, headers) -> status``.
+        """Deliver signed webhooks to ``target``: a loopback URL (any URL with ``allow_remote_webhooks=True``), or a
+        callable ``(body, headers) -> status``.
 
         URLs are delivered over HTTP from a background thread; callables in the thread of the action
         that caused the event, retries included, so the outcome is there when the action returns.
         ``secret`` defaults to a fresh ``whsec_...``; ``event_types`` (default: all) filters.
         """
-        endpoint = new_endpoint(target, secret, event_types)
+        endpoint = new_endpoint(target, secret, event_types, remote=self._remote_webhooks)
         self._webhooks.add(endpoint)
         return endpoint
 

@@ -46,7 +46,8 @@ class FakeCodat(FakeControls):
     ``link_base_url`` points every ``linkUrl`` at this fake's Link page under that URL; by default
     they point at the fake's own server while ``serve()`` runs, and at Codat's
     ``link-api.codat.io`` otherwise. ``link_redirect`` is the URL template the Link page sends the
-    browser to (Codat's reserved parameters in braces, e.g. ``{statusCode}``).
+    browser to (Codat's reserved parameters in braces, e.g. ``{statusCode}``). Webhooks go to loopback URLs
+    only, unless ``allow_remote_webhooks`` (a receiver on the host, seen from a container).
     """
 
     def __init__(
@@ -58,6 +59,7 @@ class FakeCodat(FakeControls):
         max_page_size: int | None = None,
         link_base_url: str | None = None,
         link_redirect: str | None = None,
+        allow_remote_webhooks: bool = False,
     ) -> None:
         if max_page_size is not None and (
             isinstance(max_page_size, bool)
@@ -72,6 +74,7 @@ class FakeCodat(FakeControls):
             max_recorded_requests=max_recorded_requests,
             link_base_url=link_base_url,
             link_redirect=link_redirect,
+            allow_remote_webhooks=allow_remote_webhooks,
         )
         expected_auth = "Basic " + base64.b64encode(api_key.encode()).decode()
         control_api = ControlAPI(CONTROL_ROUTES, Context(self, Inbox(), CONTROL_ROUTES), expected_auth)

@@ -120,11 +120,12 @@ class WebhookDelivery:
 
 
 def new_endpoint(
-    target: str | WebhookCallable, secret: str | None, event_types: Iterable[str] | None
+    target: str | WebhookCallable, secret: str | None, event_types: Iterable[str] | None, *, remote: bool = False
 ) -> WebhookEndpoint:
-    """Check the arguments of ``add_webhook_endpoint`` and build the endpoint."""
+    """Check the arguments of ``add_webhook_endpoint`` and build the endpoint; a URL beyond loopback only when
+    ``remote`` (the fake was made with ``allow_remote_webhooks=True``)."""
     if isinstance(target, str):
-        _check_loopback_url(target)
+        _check_target_url(target, remote)
     elif not callable(target):
         raise TypeError(f"target must be a loopback URL or a callable, got {type(target).__name__}")
     if secret is None:
@@ -176,18 +177,24 @@ def signed_headers(signer: Webhook, message: WebhookMessage) -> dict[str, str]:
     }
 
 
-def _check_loopback_url(url: str) -> None:
+def _check_target_url(url: str, remote: bool) -> None:
+    """An http(s) URL; on loopback unless ``remote``: a fake that posts anywhere a request names is a way into
+    every network its machine can reach, so that takes a flag."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if parts.scheme not in ("http", "https") or not host:
+    if parts.scheme not in ("http", "https") or not host or any(c.isspace() or ord(c) < 0x20 for c in url):
         raise ValueError(f"a webhook target URL must be http(s)://host:port/path, got {url!r}")
-    if host != "localhost":
-        try:
-            loopback = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-        if not loopback:
-            raise ValueError(f"the fake delivers only to loopback addresses (127.0.0.1, ::1, localhost), not {host!r}")
+    if remote or host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError(
+            f"the fake delivers only to loopback addresses (127.0.0.1, ::1, localhost), not {host!r}; "
+            "FakeCodat(allow_remote_webhooks=True) or codat-fake --allow-remote-webhooks allows other hosts"
+        )
 
 
 def _check_secret(secret: str) -> None:
