@@ -182,7 +182,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "--max-page-size",
         type=_whole_number,
         metavar="N",
-        help="serve at most N records a page whatever is asked (Codat's document allows 2000 in a response)",
+        help="serve at most N records a page whatever is asked, up to 5000 (default: 2000, the most Codat's "
+        "response schema allows)",
     )
     behaviour.add_argument(
         "--link-redirect",

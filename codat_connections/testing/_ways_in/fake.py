@@ -27,7 +27,7 @@ from codat_connections.testing._control.controls import FakeControls
 from codat_connections.testing._control.inbox import Inbox
 from codat_connections.testing._pipeline.pipeline import Exchange, Pipeline
 from codat_connections.testing._pipeline.responses import FakeResponse
-from codat_connections.testing._pipeline.routing import Backend, Router
+from codat_connections.testing._pipeline.routing import SERVED_PAGE_SIZE, Backend, Router
 from codat_connections.testing._routes import CODAT_ROUTES, CONTROL_ROUTES
 from codat_connections.testing._ways_in.hosts import allowed_names, check_public_url
 from codat_connections.testing._ways_in.server import serve
@@ -42,7 +42,8 @@ class FakeCodat(FakeControls):
     ``api_key`` is the key clients must send (as ``Basic <base64>``); ``clock`` returns "now" (UTC)
     for timestamps, the idempotency window and rate-limit windows. ``max_recorded_requests`` bounds
     ``requests`` to the most recent N (0: record nothing), for long runs; None keeps every request.
-    ``max_page_size`` caps the records a listing page serves (default: what is asked, up to 5000).
+    ``max_page_size`` caps the records a listing page serves whatever is asked (default 2,000, the most
+    Codat's response schema allows in a page; up to 5,000, the most a request may ask).
     ``link_base_url`` points every ``linkUrl`` at this fake's Link page under that URL; by default
     they point at the fake's own server while ``serve()`` runs, and at Codat's
     ``link-api.codat.io`` otherwise. ``link_redirect`` is the URL template the Link page sends the
@@ -80,7 +81,7 @@ class FakeCodat(FakeControls):
         control_api = ControlAPI(CONTROL_ROUTES, Context(self, Inbox(), CONTROL_ROUTES), expected_auth)
         self._pipeline = Pipeline(
             routes=Router(CODAT_ROUTES),
-            backend=Backend(self._store, max_page_size or MAX_PAGE_SIZE),
+            backend=Backend(self._store, max_page_size or SERVED_PAGE_SIZE),
             control=control_api.answer,
             conditions=self._conditions,
             lock=self._lock,
