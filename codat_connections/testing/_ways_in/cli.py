@@ -302,8 +302,9 @@ def _stop_on_signals() -> threading.Event:
     def handle(signum: int, frame: object) -> None:
         stop.set()
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, handle)
+    if threading.current_thread() is threading.main_thread():  # only there can a handler be set
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, handle)
     return stop
 
 
