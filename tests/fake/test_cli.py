@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ import httpx
 import pytest
 from standardwebhooks import Webhook
 
+from codat_connections.testing._ways_in import cli as cli_module
 from codat_connections.testing._ways_in.cli import build_parser
 from tests.conftest import COMPANY
 from tests.fake.receiver import LoopbackReceiver
@@ -367,3 +369,12 @@ def test_remote_webhooks_are_taken_only_with_their_flag() -> None:
         process.terminate()
         _, stderr = process.communicate(timeout=10)
     assert "warning: webhooks may go beyond loopback (--allow-remote-webhooks)" in stderr
+
+
+def test_outside_the_main_thread_no_signal_handler_is_set() -> None:
+    """Python allows signal handlers only in the main thread: main() called from another one must still run."""
+    outcome: list[object] = []
+    worker = threading.Thread(target=lambda: outcome.append(cli_module._stop_on_signals()))
+    worker.start()
+    worker.join(5)
+    assert [type(o) for o in outcome] == [threading.Event]
