@@ -1,28 +1,26 @@
-"""Fetching the pages of a list at once, as ``PagePlan`` says: with tasks (async) or threads (sync).
+"""Fetching the pages of a list at once, as ``PagePlan`` says: with tasks (async) or threads (sync); and
+reading one page ahead (``AsyncReadAhead``, whose sync twin ``ReadOnDemand`` reads nothing ahead).
 
-Both return exactly what reading page after page would give, in page order, or raise the lowest
-failing page's ``CodatError`` once every other request has been cancelled (async) or told to stop
-(threads: a request already on the wire finishes within its timeout, in the background).
+``all_pages`` and ``async_all_pages`` return exactly what reading page after page would give, in page
+order, or raise the lowest failing page's ``CodatError`` once every other request has been cancelled
+(async) or told to stop (threads: a request already on the wire finishes within its timeout, in the
+background).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from codat_connections import _clock
-
-# The sync client reads no page ahead (it has no event loop to do it on): its sweep pages one at a time,
-# as iterate does. The name pairs it with async_pages_ahead, which the async sweep's declaration uses.
-from codat_connections._sync.paging import pages as pages_ahead
-from codat_connections.pagination import AsyncPage, Fingerprint, Page, PagePlan
+from codat_connections.pagination import AsyncPage, Page, PagePlan
 
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["all_pages", "async_all_pages", "async_pages_ahead", "pages_ahead"]
+__all__ = ["AsyncReadAhead", "ReadOnDemand", "all_pages", "async_all_pages"]
 
 T = TypeVar("T")
 
@@ -92,27 +90,48 @@ def all_pages(first: Page[T], concurrency: int) -> list[T]:
     return plan.records()
 
 
-async def async_pages_ahead(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncGenerator[AsyncPage[T], None]:
-    """Each page of a listing in order, the next one fetched (as a task) while this one is consumed.
+class AsyncReadAhead(Generic[T]):
+    """A read started at once, as a task, whose result is awaited later: the async fleet listing fetches the
+    next page while the consumer works on this one. ``aclose`` cancels a read whose result is not wanted.
 
-    At most two pages are alive: the one yielded and the one on its way. Leaving cancels the fetch.
+    Its sync twin is ``ReadOnDemand`` (``scripts/unasync.py`` maps the name): a thread has no event loop to
+    read ahead on.
     """
-    import asyncio  # the caller is a coroutine: asyncio is loaded
 
-    ahead: asyncio.Future[AsyncPage[T]] | None = None
-    seen: set[Fingerprint] = set()
-    try:
-        page = await first()
-        while not page._repeats_earlier(seen):
-            ahead = asyncio.ensure_future(page.next_page()) if page.has_next_page() else None
-            if ahead is not None:
-                await asyncio.sleep(0)  # the request goes out now, even if the consumer never awaits
-            yield page
-            if ahead is None:
-                return
-            page = await ahead
-            ahead = None
-    finally:
-        if ahead is not None:
-            ahead.cancel()
-            await asyncio.gather(ahead, return_exceptions=True)
+    def __init__(self, task: asyncio.Future[T]) -> None:
+        self._task = task
+
+    @classmethod
+    async def of(cls, call: Callable[[], Awaitable[T]]) -> AsyncReadAhead[T]:
+        """``call()`` started as a task; its request goes out now, even if the consumer never awaits."""
+        import asyncio  # the caller is a coroutine: asyncio is loaded
+
+        ahead = cls(asyncio.ensure_future(call()))
+        await asyncio.sleep(0)
+        return ahead
+
+    async def result(self) -> T:
+        return await self._task
+
+    async def aclose(self) -> None:
+        import asyncio
+
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+class ReadOnDemand(Generic[T]):
+    """The sync twin of ``AsyncReadAhead``: nothing is read ahead; ``call()`` runs when its result is asked for."""
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self._call = call
+
+    @classmethod
+    def of(cls, call: Callable[[], T]) -> ReadOnDemand[T]:
+        return cls(call)
+
+    def result(self) -> T:
+        return self._call()
+
+    def close(self) -> None:
+        """Nothing to stop: the read never started."""

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from codat_connections_api.runtime import parse_datetime
 
-__all__ = ["RateLimitInfo", "correlation_id", "parse_retry_after", "seconds_until"]
+__all__ = ["RateLimitInfo", "correlation_id", "parse_retry_after", "seconds_until", "server_date"]
 
 # A Unix timestamp in seconds is this large from 2001 on; smaller numbers are read as seconds from now.
 _EPOCH_THRESHOLD = 1_000_000_000
@@ -127,3 +127,20 @@ def correlation_id(headers: Mapping[str, str]) -> str | None:
     """Codat's correlation id from the response headers, when the body did not carry one."""
     value = headers.get("x-correlation-id") or headers.get("correlation-id")
     return value or None
+
+
+def server_date(headers: Mapping[str, str]) -> datetime | None:
+    """The response's ``Date``: the server's clock when it answered (Codat's clock, to the second), in UTC.
+
+    None when the header is absent or not an HTTP-date: an unknown moment is never guessed from the local clock.
+    """
+    value = headers.get("date")
+    if value is None:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000": an HTTP-date is GMT
+        return when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)

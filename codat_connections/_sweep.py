@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from codat_connections import _clock
@@ -31,12 +32,14 @@ from codat_connections.errors import (
 if TYPE_CHECKING:
     import asyncio
 
-    from codat_connections_api.models import Connection
+    from codat_connections_api.models import Company, Connection
 
 __all__ = [
     "FATAL_ERRORS",
     "MAX_SWEEP_CONCURRENCY",
     "CompanyConnections",
+    "FleetPage",
+    "Listed",
     "async_sweep",
     "check_company_ids",
     "check_concurrency",
@@ -50,6 +53,9 @@ asking to wait longer than the client waits: a spent daily quota)."""
 MAX_SWEEP_CONCURRENCY = 100
 _END = object()
 
+Listed = tuple[list["Connection"], datetime | None]
+"""One company's connections and the ``Date`` of the response that carried them (see ``CompanyConnections``)."""
+
 
 class CompanyConnections(NamedTuple):
     """One company's result in a sweep: its connections, or the error that stopped its listing.
@@ -57,13 +63,33 @@ class CompanyConnections(NamedTuple):
     ``connections`` is empty when ``error`` is set (a partial listing is never passed off as whole).
     ``error`` is a ``CodatError``, or a ``ValueError`` when the id read from ``company_ids`` is not a
     valid company id (``company_id`` is then ``str()`` of what was read). ``company_name`` is set by
-    sweeps through the companies listing, which has it at no extra cost.
+    sweeps through the companies listing, which has it at no extra cost. ``as_of`` is Codat's clock
+    when it answered: the ``Date`` header of the response that carried these connections (of the first
+    page, when the company's own listing took several), an aware UTC datetime to the second; None when
+    the response had no readable ``Date`` or the listing failed. Compare it with a webhook's time to
+    tell which is newer.
     """
 
     company_id: str
     connections: list[Connection]
     error: CodatError | ValueError | None = None
     company_name: str | None = None
+    as_of: datetime | None = None
+
+
+class FleetPage(NamedTuple):
+    """One page of the fleet listing (``fleet_pages``): its companies, Codat's clock, and what it cost.
+
+    ``companies`` holds each company of the fleet at most once across the whole listing, and every
+    company that existed for the whole listing exactly once, however the fleet changes meanwhile.
+    ``as_of`` is the ``Date`` header of the response that carried them (Codat's clock, to the second,
+    an aware UTC datetime), None when it had none. ``requests`` counts the HTTP requests this page took:
+    retries, and reads that brought nothing new, included; summed over the listing, every request made.
+    """
+
+    companies: list[Company]
+    as_of: datetime | None
+    requests: int
 
 
 def dooms_every_call(error: CodatError) -> bool:
@@ -96,7 +122,7 @@ def _checked_id(value: object, position: int) -> str | CompanyConnections:
 
 def sweep(
     company_ids: Iterable[str],
-    list_company: Callable[[str], list[Connection]],
+    list_company: Callable[[str], Listed],
     concurrency: int,
 ) -> Generator[CompanyConnections, None, None]:
     """Run ``list_company`` for each id on a pool of ``concurrency`` threads; yield as each completes."""
@@ -106,7 +132,8 @@ def sweep(
     def work(company_id: str) -> CompanyConnections:
         try:
             with _clock.stop_on(stop):  # a retry's wait or a pause ends when the consumer leaves
-                return CompanyConnections(company_id, list_company(company_id))
+                connections, as_of = list_company(company_id)
+                return CompanyConnections(company_id, connections, as_of=as_of)
         except _clock.Stopped:
             return CompanyConnections(company_id, [], None)  # never read: the sweep is over
         except CodatError as error:
@@ -140,7 +167,7 @@ def sweep(
 
 async def async_sweep(
     company_ids: Iterable[str] | AsyncIterable[str],
-    list_company: Callable[[str], Awaitable[list[Connection]]],
+    list_company: Callable[[str], Awaitable[Listed]],
     concurrency: int,
 ) -> AsyncGenerator[CompanyConnections, None]:
     """The async ``sweep``: up to ``concurrency`` companies as tasks; cancelled when the loop is left."""
@@ -148,7 +175,8 @@ async def async_sweep(
 
     async def work(company_id: str) -> CompanyConnections:
         try:
-            return CompanyConnections(company_id, await list_company(company_id))
+            connections, as_of = await list_company(company_id)
+            return CompanyConnections(company_id, connections, as_of=as_of)
         except CodatError as error:
             if dooms_every_call(error):
                 raise

@@ -9,9 +9,12 @@ are not always consistent (Codat's own example says ``totalResults: 0`` with a `
 * otherwise there is another page while either signal says so: a ``next`` link, or a believable
   ``totalResults`` (an integer from 0 to 2**31 - 1; the document allows any integer, and a negative
   or absurd one is ignored) counting more records than the pages so far hold;
-* after a first page shorter than asked, later pages are asked for at the page size the server says
-  it serves (the envelope's ``pageSize``, when it lies between what came and what was asked), else at
-  the size that came, so that page offsets line up with the server's;
+* after a first page shorter than asked, yet with more after it, later pages are asked for at the size
+  that came: a server serving fewer than asked on a page that is not the last serves at most that many
+  a page, whatever its envelope's ``pageSize`` says (one that caps pages yet echoes the size asked
+  would otherwise have records skipped between pages). A server that pages by its reported size and
+  served fewer because it filtered after paging then serves some of page 1's records again on the
+  following pages: those are dropped by id, so each record comes once either way;
 * a page that repeats an earlier one (the same records at both ends: a server that ignores the page
   number, or cycles) ends the listing before it; page numbers only go up. So iteration cannot loop.
 
@@ -99,17 +102,6 @@ class PageBase(Generic[T]):
     def _fingerprint(self) -> Fingerprint:
         return len(self.results), _identity(self.results[0]), _identity(self.results[-1])
 
-    def _repeats_earlier(self, seen: set[Fingerprint]) -> bool:
-        """Whether this page holds what an earlier one of ``seen`` did (a server ignoring the page number,
-        or cycling); noted in ``seen`` if not. An empty page repeats nothing (it ends the listing anyway)."""
-        if not self.results:
-            return False
-        fingerprint = self._fingerprint()
-        if fingerprint in seen:
-            return True
-        seen.add(fingerprint)
-        return False
-
     def _records_through(self) -> int:
         """How many records this page and the ones before it hold, when the server pages consistently."""
         return (self.page_number - 1) * self.page_size + len(self.results)
@@ -119,10 +111,21 @@ class PageBase(Generic[T]):
         served, asked = len(self.results), self.page_size
         if self.page_number != 1 or not self.results or served >= asked:
             return asked
-        reported = self.server_page_size
-        if reported is not None and served <= reported <= asked:
-            return reported
         return served
+
+    def _ids_served_again(self) -> frozenset[object]:
+        """Of a short first page with more after it, the ids a later page may serve again (see the module
+        docstring): a server that pages by a larger size and served fewer (a filter applied after paging)
+        puts some of this page's records on the next pages too. Empty for any other page."""
+        if self.page_number != 1 or len(self.results) >= self.page_size or not self.has_next_page():
+            return frozenset()
+        return frozenset(_identity(record) for record in self.results)
+
+    def _records_not_in(self, ids: frozenset[object]) -> list[T]:
+        """This page's records, less those whose id is in ``ids`` (already served by the first page)."""
+        if not ids or self.page_number == 1:
+            return self.results
+        return [record for record in self.results if _identity(record) not in ids]
 
     def _next(self) -> tuple[int, int]:
         if not self.has_next_page():
@@ -152,6 +155,24 @@ class PageBase(Generic[T]):
         self.next_link = state["next_link"]
         self.server_page_size = state["server_page_size"]
         self._fetch = None
+
+
+class SeenPages:
+    """The fingerprints of the pages read so far, to end a listing at a page that repeats an earlier one
+    (a server ignoring the page number, or cycling). ``repeats`` only asks; ``note`` records."""
+
+    __slots__ = ("_fingerprints",)
+
+    def __init__(self) -> None:
+        self._fingerprints: set[Fingerprint] = set()
+
+    def repeats(self, page: PageBase[Any]) -> bool:
+        """Whether ``page`` holds what a page noted earlier did; an empty page repeats nothing (it ends the listing)."""
+        return bool(page.results) and page._fingerprint() in self._fingerprints
+
+    def note(self, page: PageBase[Any]) -> None:
+        if page.results:
+            self._fingerprints.add(page._fingerprint())
 
 
 def _identity(record: object) -> object:
@@ -277,7 +298,8 @@ class PagePlan(Generic[PageT]):
         if self._failed is not None and (self._last is None or self._failed[0] <= self._last):
             raise self._failed[1]
         last = self._last if self._last is not None else max(self._pages)
+        served_again = self._pages[1]._ids_served_again()
         results: list[Any] = []
         for number in range(1, last + 1):
-            results.extend(self._pages[number].results)
+            results.extend(self._pages[number]._records_not_in(served_again))
         return results

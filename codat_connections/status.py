@@ -48,12 +48,18 @@ def needs_reauthorization(connection: Connection) -> bool:
 
 
 def needs_attention(connection: Connection) -> bool:
-    """The end user must act: the connection is ``Deauthorized`` or carries an active data connection error.
+    """The end user must act: the connection is ``Deauthorized``, or it carries an active data connection
+    error and is not ``Unlinked`` (an unlinked connection was let go on purpose).
 
-    This is the morning sweep's question; send the user to ``connection.link_url``.
+    So a failed link attempt (``connection.failed``: still ``PendingAuth``, with an active error) is flagged,
+    as is a ``Linked`` connection whose syncs fail. This is the one rule: the sweeps
+    (``needing_attention``) and webhook events (``ConnectionEvent.needs_attention``) ask it. Whatever it
+    flags, send the end user to ``connection.link_url``.
     """
     if connection.status == "Deauthorized":
         return True
+    if connection.status == "Unlinked":
+        return False
     errors = connection.data_connection_errors
     return isinstance(errors, list) and any(error.status == "Active" for error in errors)
 

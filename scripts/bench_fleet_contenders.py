@@ -2,7 +2,8 @@
 
 A contender takes the fake and a ``Meter`` and measures the sweep alone with it (the client is
 built before, outside the measure), returning what it saw: requests, 429s, what it found. The
-floors fetch the same pages with raw httpx and ``json.loads``, no models; the async consumers await
+floors make the listing's own reads (ordered by ``created``, each from the last company read on) with
+raw httpx and ``json.loads``, no models; the async consumers await
 once per result (standing for the message they send), so that a page fetched ahead is fetched while
 the current one is consumed, as in a user's process.
 """
@@ -25,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from codat_connections import AsyncCodatConnections, CodatConnections
+from codat_connections import AsyncCodatConnections, CodatConnections, field
 from codat_connections.testing import FakeCodat
 from scripts.bench_sweep import API_KEY, BASE, CONNECTIONS_EACH, RATE, Counting, counts
 from scripts.bench_sweep import fleet as sweep_fleet
@@ -89,18 +90,26 @@ def fleet(companies: int, *, limited: bool = True, page_size: int = PAGE_SIZE) -
     )
 
 
+def keyset_params(page_size: int, last: dict[str, Any] | None) -> dict[str, Any]:
+    """The listing's read after the company ``last`` (the first read when None): the reads ours makes."""
+    params: dict[str, Any] = {"page": 1, "pageSize": page_size, "orderBy": "created"}
+    if last is not None:
+        params["query"] = f"created>={last['created']}&&id!={last['id']}"
+    return params
+
+
 def floor_sync(fake: FakeCodat, meter: Meter, page_size: int = PAGE_SIZE) -> Outcome:
-    """The decode floor: each page with raw httpx and ``json.loads``, page after page, no models."""
+    """The decode floor: the listing's reads (from the last company read on) with raw httpx and ``json.loads``."""
     transport = Counting(fake.transport())
     read = 0
     with httpx.Client(transport=transport, base_url=BASE, headers=AUTHORIZATION) as http, meter:
-        number = 1
+        last = None
         while True:
-            page = json.loads(http.get("/companies", params={"page": number, "pageSize": page_size}).content)
+            page = json.loads(http.get("/companies", params=keyset_params(page_size, last)).content)
             read += len(page["results"])
-            if not page["results"] or read >= page["totalResults"]:
+            if not page["results"] or len(page["results"]) >= page["totalResults"]:
                 break
-            number += 1
+            last = page["results"][-1]
     return Outcome(*counts(transport), read, None, None)
 
 
@@ -112,14 +121,14 @@ def floor_async(fake: FakeCodat, meter: Meter, page_size: int = PAGE_SIZE) -> Ou
         read = 0
         async with httpx.AsyncClient(transport=transport, base_url=BASE, headers=AUTHORIZATION) as http:
             with meter:
-                number = 1
+                last = None
                 while True:
-                    response = await http.get("/companies", params={"page": number, "pageSize": page_size})
+                    response = await http.get("/companies", params=keyset_params(page_size, last))
                     page = json.loads(response.content)
                     read += len(page["results"])
-                    if not page["results"] or read >= page["totalResults"]:
+                    if not page["results"] or len(page["results"]) >= page["totalResults"]:
                         break
-                    number += 1
+                    last = page["results"][-1]
         return read
 
     read = asyncio.run(sweep())
@@ -255,12 +264,14 @@ def peak_growth(run: Contender, fake: FakeCodat) -> tuple[float, Outcome]:
 
 def page_worth(fake: FakeCodat, page_size: int = PAGE_SIZE) -> float:
     """A page's worth (MB): the peak traced growth of fetching and decoding one page of companies with
-    ``client.companies.list`` (the fake's serving of it included, as in a sweep), the page held."""
+    ``client.companies.list`` as the listing reads its second page (ordered by ``created``, from the last
+    company of the first page on), the fake's serving of it included, as in a sweep; the page held."""
     with CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport())) as codat:
-        codat.companies.list(page_size=page_size)  # warm every code path
+        last = codat.companies.list(page_size=page_size, order_by="created").results[-1]  # warms every code path
+        after = (field("created") >= str(last.created)) & (field("id") != last.id)
         meter = Meter(memory=True)
         with meter:
-            page = codat.companies.list(page=2, page_size=page_size)
+            page = codat.companies.list(page_size=page_size, order_by="created", query=after)
         assert len(page.results) == page_size
     return meter.peak / 1e6
 

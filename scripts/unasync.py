@@ -42,6 +42,8 @@ WORDS: tuple[tuple[str, str], ...] = (
     (r"\baclose\b", "close"),
     (r"\bIterable\[(\w+)\] \| AsyncIterable\[\1\]", r"Iterable[\1]"),
     (r"\bcodat_connections\._async\b", "codat_connections._sync"),
+    # Names whose sync twin is not the name without "Async": a thread reads nothing ahead.
+    (r"\bAsyncReadAhead\b", "ReadOnDemand"),
     (r"\bAsync([A-Z]\w*)", r"\1"),
     (r"\basync_(\w+)", r"\1"),
 )
@@ -68,12 +70,31 @@ def _generator(inside: str) -> str:
     return f"Generator[{head.strip()}, {send.strip()}, None]"
 
 
-def substitute(text: str) -> str:
-    text = _unwrap(text, "Awaitable", lambda inside: inside)
-    text = _unwrap(text, "AsyncGenerator", _generator)
+UNWRAPS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("Awaitable", lambda inside: inside),
+    ("AsyncGenerator", _generator),
+)
+"""Bracketed types rewritten whole: ``Awaitable[X]`` -> ``X``, ``AsyncGenerator[Y, S]`` -> ``Generator[Y, S, None]``."""
+
+
+def substitute(text: str, used: set[str] | None = None) -> str:
+    """The sync text of an async source; each substitution that changed something is noted in ``used``."""
+    for name, rewrite in UNWRAPS:
+        rewritten = _unwrap(text, name, rewrite)
+        if used is not None and rewritten != text:
+            used.add(name)
+        text = rewritten
     for pattern, replacement in WORDS:
-        text = re.sub(pattern, replacement, text)
+        rewritten = re.sub(pattern, replacement, text)
+        if used is not None and rewritten != text:
+            used.add(pattern)
+        text = rewritten
     return _dedupe_imports(text)
+
+
+def unused(used: set[str]) -> list[str]:
+    """The substitutions that changed nothing in any source: stale rules that would hide a typo or a rename."""
+    return [name for name, _ in UNWRAPS if name not in used] + [p for p, _ in WORDS if p not in used]
 
 
 def _dedupe_imports(text: str) -> str:
@@ -105,9 +126,9 @@ def _ruff(args: list[str], text: str) -> str:
     return result.stdout
 
 
-def derive(source: Path) -> str:
+def derive(source: Path, used: set[str] | None = None) -> str:
     """The sync module for one ``_async/`` source file, formatted as ruff would."""
-    text = substitute(source.read_text(encoding="utf-8"))
+    text = substitute(source.read_text(encoding="utf-8"), used)
     text = _ruff(["check", "--fix-only", "--select", "F401,I001", "--quiet"], text)
     text = _ruff(["format", "--quiet"], text)
     return HEADER.format(name=source.name) + text
@@ -121,8 +142,17 @@ Never edit these files: change the async source and run ``make unasync`` (``make
 
 
 def expected() -> dict[Path, str]:
+    """Every module of ``_sync/`` as its source gives it; ``SystemExit`` when a substitution was never used."""
     sources = [source for source in sorted(SOURCE.glob("*.py")) if source.stem != "__init__"]
-    modules = {TARGET / source.name: derive(source) for source in sources}
+    used: set[str] = set()
+    modules = {TARGET / source.name: derive(source, used) for source in sources}
+    stale = unused(used)
+    if stale:
+        listed = "\n".join(f"  {pattern}" for pattern in stale)
+        raise SystemExit(
+            f"unasync: these substitutions changed nothing in codat_connections/_async/:\n{listed}\n"
+            "remove them from scripts/unasync.py (or fix the pattern: a rule that matches nothing hides a rename)"
+        )
     return {TARGET / "__init__.py": SYNC_INIT, **modules}
 
 

@@ -8,26 +8,34 @@ derived from the plain methods.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Iterable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Mapping
 from contextlib import aclosing
 from typing import TYPE_CHECKING, TypeVar
 
 from codat_connections import _validation as check
-from codat_connections._async.paging import async_paged, async_records
+from codat_connections._async.fleet import fleet_pages
+from codat_connections._async.paging import async_paged, async_records, async_records_from
 from codat_connections._async.raw import async_raw_response_wrapper
 from codat_connections._async.resource import AsyncResource
-from codat_connections._constants import DEFAULT_PAGE_SIZE, MAX_CONCURRENT_REQUESTS_PER_COMPANY, MAX_PAGE_SIZE
-from codat_connections._fetching import async_all_pages, async_pages_ahead
-from codat_connections._operations import companies as company_ops
+from codat_connections._constants import DEFAULT_PAGE_SIZE, MAX_CONCURRENT_REQUESTS_PER_COMPANY
+from codat_connections._fetching import async_all_pages
+from codat_connections._headers import server_date
 from codat_connections._operations import connections as ops
 from codat_connections._request import AsyncSender
-from codat_connections._sweep import CompanyConnections, async_sweep, check_company_ids, check_concurrency
+from codat_connections._sweep import (
+    CompanyConnections,
+    FleetPage,
+    Listed,
+    async_sweep,
+    check_company_ids,
+    check_concurrency,
+)
 from codat_connections.pagination import AsyncPage
 from codat_connections.query import Query
 from codat_connections.status import needs_attention
 
 if TYPE_CHECKING:
-    from codat_connections_api.models import Company, Connection
+    from codat_connections_api.models import Connection
 
     from codat_connections._async.companies import AsyncCompaniesResource
 
@@ -145,10 +153,12 @@ class AsyncConnectionsResource(AsyncResource):
         """Every connection of every company, yielded per company (a fleet sweep).
 
         Without ``company_ids``, the whole fleet (or the companies ``tags`` selects) is read through
-        Codat's companies listing, ``page_size`` companies a request (default 5000, the most Codat
-        serves), each company's connections coming with it: one request per page of companies, one page
-        in memory (the next one is fetched meanwhile by the async client). ``query`` and ``order_by``
-        filter a company's own listing, so they need ``company_ids``.
+        Codat's companies listing, ``page_size`` companies asked a request (default 5000, the most
+        Codat's paging allows; a server may serve fewer), each company's connections coming with it:
+        one request per page of companies, one page in memory (the next one is fetched meanwhile by the
+        async client). The listing reads by ``created`` stamp, not page number, so a company created
+        or deleted meanwhile makes none skipped or reported twice (``fleet_pages``). ``query`` and
+        ``order_by`` filter a company's own listing, so they need ``company_ids``.
 
         With ``company_ids`` (read lazily, never held whole), each company is listed on its own,
         ``page_size`` connections a request (default 100), ``concurrency`` companies at once, yielded
@@ -162,9 +172,7 @@ class AsyncConnectionsResource(AsyncResource):
                     "listing reads every company's connections as they are)"
                 )
             check_concurrency(concurrency)
-            size = MAX_PAGE_SIZE if page_size is None else page_size
-            company_ops.list_page(1, size, None, tags, None)  # refuse bad input now, not at the first page
-            return _from_listing(async_pages_ahead(lambda: self._companies.list(page_size=size, tags=tags)))
+            return _from_listing(fleet_pages(self._companies, tags=tags, page_size=page_size))
         if tags is not None:
             raise ValueError(
                 "tags= selects companies of the fleet listing: leave out company_ids, or pass only those ids"
@@ -174,11 +182,9 @@ class AsyncConnectionsResource(AsyncResource):
         ops.list_options(size, query, order_by)  # refuse bad input now, not at the first company
         concurrency = check_concurrency(concurrency)
 
-        async def list_company(company_id: str) -> builtins.list[Connection]:
-            def first() -> Awaitable[AsyncPage[Connection]]:
-                return self.list(company_id, page_size=size, query=query, order_by=order_by)
-
-            return [connection async for connection in async_records(first)]
+        async def list_company(company_id: str) -> Listed:
+            first = await self.with_raw_response.list(company_id, page_size=size, query=query, order_by=order_by)
+            return [connection async for connection in async_records_from(first.parse())], server_date(first.headers)
 
         return async_sweep(company_ids, list_company, concurrency)
 
@@ -191,11 +197,13 @@ class AsyncConnectionsResource(AsyncResource):
     ) -> AsyncGenerator[CompanyConnections, None]:
         """The morning question in one call: per company, the connections that need the end user.
 
-        Yields only the companies with something to act on: a ``Deauthorized`` connection or one with
-        an active data connection error (see ``needs_attention``), and every company whose listing
-        failed (with its ``error``); not one result per company. Without ``company_ids`` the whole
-        fleet (or what ``tags`` selects) is read through the companies listing, one request per 5000
-        companies, each result with its ``company_name``; see ``list_many``.
+        Yields only the companies with something to act on, with the connections ``needs_attention``
+        flags (``Deauthorized``, or an active data connection error unless ``Unlinked``: send the user
+        to each one's ``link_url``), and every company whose listing failed (with its ``error``); not
+        one result per company. Without ``company_ids`` the whole fleet (or what ``tags`` selects) is
+        read through the companies listing, one request per page of companies Codat serves, each
+        company exactly once however the fleet changes meanwhile, each result with its ``company_name``;
+        see ``list_many``.
         """
         return _needing_attention(self.list_many(company_ids, tags=tags, concurrency=concurrency))
 
@@ -210,12 +218,12 @@ async def _needing_attention(
                 yield result._replace(connections=flagged)
 
 
-async def _from_listing(pages: AsyncGenerator[AsyncPage[Company], None]) -> AsyncGenerator[CompanyConnections, None]:
-    """Each company of the listing's pages with its connections, as the listing gives them."""
+async def _from_listing(pages: AsyncGenerator[FleetPage, None]) -> AsyncGenerator[CompanyConnections, None]:
+    """Each company of the fleet listing with its connections and the ``Date`` of the page that carried it."""
     async with aclosing(pages):
         async for page in pages:
-            for company in page.results:
-                yield CompanyConnections(company.id, company.data_connections or [], None, company.name)
+            for company in page.companies:
+                yield CompanyConnections(company.id, company.data_connections or [], None, company.name, page.as_of)
 
 
 class AsyncConnectionsWithRawResponse:

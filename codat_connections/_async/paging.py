@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from typing import TypeVar
 
 from codat_connections._request import Operation
-from codat_connections.pagination import AsyncPage, Fingerprint, PageData
+from codat_connections.pagination import AsyncPage, PageData, SeenPages
 
-__all__ = ["async_paged", "async_pages", "async_records"]
+__all__ = ["async_paged", "async_pages_from", "async_records", "async_records_from"]
 
 T = TypeVar("T")
 
@@ -35,14 +36,14 @@ def async_paged(
     return operation.then(page)
 
 
-async def async_pages(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncGenerator[AsyncPage[T], None]:
-    """Each page of the listing whose first page ``first`` fetches, the next fetched once this one is read.
+async def async_pages_from(page: AsyncPage[T]) -> AsyncGenerator[AsyncPage[T], None]:
+    """``page`` and each page after it, the next fetched once this one is read.
 
     Ends at the last page, or at a page repeating an earlier one (a server ignoring the page number).
     """
-    page = await first()
-    seen: set[Fingerprint] = set()
-    while not page._repeats_earlier(seen):
+    seen = SeenPages()
+    while not seen.repeats(page):
+        seen.note(page)
         yield page
         if not page.has_next_page():
             return
@@ -53,7 +54,17 @@ async def async_pages(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncGene
 
 async def async_records(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncIterator[T]:
     """Every record of the listing whose first page ``first`` fetches, fetching each page when needed."""
-    async for page in async_pages(first):
-        for record in page.results:
-            yield record
-        del page  # not held while the next page is fetched
+    async for record in async_records_from(await first()):
+        yield record
+
+
+async def async_records_from(page: AsyncPage[T]) -> AsyncIterator[T]:
+    """Every record of ``page`` (a first page) and of the pages after it, each once, fetching each page when needed."""
+    served_again = page._ids_served_again()
+    pages = async_pages_from(page)
+    del page
+    async with aclosing(pages):
+        async for each in pages:
+            for record in each._records_not_in(served_again):
+                yield record
+            del each  # not held while the next page is fetched

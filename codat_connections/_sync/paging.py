@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from typing import TypeVar
 
 from codat_connections._request import Operation
-from codat_connections.pagination import Fingerprint, Page, PageData
+from codat_connections.pagination import Page, PageData, SeenPages
 
-__all__ = ["paged", "pages", "records"]
+__all__ = ["paged", "pages_from", "records", "records_from"]
 
 T = TypeVar("T")
 
@@ -37,14 +38,14 @@ def paged(
     return operation.then(page)
 
 
-def pages(first: Callable[[], Page[T]]) -> Generator[Page[T], None, None]:
-    """Each page of the listing whose first page ``first`` fetches, the next fetched once this one is read.
+def pages_from(page: Page[T]) -> Generator[Page[T], None, None]:
+    """``page`` and each page after it, the next fetched once this one is read.
 
     Ends at the last page, or at a page repeating an earlier one (a server ignoring the page number).
     """
-    page = first()
-    seen: set[Fingerprint] = set()
-    while not page._repeats_earlier(seen):
+    seen = SeenPages()
+    while not seen.repeats(page):
+        seen.note(page)
         yield page
         if not page.has_next_page():
             return
@@ -55,7 +56,17 @@ def pages(first: Callable[[], Page[T]]) -> Generator[Page[T], None, None]:
 
 def records(first: Callable[[], Page[T]]) -> Iterator[T]:
     """Every record of the listing whose first page ``first`` fetches, fetching each page when needed."""
-    for page in pages(first):
-        for record in page.results:
-            yield record
-        del page  # not held while the next page is fetched
+    for record in records_from(first()):
+        yield record
+
+
+def records_from(page: Page[T]) -> Iterator[T]:
+    """Every record of ``page`` (a first page) and of the pages after it, each once, fetching each page when needed."""
+    served_again = page._ids_served_again()
+    pages = pages_from(page)
+    del page
+    with closing(pages):
+        for each in pages:
+            for record in each._records_not_in(served_again):
+                yield record
+            del each  # not held while the next page is fetched

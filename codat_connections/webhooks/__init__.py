@@ -7,7 +7,8 @@
         email_customer(event.company.id, event.authorization_url)
 
 Codat delivers through Svix at least once, retries for about a day and promises no order:
-deduplicate on ``event.message_id`` and answer 2xx before doing slow work. This module (and
+deduplicate on ``event.message_id`` and answer 2xx before doing slow work, or let ``asgi_app``/``wsgi_app``
+do it all: verify, record into a ``codat_connections.ledger.Ledger``, answer. This module (and
 ``standardwebhooks``) loads only when imported; ``import codat_connections`` does not pull it in.
 """
 
@@ -26,10 +27,13 @@ from codat_connections.webhooks._events import (
     WebhookEvent,
     parse_event,
 )
+from codat_connections.webhooks._receiver import DEFAULT_MAX_BODY, ASGIApp, WSGIApp, asgi_app, wsgi_app
 from codat_connections.webhooks._verify import DEFAULT_TOLERANCE_SECONDS, verified_text
 
 __all__ = [
+    "DEFAULT_MAX_BODY",
     "DEFAULT_TOLERANCE_SECONDS",
+    "ASGIApp",
     "CompanyReference",
     "ConnectionEvent",
     "ConnectionEventType",
@@ -37,12 +41,15 @@ __all__ = [
     "RateLimitEventType",
     "UnknownEvent",
     "VerificationFailure",
+    "WSGIApp",
     "WebhookEvent",
     "WebhookPayloadError",
     "WebhookVerificationError",
+    "asgi_app",
     "parse_event",
     "unwrap",
     "verify",
+    "wsgi_app",
 ]
 
 

@@ -117,18 +117,19 @@ class ConnectionEvent(Generic[_MessageId_co]):
 
     @property
     def needs_attention(self) -> bool:
-        """The morning sweep's question of this connection: ``Deauthorized`` or an active error, not deleted.
+        """The end user must act on this connection: ``needs_attention(event.connection)``, the rule the sweep
+        asks, unless the event says the connection was deleted (there is nothing left to act on).
 
-        ``needs_attention(event.connection)`` as the sweep asks it, so a receiver and the sweep flag the
-        same connections. A ``connection.failed`` event (the user's link attempt failed) leaves the
-        connection ``PendingAuth``: not flagged; send the user back to ``connection.link_url`` to try again.
+        ``Deauthorized``, or an active data connection error on a connection that is not ``Unlinked``: so a
+        ``connection.failed`` event (the user's link attempt failed; the connection stays ``PendingAuth``
+        with an active error) is flagged, and ``authorization_url`` is where to send the user to try again.
         """
         return needs_attention(self.connection) and self.event_type != ConnectionEventType.DELETED
 
     @property
     def authorization_url(self) -> str | None:
-        """Where to send the end user to re-authorize (the connection's link URL), or None if nothing to do."""
-        return self.connection.link_url if self.needs_reauthorization else None
+        """Where to send the end user: the connection's link URL whenever ``needs_attention`` is True, else None."""
+        return self.connection.link_url if self.needs_attention else None
 
 
 @dataclass(slots=True)

@@ -103,6 +103,35 @@ def test_after_a_short_first_page_later_pages_are_asked_at_the_size_served() -> 
     assert asked == [("1", "5000"), ("2", "3"), ("3", "3")]
 
 
+def echoing_cap_server(records: int, cap: int) -> Handler:
+    """Serves at most ``cap`` records a page, paged by the size it serves, yet echoes the ``pageSize`` asked
+    in the envelope and sends no ``next`` link: only ``totalResults`` says there is more."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        number, asked = int(request.url.params["page"]), int(request.url.params["pageSize"])
+        start = (number - 1) * min(asked, cap)
+        ids = range(start, min(start + min(asked, cap), records))
+        body = page_body([wire_connection(i) for i in ids], page=number, size=asked, total=records, next_href=None)
+        return httpx.Response(200, content=body)
+
+    return handler
+
+
+async def test_a_server_that_caps_pages_but_echoes_the_size_asked_loses_nothing() -> None:
+    """Issue 23 §2: 200 served of the 2000 asked, pageSize 2000 echoed, no next links: 1,800 records were lost.
+    A first page shorter than the size the server reports, with more after it, proves the report wrong."""
+    wanted = [wire_connection(i)["id"] for i in range(2001)]
+    client, aclient = mock_client(echoing_cap_server(2001, 200)), mock_async_client(echoing_cap_server(2001, 200))
+    assert [c.id for c in client.connections.iterate(COMPANY, page_size=2000)] == wanted
+    assert [c.id for c in client.connections.list_all(COMPANY, page_size=2000, concurrency=4)] == wanted
+    assert [c.id async for c in aclient.connections.iterate(COMPANY, page_size=2000)] == wanted
+    assert [c.id for c in await aclient.connections.list_all(COMPANY, page_size=2000, concurrency=4)] == wanted
+    (swept,) = client.connections.list_many([COMPANY], page_size=2000)
+    assert [c.id for c in swept.connections] == wanted, "the per-company sweep"
+    (aswept,) = [r async for r in aclient.connections.list_many([COMPANY], page_size=2000)]
+    assert [c.id for c in aswept.connections] == wanted
+
+
 def test_pages_are_requested_in_order_with_the_same_filters() -> None:
     urls: list[httpx.URL] = []
 

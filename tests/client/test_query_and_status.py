@@ -16,6 +16,7 @@ from codat_connections import (
     filter_by_status,
     is_linked,
     last_sync_at,
+    needs_attention,
     needs_reauthorization,
     parse_datetime,
 )
@@ -67,6 +68,33 @@ def test_status_helpers() -> None:
     assert odd.status == "Paused"
     with pytest.raises(ValueError, match="at least one status"):
         filter_by_status([linked])
+
+
+def active(status: str = "Active") -> dict[str, Any]:
+    return {"statusCode": "403", "statusText": "Linking failed", "errorMessage": "cancelled", "status": status}
+
+
+@pytest.mark.parametrize(
+    ("status", "errors", "flagged"),
+    [
+        ("Deauthorized", [], True),
+        ("Deauthorized", [active()], True),
+        ("PendingAuth", [active()], True),  # a failed link attempt (connection.failed)
+        ("Linked", [active()], True),  # its syncs fail
+        ("Paused", [active()], True),  # a status this library does not know yet, with an active error
+        ("Unlinked", [active()], False),  # let go on purpose
+        ("Unlinked", [], False),
+        ("Linked", [active("Resolved")], False),
+        ("PendingAuth", [], False),
+        ("Linked", [], False),
+    ],
+)
+def test_the_one_needs_attention_rule(status: str, errors: list[dict[str, Any]], flagged: bool) -> None:
+    """interfaces §1: Deauthorized, or an active data connection error unless Unlinked."""
+    record = wire_connection(status=status)
+    if errors:
+        record["dataConnectionErrors"] = errors
+    assert needs_attention(Connection.from_dict(record)) is flagged
 
 
 @pytest.mark.parametrize(

@@ -416,7 +416,9 @@ def test_nothing_is_lost_when_the_server_serves_fewer_companies_than_asked() -> 
     client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=capped.transport()))
     results = list(client.connections.list_many())
     assert [r.company_id for r in results] == companies
-    assert [r.query["pageSize"] for r in capped.requests] == ["5000", "2000", "2000"]
+    assert [(r.query["page"], r.query["pageSize"], r.query["orderBy"]) for r in capped.requests] == [
+        ("1", "5000", "created")
+    ] * 3, "each read is the first page of the companies after the last one read: ceil(4500 / 2000) of them"
 
 
 async def test_leaving_the_async_listing_sweep_cancels_the_page_fetched_ahead(fake: FakeCodat) -> None:
@@ -465,3 +467,19 @@ async def test_company_ids_that_are_not_iterable_are_refused_at_the_call(ids: ob
     aclient = AsyncCodatConnections(api_key=API_KEY)
     with pytest.raises(TypeError, match="company_ids must be an iterable of ids"):
         aclient.connections.needing_attention(ids)  # type: ignore[arg-type]
+
+
+def test_the_sweep_flags_what_the_rule_flags_with_the_link_url(client: CodatConnections, fake: FakeCodat) -> None:
+    """interfaces §1: a failed link attempt (PendingAuth, an active error) is flagged; an Unlinked connection is
+    not, even with an active error; each flagged connection carries its link URL."""
+    failed, unlinked, fine = fake.add_companies(3)
+    (pending,) = fake.seed_connections(failed, 1, status="PendingAuth")
+    fake.fail_link(failed, pending)
+    (let_go,) = fake.seed_connections(unlinked, 1, status="Unlinked")
+    fake.fail_link(unlinked, let_go)
+    fake.seed_connections(fine, 1, status="Linked")
+    for sweep in (client.connections.needing_attention(), client.connections.needing_attention([failed, unlinked])):
+        (result,) = sweep
+        assert result.company_id == failed
+        link_url = fake.connections_of(failed)[0]["linkUrl"]
+        assert [(c.id, c.link_url) for c in result.connections] == [(pending, link_url)]

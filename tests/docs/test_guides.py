@@ -62,9 +62,19 @@ EXPECTED: dict[str, list[str]] = {
         r"^2 companies to contact$",
     ],
     "docs/guides/webhooks.md": [
+        r'^200 OK \{"outcome": "applied"\}$',
+        r'^200 OK \{"outcome": "duplicate"\}$',
         r"^email Acme Ltd: please re-link at https://link-api.codat.io/companies/7a4c2f0e-",
-        r"^\S+: QuickBooks Online is Linked$",
-        r"^stale: connection.disconnected of ",
+        r"^ASGI: 200$",
+        r"^\['applied', 'stale', 'stale', 'stale'\]$",
+    ],
+    "docs/guides/ledger.md": [
+        r"^synced 5 companies, 10 connections in 1 request\(s\)$",
+        r"^email Acme Ltd: please re-link at {base}/_fake/link/companies/{company_id}/connections/{deauthorized_id}/",
+        r"^changed 0, removed 0, to email now: 0$",
+        r"^Acme Ltd gbol Deauthorized sweep$",
+        r"^open episodes: \['Corner Shop Ltd'\]$",
+        r"^Linked - open episodes: 0$",
     ],
     "docs/guides/testing.md": [
         r"^only a Linked connection can be deauthorized, this one is PendingAuth$",

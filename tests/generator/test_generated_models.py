@@ -494,7 +494,14 @@ def test_update_body_keeps_absent_apart_from_null() -> None:
     assert UpdateCompanyRequest().to_dict() == {}
     assert UpdateCompanyRequest(name="New", tags={}).to_dict() == {"name": "New", "tags": {}}
     assert UpdateCompanyRequest().name is UNSET
-    assert UpdateCompanyRequest.from_dict({"tags": {"a": "b"}}).tags == {"a": "b"}, "tags are a plain dict"
+    assert UpdateCompanyRequest(tags={"a": "b"}).to_dict() == {"tags": {"a": "b"}}, "tags are a plain dict"
+
+
+def test_a_request_body_is_only_written_never_read() -> None:
+    """What the client sends has ``to_dict`` and nothing of a received model's reading side (issue 26 §6)."""
+    for model in (UpdateCompanyRequest, CreateCompanyRequest):
+        assert hasattr(model, "to_dict")
+        assert not hasattr(model, "from_dict") and not hasattr(model, "to_multipart")
 
 
 # -- companies ----------------------------------------------------------------------------------

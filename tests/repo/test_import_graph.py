@@ -116,3 +116,20 @@ def test_the_fakes_layers_import_only_downward() -> None:
     assert upward_imports({f"{FAKE}._state.store": {f"{FAKE}._control.controls"}}) == [
         f"{FAKE}._state.store -> {FAKE}._control.controls"
     ], "the check sees an upward import"
+
+
+def test_the_shared_modules_never_import_the_derived_sync_side() -> None:
+    """Issue 26 §4: ``_fetching`` imported ``_sync.paging`` under an untrue alias. The sync side is derived from
+    ``_async/``; what both sides share sits below them and imports neither (only the package's front door
+    and ``resources`` name the resource classes)."""
+    above = ("codat_connections._sync", "codat_connections._async")
+    front = {PACKAGE, "codat_connections.resources"}
+    # The ledger is no shared module but a consumer on top of the sync client: it reads the fleet through
+    # _sync/fleet.py's fleet_pages, as a user's morning job would.
+    consumers = ("codat_connections.ledger",)
+    offenders = {
+        module: sorted(name for name in imported if name.startswith(above))
+        for module, imported in graph().items()
+        if not module.startswith(above + consumers) and module not in front
+    }
+    assert {module: names for module, names in offenders.items() if names} == {}

@@ -19,6 +19,7 @@ import griffe
 import pytest
 
 import codat_connections
+import codat_connections.ledger
 import codat_connections.testing
 import codat_connections.webhooks
 from scripts import api_check
@@ -91,20 +92,37 @@ TESTING_EXPORTS = [
     "set_testing",
 ]
 WEBHOOKS_EXPORTS = [
+    "ASGIApp",
     "CompanyReference",
     "ConnectionEvent",
     "ConnectionEventType",
+    "DEFAULT_MAX_BODY",
     "DEFAULT_TOLERANCE_SECONDS",
     "RateLimitEvent",
     "RateLimitEventType",
     "UnknownEvent",
     "VerificationFailure",
+    "WSGIApp",
     "WebhookEvent",
     "WebhookPayloadError",
     "WebhookVerificationError",
+    "asgi_app",
     "parse_event",
     "unwrap",
     "verify",
+    "wsgi_app",
+]
+LEDGER_EXPORTS = [
+    "ConnectionState",
+    "DEFAULT_LEASE",
+    "Episode",
+    "Ledger",
+    "LedgerError",
+    "LedgerUnavailableError",
+    "MAX_CLAIM",
+    "MIN_PRUNE_AGE",
+    "Outcome",
+    "SyncReport",
 ]
 
 
@@ -114,6 +132,7 @@ WEBHOOKS_EXPORTS = [
         (codat_connections, ROOT_EXPORTS),
         (codat_connections.testing, TESTING_EXPORTS),
         (codat_connections.webhooks, WEBHOOKS_EXPORTS),
+        (codat_connections.ledger, LEDGER_EXPORTS),
     ],
 )
 def test_exports_are_pinned(module: ModuleType, pinned: list[str]) -> None:

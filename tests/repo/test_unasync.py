@@ -68,3 +68,28 @@ def test_a_hand_edit_of_the_derived_side_fails_the_check(
     assert '-        """One connection (edited by hand);' in out
     assert "error: codat_connections/_sync/ differs from what its _async/ sources give: run `make unasync`" in out
     assert "never edit _sync/ by hand" in out
+
+
+def test_a_substitution_that_changes_nothing_fails_the_script(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 26 §4: as httpcore's does, a stale rule (a name renamed away, a pattern with a typo) is an error,
+    in ``make unasync`` and in its ``--check`` alike."""
+    monkeypatch.setattr(unasync, "WORDS", (*unasync.WORDS, (r"\bAsyncNoSuchName\b", "NoSuchName")))
+    for argv in (["--check"], []):
+        with pytest.raises(SystemExit, match=r"changed nothing in codat_connections/_async/:\n  \\bAsyncNoSuchName\\b"):
+            unasync.main(argv)
+    assert "wrote" not in capsys.readouterr().out, "nothing is written when a rule is stale"
+
+
+def test_every_substitution_is_used_today() -> None:
+    used: set[str] = set()
+    for source in sorted(unasync.SOURCE.glob("*.py")):
+        unasync.substitute(source.read_text(), used)
+    assert unasync.unused(used) == []
+
+
+def test_a_name_whose_sync_twin_is_not_the_name_without_async_is_mapped_explicitly() -> None:
+    """The sync fleet listing reads nothing ahead: AsyncReadAhead's twin is ReadOnDemand, not "ReadAhead"."""
+    derived = unasync.substitute("ahead = await AsyncReadAhead.of(call)\nother = AsyncPage[Company]\n")
+    assert derived == "ahead = ReadOnDemand.of(call)\nother = Page[Company]\n"

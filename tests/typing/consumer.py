@@ -131,6 +131,7 @@ def surface_usage(codat: CodatConnections, company_id: str, connection_id: str) 
         assert_type(result.company_id, str)
         assert_type(result.connections, list[Connection])
         assert_type(result.error, CodatError | ValueError | None)
+        assert_type(result.as_of, datetime | None)
     for flagged in codat.connections.needing_attention(iter([company_id])):
         assert_type([needs_attention(c) for c in flagged.connections], list[bool])
     try:

@@ -1,7 +1,7 @@
 """Webhook tests run on a pinned clock and without a secret in the environment unless they set one.
 
 The fake Codat here runs on a clock the test moves (``now``), so that each event's ``generatedDate``
-is the moment the test chose; ``receiver`` is the webhooks guide's receiver and worker.
+is the moment the test chose; ``receiver`` is a receiver and worker written by hand on ``unwrap``.
 """
 
 from __future__ import annotations

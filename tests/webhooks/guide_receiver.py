@@ -1,10 +1,10 @@
-"""The webhooks guide's receiver and worker, executed as written, for the tests that feed them the fake's deliveries.
+"""A receiver and worker written by hand on ``unwrap``, for the tests that feed them the fake's deliveries.
 
-The webhooks guide's "The receiver and the worker" section (docs/guides/webhooks.md, once the README's
-"Webhooks" section) ends with a block that tries the receiver once (tests/docs/test_guides.py runs the
-guide's blocks); every block before it defines the receiver (``receive``, ``wsgi_app``) and the worker
-(``handle`` and the state it keeps). They are executed here in a namespace of each ``Receiver``'s own:
-a fresh deduplication set, work queue and state.
+This is the code the webhooks guide showed before the receiver apps (``wsgi_app``/``asgi_app`` with a
+``Ledger``) replaced it there: a set of seen ``webhook-id``s, a work queue, and a worker keeping each
+connection's latest status by ``generated_date``. It stays as a second, independent consumer of ``unwrap`` and
+the typed events: each ``Receiver`` executes it in a namespace of its own (a fresh deduplication set, work
+queue and state). The apps themselves are tested in tests/ledger/test_receivers.py.
 """
 
 from __future__ import annotations
@@ -19,31 +19,104 @@ import pytest
 
 from codat_connections.testing import FakeCodat
 from codat_connections.webhooks import ConnectionEvent, RateLimitEvent, WebhookEvent
-from tests.conftest import ROOT
-from tests.docs.blocks import python_blocks
 
 Receive = Callable[[bytes, dict[str, str]], int]
 
 
-def webhook_blocks() -> list[str]:
-    """The code of each Python block of the guide's "The receiver and the worker" section, in order."""
-    guide = ROOT / "docs" / "guides" / "webhooks.md"
-    lines = guide.read_text(encoding="utf-8").splitlines()
-    start = lines.index("## The receiver and the worker") + 1
-    end = next((n for n in range(start, len(lines)) if lines[n].startswith("## ")), len(lines)) + 1
-    return [block.code for block in python_blocks(guide, ROOT) if start < block.line < end]
+RECEIVER = '''
+import queue
+from collections.abc import Callable, Iterable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+from codat_connections.webhooks import WebhookEvent, WebhookPayloadError, WebhookVerificationError, unwrap
+
+seen_message_ids: set[str] = set()  # in production: a table with a unique key on the message id
+work: queue.Queue[WebhookEvent] = queue.Queue()  # in production: a durable queue
+
+
+def receive(body: bytes, headers: Mapping[str, str] | Iterable[tuple[bytes, bytes]]) -> int:
+    """The status to answer one delivery with; quick, so Codat never times out and retries."""
+    try:
+        event = unwrap(body, headers)  # secret: the CODAT_WEBHOOK_SECRET environment variable
+    except WebhookVerificationError:
+        return 400  # forged, tampered with, replayed late, or the wrong secret: never act on it
+    except WebhookPayloadError:
+        return 400  # authentic but unreadable: Codat retries for a day while you look
+    if event.message_id in seen_message_ids:
+        return 200  # a retry or duplicate of a message already taken: acknowledge, do nothing
+    seen_message_ids.add(event.message_id)  # the webhook-id header, the same on every retry
+    work.put(event)  # the slow part happens after the answer
+    return 202
+
+
+def wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    headers = {name[5:].replace("_", "-"): value for name, value in environ.items() if name.startswith("HTTP_")}
+    status = receive(body, headers)
+    start_response(f"{status} {HTTPStatus(status).phrase}", [("Content-Length", "0")])
+    return [b""]
+'''
+"""The receiver: ``receive`` (verify, deduplicate, queue) and a plain WSGI ``wsgi_app`` around it."""
+WORKER = '''
+from datetime import datetime
+from typing import NamedTuple
+
+from codat_connections.webhooks import ConnectionEvent, ConnectionEventType, RateLimitEvent, UnknownEvent
+
+DELETED = "Deleted"  # not a status of Codat's: what a connection.deleted event records
+
+
+class KnownState(NamedTuple):
+    status: str  # a ConnectionStatus value, or DELETED
+    as_of: datetime  # the generated_date of the event that said so
+
+
+# Connection id -> its newest known state. In production a table, written with the same comparison in
+# the UPDATE's WHERE clause, so that two workers cannot undo each other's news.
+latest: dict[str, KnownState] = {}
+
+
+def record(event: ConnectionEvent) -> bool:
+    """Keep the event's state for its connection; False when a newer one (or the deletion) is known."""
+    known = latest.get(event.connection.id)
+    deleted = event.event_type == ConnectionEventType.DELETED
+    if known is not None and known.status == DELETED:
+        return False  # a deletion is final
+    if known is not None and not deleted and known.as_of >= event.generated_date:
+        return False  # generated before what is known: it arrived late, and acting on it would undo news
+    status = DELETED if deleted else event.connection.status.value
+    latest[event.connection.id] = KnownState(status, event.generated_date)
+    return True
+
+
+def handle(event: WebhookEvent) -> str:
+    """What a worker does with each event taken from ``work``."""
+    if isinstance(event, ConnectionEvent) and not record(event):
+        return f"stale: {event.event_type} of {event.connection.id}, generated {event.generated_date}"
+    match event:
+        case ConnectionEvent() if event.needs_attention:  # the rule the morning sweep asks
+            return f"email {event.company.name}: please re-link at {event.authorization_url}"
+        case ConnectionEvent():
+            return f"{event.company.id}: {event.connection.platform_name} is {latest[event.connection.id].status}"
+        case RateLimitEvent():
+            return f"quota: {event.quota_remaining}/{event.daily_quota} left until {event.expiry_date}"
+        case UnknownEvent():
+            return f"not handled: {event.event_type}"  # a type Codat added: verified, kept as event.raw
+'''
+"""The worker: ``handle`` and the latest known state of each connection (``latest``)."""
 
 
 @functools.cache
 def receiver_code() -> tuple[CodeType, ...]:
-    """Every block of the section but the last (the try-it block), compiled once."""
-    *blocks, _try_it = webhook_blocks()
-    assert len(blocks) == 2, "the receiver, the worker (then trying them)"
-    return tuple(compile(block, f"<webhooks guide block {n}>", "exec") for n, block in enumerate(blocks, 1))
+    """The receiver and the worker, compiled once."""
+    return tuple(
+        compile(code, f"<hand-written {name}>", "exec") for name, code in (("receiver", RECEIVER), ("worker", WORKER))
+    )
 
 
 class Receiver:
-    """The guide's receiver and worker in a namespace of their own."""
+    """The hand-written receiver and worker in a namespace of their own."""
 
     def __init__(self) -> None:
         self.namespace: dict[str, Any] = {"__name__": "guide_receiver"}

@@ -1,9 +1,9 @@
-"""End to end: the guide's webhook receiver, fed the fake's signed deliveries, types every event and refuses forgeries.
+"""End to end: a receiver written on ``unwrap``, fed the fake's signed deliveries, types every event, refuses forgeries.
 
-The receiver is not re-typed here: it is the code of the webhooks guide's receiver section, executed as written
-(tests/webhooks/guide_receiver.py), so these tests hold the documentation to what the fake (delivering
-as Codat does) sends. The fixtures (``fake`` on a clock the test moves, ``codat``, ``receiver``) are in
-tests/webhooks/conftest.py.
+The receiver is the hand-written one of tests/webhooks/guide_receiver.py (what the webhooks guide showed before
+the receiver apps; the apps are tested in tests/ledger/test_receivers.py), so these tests hold ``unwrap`` and
+the typed events to what the fake (delivering as Codat does) sends. The fixtures (``fake`` on a clock the test
+moves, ``codat``, ``receiver``) are in tests/webhooks/conftest.py.
 """
 
 from __future__ import annotations

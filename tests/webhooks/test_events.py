@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -99,7 +100,7 @@ def linked_with_an_active_error() -> dict[str, object]:
     [
         (connection_event("connection.disconnected", "Deauthorized"), True),
         (linked_with_an_active_error(), True),  # still Linked, but the sweep flags it: so does the event
-        (connection_event("connection.failed", "PendingAuth"), False),  # the user's attempt failed: not a loss
+        (connection_event("connection.failed", "PendingAuth"), False),  # no active error in this body
         (connection_event("connection.disconnected", "Unlinked"), False),
         (connection_event("connection.connected", "Linked"), False),
         (connection_event("connection.deleted", "Deauthorized"), False),  # gone: nothing to attend to
@@ -109,8 +110,33 @@ def test_needs_attention_asks_what_the_sweep_asks(body: dict[str, object], flagg
     event = parse_event(encode(body))
     assert isinstance(event, ConnectionEvent)
     assert event.needs_attention is flagged
+    assert event.authorization_url == (LINK_URL if flagged else None), "the hand-off whenever something is flagged"
     if event.event_type != ConnectionEventType.DELETED:
         assert event.needs_attention is needs_attention(event.connection)  # the sweep's own test of it
+
+
+def with_an_active_error(body: dict[str, Any]) -> dict[str, Any]:
+    body["payload"]["connection"]["dataConnectionErrors"] = [
+        {"statusCode": "403", "statusText": "Linking failed", "errorMessage": "The user cancelled", "status": "Active"}
+    ]
+    return body
+
+
+def test_a_failed_link_is_flagged_with_the_link_url_to_try_again() -> None:
+    """Issue 23 §2: connection.failed (PendingAuth, an active error) was flagged while its docstring and the
+    guide said "not flagged", and authorization_url was None: the flag came without the hand-off."""
+    event = parse_event(encode(with_an_active_error(connection_event("connection.failed", "PendingAuth"))))
+    assert isinstance(event, ConnectionEvent)
+    assert event.needs_attention and needs_attention(event.connection)
+    assert event.authorization_url == LINK_URL
+    assert not event.needs_reauthorization, "not Deauthorized: the user has not authorized it yet"
+
+
+def test_an_unlinked_connection_with_an_active_error_was_let_go_on_purpose() -> None:
+    event = parse_event(encode(with_an_active_error(connection_event("connection.failed", "Unlinked"))))
+    assert isinstance(event, ConnectionEvent)
+    assert not event.needs_attention and not needs_attention(event.connection)
+    assert event.authorization_url is None
 
 
 def test_message_id_is_none_from_parse_event_unless_given() -> None:

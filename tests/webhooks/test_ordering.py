@@ -1,4 +1,6 @@
-"""Out of order: the webhooks guide's worker ends with each connection's latest status, whatever the delivery order.
+"""Out of order: a hand-written worker ends with each connection's latest status, whatever the delivery order.
+
+(The ledger's own ordering, ties included, is tested in tests/ledger/test_rules.py.)
 
 The fake's clock moves a second between actions, so each event's ``generatedDate`` is the moment of
 the change it reports. ``reorder_webhooks`` delivers newest first; every other order is replayed from

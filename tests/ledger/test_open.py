@@ -1,0 +1,134 @@
+"""Opening a ledger: URLs, tables and schema versions, closing, and no password in any message or repr."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from codat_connections.ledger import Ledger, LedgerError, LedgerUnavailableError
+from codat_connections.ledger._sql import MIGRATIONS
+from codat_connections.ledger._url import shown
+from tests.ledger.events import at, connection_event
+
+PASSWORD = "pa:ss@w0rd/SECRET"
+ENCODED = quote(PASSWORD, safe="")
+
+
+def test_open_creates_the_codat_tables_and_records_the_schema_version(sqlite_url: str, tmp_path: Path) -> None:
+    with Ledger.open(sqlite_url):
+        pass
+    with sqlite3.connect(tmp_path / "fleet.db") as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = conn.execute("SELECT version FROM codat_ledger_schema").fetchall()
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    assert {"codat_ledger_schema", "codat_deliveries", "codat_connections", "codat_episodes"} <= tables
+    assert all(name.startswith(("codat_", "sqlite_")) for name in tables)
+    assert version == [(len(MIGRATIONS),)]
+    assert mode == "wal"
+
+
+def test_opening_again_keeps_what_was_recorded(sqlite_url: str) -> None:
+    with Ledger.open(sqlite_url) as ledger:
+        ledger.record(connection_event("c1", "Linked", at(1)))
+    with Ledger.open(sqlite_url) as ledger:
+        state = ledger.get("c1")
+    assert state is not None and state.status == "Linked"
+
+
+def test_tables_newer_than_this_library_are_refused(sqlite_url: str, tmp_path: Path) -> None:
+    Ledger.open(sqlite_url).close()
+    with sqlite3.connect(tmp_path / "fleet.db") as conn:
+        conn.execute("UPDATE codat_ledger_schema SET version = 99")
+    with pytest.raises(LedgerError, match="schema version 99, newer than this version of codat-connections"):
+        Ledger.open(sqlite_url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://db/x", "sqlite://fleet.db", "sqlite:///:memory:", "sqlite:///", "sqlite:///x.db?mode=ro", "fleet.db"],
+)
+def test_urls_it_cannot_serve_are_a_value_error(url: str) -> None:
+    with pytest.raises(ValueError, match="sqlite"):
+        Ledger.open(url)
+
+
+def test_bad_arguments_are_refused_before_any_database_work() -> None:
+    with pytest.raises(TypeError, match="url"):
+        Ledger.open(b"sqlite:///x.db")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="timeout"):
+        Ledger.open("sqlite:///x.db", timeout=0)
+    with pytest.raises(TypeError, match="timeout"):
+        Ledger.open("sqlite:///x.db", timeout="5")  # type: ignore[arg-type]
+
+
+def test_an_unreachable_database_is_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(LedgerUnavailableError, match="unable to open"):
+        Ledger.open(f"sqlite:///{tmp_path / 'no-such-folder' / 'fleet.db'}")
+
+
+def test_a_closed_ledger_says_so(sqlite_url: str) -> None:
+    ledger = Ledger.open(sqlite_url)
+    ledger.close()
+    with pytest.raises(LedgerError, match="closed"):
+        ledger.get("c1")
+
+
+def test_a_ledger_cannot_be_pickled_or_copied(sqlite_url: str) -> None:
+    with Ledger.open(sqlite_url) as ledger:
+        with pytest.raises(TypeError, match="cannot be pickled"):
+            pickle.dumps(ledger)
+        with pytest.raises(TypeError, match="cannot be pickled"):
+            copy.copy(ledger)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (f"postgresql://app:{PASSWORD}@db:5432/fleet", "postgresql://app:***@db:5432/fleet"),
+        (f"postgresql://app:{ENCODED}@db:5432/fleet", "postgresql://app:***@db:5432/fleet"),
+        ("postgres://app:p%40ss@db/fleet?sslmode=require", "postgres://app:***@db/fleet?sslmode=require"),
+        ("postgresql://db/fleet?user=app&password=hunter2", "postgresql://db/fleet?user=app&password=***"),
+        ("postgresql://app@db/fleet", "postgresql://app@db/fleet"),
+    ],
+)
+def test_a_url_is_shown_without_its_password(url: str, expected: str) -> None:
+    assert shown(url) == expected
+
+
+@pytest.mark.slow
+def test_no_password_in_the_repr_or_the_errors_of_a_postgresql_ledger(postgres_server: object) -> None:
+    from tests.ledger.postgres import PostgresServer
+
+    assert isinstance(postgres_server, PostgresServer)
+    with Ledger.open(postgres_server.url(password=ENCODED)) as ledger:  # trust authentication: any password
+        assert "SECRET" not in repr(ledger) and "***" in repr(ledger)
+    with Ledger.open(postgres_server.url() + "&password=" + ENCODED) as ledger:
+        assert "SECRET" not in repr(ledger) and "password=***" in repr(ledger)
+    for url in (
+        postgres_server.url("no_such_database", password=ENCODED),
+        postgres_server.url(password=ENCODED).replace("host=", "host=/nowhere"),
+        postgres_server.url(password=ENCODED) + "&badoption=" + ENCODED,
+    ):
+        with pytest.raises(LedgerError) as raised:
+            Ledger.open(url)
+        assert "SECRET" not in str(raised.value) and "SECRET" not in repr(raised.value)
+        assert raised.value.__cause__ is None and raised.value.__suppress_context__
+
+
+def test_a_password_that_is_not_percent_encoded_is_refused_without_being_shown() -> None:
+    with pytest.raises(ValueError, match="percent-encoded") as raised:
+        Ledger.open(f"postgresql://app:{PASSWORD}@db:5432/fleet")
+    assert "SECRET" not in str(raised.value)
+
+
+def test_no_password_in_the_messages_of_a_postgresql_ledger_that_cannot_connect() -> None:
+    pytest.importorskip("psycopg")
+    url = f"postgresql://app:{ENCODED}@/fleet?host=/nonexistent-socket-dir&connect_timeout=1"
+    with pytest.raises(LedgerUnavailableError) as raised:
+        Ledger.open(url)
+    assert "SECRET" not in str(raised.value) and "***" in str(raised.value)
