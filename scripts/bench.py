@@ -274,7 +274,7 @@ def bench_import(runs: int) -> list[Row]:
 
 
 def bench_memory(pages: int = 20, page_size: int = 5000) -> list[Row]:
-    fake = FakeCodat(api_key=API_KEY)
+    fake = FakeCodat(api_key=API_KEY, max_page_size=page_size)  # pages of 5000 (the fake's default is 2000)
     company = fake.add_company()
     fake.seed_connections(company, pages * page_size)
     client = CodatConnections(api_key=API_KEY, http_client=httpx.Client(transport=fake.transport()))

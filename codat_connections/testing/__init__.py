@@ -15,6 +15,8 @@ Public names:
 
 - ``FakeCodat``: the fake itself, its transports, its server and every control a test uses.
 - ``FakeResponse``: what ``FakeCodat.handle`` answers, for adapters of your own.
+- ``CannotListen``: ``FakeCodat.serve`` could not listen (a port in use, an address not this machine's; an
+  ``OSError``).
 - ``InvalidTransition``: a control refused because the connection's status does not allow it (a ValueError),
   e.g. ``deauthorize`` on a ``PendingAuth`` connection.
 - ``NotFound``: a control named a company, connection or webhook endpoint the fake does not have (a ValueError;
@@ -41,12 +43,14 @@ from codat_connections.testing._state.store import InvalidTransition, NotFound
 from codat_connections.testing._state.store import NotFound as ConnectionNotFound
 from codat_connections.testing._testing_mode import is_testing, set_testing
 from codat_connections.testing._ways_in.fake import FakeCodat
+from codat_connections.testing._ways_in.listener import CannotListen
 from codat_connections.testing._webhooks.delivery import WebhookSettings
 from codat_connections.testing._webhooks.messages import WEBHOOK_EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "PLATFORMS",
     "WEBHOOK_EVENT_TYPES",
+    "CannotListen",
     "ConnectionNotFound",
     "FakeCodat",
     "FakeResponse",

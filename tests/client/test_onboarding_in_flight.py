@@ -2,8 +2,9 @@
 
 ``CommittingCodat`` keeps Codat's Idempotency-Key rule as its documentation states it: while the first
 request with a key is being answered, another with that key is a 409; once answered, the same request
-replays the answer and another request is a 422. The fake does not yet answer that 409 (its lock makes
-each create instant), so this server stands in for it. The waits are real (3 s), hence ``slow``.
+replays the answer and another request is a 422. It keeps that rule in a few lines, apart from the fake (which
+keeps it too: ``tests/fake/test_idempotency_in_flight.py`` runs the same six onboardings against it). The
+waits are real (3 s), hence ``slow``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ Codat's own upstream schemas in ``test_company_bodies_fit_codats_schemas``.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 import httpx
@@ -80,6 +81,31 @@ def test_max_page_size_caps_what_a_page_serves_and_the_envelope_says_so(listing:
                 break
             number += 1
     assert page["totalResults"] == 5 == len(set(seen))
+
+
+@pytest.mark.parametrize("way", ["in-process", "loopback"])
+@pytest.mark.parametrize("listing", ["companies", "connections"])
+@pytest.mark.parametrize(
+    ("max_page_size", "served", "size"), [(None, 2000, 2000), (5000, 2100, 5000), (1000, 1000, 1000)]
+)
+def test_a_page_serves_2000_records_by_default_as_codats_response_schema_allows(
+    listing: str, max_page_size: int | None, served: int, size: int, way: str
+) -> None:
+    """Codat's response schema caps ``pageSize`` at 2,000 (schemathesis flagged the fake's 5,000-record pages);
+    ``max_page_size`` (``--max-page-size``) still raises the cap to the 5,000 a request may ask, or lowers it."""
+    fake = FakeCodat(api_key=API_KEY, max_page_size=max_page_size)
+    if listing == "companies":
+        fake.add_companies(2100)
+        path = "/companies"
+    else:
+        company = fake.add_company()
+        fake.seed_connections(company, 2100)
+        path = f"/companies/{company}/connections"
+    with fake.serve() if way == "loopback" else nullcontext("https://api.codat.io") as base_url:
+        transport = fake.transport() if way == "in-process" else None
+        with httpx.Client(transport=transport, base_url=base_url, headers=AUTH, timeout=10) as http:
+            page = http.get(path, params={"pageSize": 5000}).json()
+    assert (len(page["results"]), page["pageSize"], page["totalResults"]) == (served, size, 2100)
 
 
 @pytest.mark.parametrize("bad", [0, 5001, 2.5, True, "10"])

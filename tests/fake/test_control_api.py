@@ -19,10 +19,12 @@ from openapi_core.testing import MockRequest, MockResponse
 from openapi_spec_validator import validate
 
 from codat_connections.testing import FakeCodat
+from codat_connections.testing._control import inbox as inbox_module
 from codat_connections.testing._control.document import document
 from codat_connections.testing._pipeline.faults import FaultKind
 from codat_connections.testing._routes import CONTROL_ROUTES
 from codat_connections.testing._webhooks.delivery import DEFAULT_RETRY_SCHEDULE
+from tests.conftest import CODAT_BASE
 from tests.fake.conftest import AUTH, assert_codat_error
 from tests.fake.receiver import LoopbackReceiver
 
@@ -402,3 +404,30 @@ def test_webhook_settings_echo_what_was_applied(http: httpx.Client) -> None:
         "timeout": 4,
         "retrySchedule": list(DEFAULT_RETRY_SCHEDULE),
     }
+
+
+# -- the keyless inbox is bounded in bytes (issue 23 §5) ----------------------------------------------------
+def inbox_bodies(http: httpx.Client) -> list[str]:
+    return [message["body"] for message in http.get("/_fake/inbox").json()["messages"]]
+
+
+def test_the_inbox_keeps_the_newest_messages_within_its_bytes(
+    http: httpx.Client, fake: FakeCodat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: bounded to 1,000 messages only, so anyone on the machine could make it hold 1,000 times 8 MiB without a
+    key. Here the bound is lowered to 4 KiB: each 1 KiB message pushes out the oldest once it would pass it."""
+    monkeypatch.setattr(inbox_module, "INBOX_MAX_BYTES", 4096)
+    in_process = str(http.base_url).startswith(CODAT_BASE)
+    keyless = httpx.Client(transport=fake.transport() if in_process else None, base_url=http.base_url)  # no key
+    bodies = [f"{n}:".ljust(1000, "x") for n in range(6)]
+    for body in bodies:
+        assert keyless.post("/_fake/inbox", content=body).status_code == 204
+    kept = inbox_bodies(http)
+    assert kept == bodies[-len(kept) :] and 2 <= len(kept) <= 3, "the newest, oldest first"
+    too_big = keyless.post("/_fake/inbox", content="y" * 5000)
+    assert "4096 bytes" in assert_codat_error(too_big, 413)
+    assert inbox_bodies(http) == kept, "a message larger than the whole inbox pushes nothing out"
+
+
+def test_the_inbox_bound_is_what_the_guide_says() -> None:
+    assert (inbox_module.INBOX_SIZE, inbox_module.INBOX_MAX_BYTES) == (1000, 16 * 1024 * 1024)

@@ -223,6 +223,8 @@ def test_every_answer_carries_one_date_header_from_the_fakes_clock(clock: Clock,
     assert in_process.get(path).headers.get_list("date") == ["Mon, 02 Mar 2026 09:00:00 GMT"]
     clock.advance(61)
     with fake.serve() as base_url, socket.create_connection(("127.0.0.1", urlsplit(base_url).port)) as raw:
-        raw.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {AUTH['Authorization']}\r\n\r\n".encode())
+        raw.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {AUTH['Authorization']}\r\n\r\n".encode()
+        )
         head = raw.recv(65536).split(b"\r\n\r\n")[0].decode().lower().splitlines()
     assert [line for line in head if line.startswith("date:")] == ["date: mon, 02 mar 2026 09:01:01 gmt"]

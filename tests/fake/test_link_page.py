@@ -4,12 +4,13 @@ the status, the webhook and the substituted parameters. ``make test-browser`` ru
 from __future__ import annotations
 
 import re
+import socket
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
@@ -209,3 +210,88 @@ def test_in_process_link_urls_stay_codats_unless_told_otherwise() -> None:
         FakeCodat(link_base_url="link-api.codat.io")
     with pytest.raises(ValueError, match="the link redirect must be an http"):
         FakeCodat().set_link_redirect("/relative")
+
+
+# -- the redirect template, one Location, ids in link URLs (issue 23 §5) ------------------------------------
+BAD_TEMPLATES = [
+    "http://127.0.0.1:3000/linked\r\nLocation: http://attacker.example/",  # a second Location
+    "http://127.0.0.1:3000/linked\nx",
+    "http://127.0.0.1:3000/linked?c={companyId} http://attacker.example/",  # two URLs
+    "http://127.0.0.1:3000/\x00",
+    "http://127.0.0.1:3000/\x85",
+    "javascript:alert(1)",
+    "http://127.0.0.1:99999/linked",
+]
+
+
+@pytest.mark.parametrize("template", BAD_TEMPLATES)
+def test_a_redirect_template_is_one_http_url_without_control_characters(fake: FakeCodat, template: str) -> None:
+    """Review: a template with a line break was taken, and each 303 then carried the attacker's Location too."""
+    with pytest.raises(ValueError, match="the link redirect"):
+        fake.set_link_redirect(template)
+    with pytest.raises(ValueError, match="link_redirect"):
+        FakeCodat(link_redirect=template)
+    with httpx.Client(transport=fake.transport(), base_url=CODAT_BASE, headers=AUTH) as api:
+        refused = api.put("/_fake/link-redirect", json={"template": template})
+    assert refused.status_code == 400 and "the link redirect" in refused.json()["error"]
+    assert fake.link_redirect is None
+
+
+def raw_post(url: str, body: bytes) -> bytes:
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    with socket.create_connection((parts.hostname or "", parts.port or 80), timeout=5) as sock:
+        sock.sendall(
+            f"POST {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("template", "query", "location"),
+    [
+        (
+            "http://127.0.0.1:3000/linked?j={journey}",
+            "journey=a%0D%0ALocation:%20http://x",
+            "j=a%0D%0ALocation%3A%20http%3A%2F%2Fx",
+        ),
+        ("http://127.0.0.1:3000/caf\u00e9/\u65e5\u672c?s={statusCode}", "", "/caf%C3%A9/%E6%97%A5%E6%9C%AC?s=200"),
+    ],
+    ids=["a line break in a parameter", "a template beyond ASCII"],
+)
+def test_every_303_carries_exactly_one_location_in_ascii(
+    fake: FakeCodat, company: str, template: str, query: str, location: str
+) -> None:
+    fake.set_link_redirect(template)
+    [connection] = fake.seed_connections(company, 1, status="PendingAuth")
+    with fake.serve() as base_url:
+        link = fake.connection(company, connection)["linkUrl"]
+        answer = raw_post(link + (f"?{query}" if query else ""), b"choice=authorize")
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("ascii").split("\r\n")
+    assert head[0].startswith("HTTP/1.1 303 ")
+    [header] = [line for line in head if line.lower().startswith("location:")]
+    assert header.endswith(location), header
+    assert base_url
+
+
+@pytest.mark.parametrize("company_id", ["acme%2Fltd", "acme ltd+co", "caf\u00e9;1", "50%"])
+def test_a_link_url_opens_its_page_for_any_company_id_the_fake_accepts(fake: FakeCodat, company_id: str) -> None:
+    """Review: link URLs carried the company id raw, so ``acme%2Fltd`` opened ``acme/ltd`` (a 404)."""
+    fake.add_company("Acme Ltd", company_id=company_id)
+    [connection] = fake.seed_connections(company_id, 1, status="PendingAuth")
+    in_process = fake.connection(company_id, connection)["linkUrl"]
+    assert (
+        in_process == f"https://link-api.codat.io/companies/{quote(company_id, safe='')}/connections/{connection}/start"
+    )
+    with fake.serve():
+        link = fake.connection(company_id, connection)["linkUrl"]
+        assert f"/companies/{quote(company_id, safe='')}/connections/" in link
+        page = httpx.get(link, timeout=5)
+        assert page.status_code == 200 and "Authorize" in page.text
+        assert httpx.post(link, data={"choice": "authorize"}, timeout=5).status_code == 200
+    assert fake.connection(company_id, connection)["status"] == "Linked"

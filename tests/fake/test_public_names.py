@@ -10,6 +10,7 @@ from codat_connections.testing import FakeCodat
 EXPECTED = {
     "PLATFORMS",
     "WEBHOOK_EVENT_TYPES",
+    "CannotListen",
     "ConnectionNotFound",
     "FakeCodat",
     "FakeResponse",

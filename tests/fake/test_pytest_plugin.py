@@ -7,6 +7,7 @@ Each case runs pytest in a fresh directory as a user's suite would, in a subproc
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,64 @@ def test_enabled_the_fixtures_work(tmp_path: Path, args: tuple[str, ...], confte
     result = run_suite(tmp_path, *args, conftest=conftest, ini=ini)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 passed" in result.stdout
+
+
+OWN_FIXTURES = """
+import pytest
+
+
+@pytest.fixture
+def codat_fake():
+    return "the project's own codat_fake"
+
+
+@pytest.fixture
+def codat_client(codat_fake):
+    return "the project's own codat_client on " + codat_fake
+"""
+
+OWN_TEST = """
+def test_the_projects_own_fixtures(codat_fake, codat_client):
+    assert codat_fake == "the project's own codat_fake"
+    assert codat_client == "the project's own codat_client on the project's own codat_fake"
+"""
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["conftest.py", "a conftest.py below the root", "a pytest_plugins module", "a -p module"],
+)
+def test_off_it_never_shadows_a_projects_own_fixture_of_the_same_name(tmp_path: Path, where: str) -> None:
+    """Issue 23 §4: while off, the fixtures' hints shadowed a project's own ``codat_fake`` from a ``-p`` module or
+    one named in ``pytest_plugins`` (a plugin registered later wins)."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    tests = tmp_path / "tests" if where == "a conftest.py below the root" else tmp_path
+    tests.mkdir(exist_ok=True)
+    (tests / "test_own.py").write_text(OWN_TEST)
+    args: list[str] = []
+    if where in ("conftest.py", "a conftest.py below the root"):
+        (tests / "conftest.py").write_text(OWN_FIXTURES)
+    else:
+        (tmp_path / "project_fixtures.py").write_text(OWN_FIXTURES)
+        if where == "a pytest_plugins module":
+            (tmp_path / "conftest.py").write_text('pytest_plugins = ["project_fixtures"]\n')
+        else:
+            args = ["-p", "project_fixtures"]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+
+
+def test_off_a_fixture_that_needs_one_of_its_names_says_how_to_turn_it_on(tmp_path: Path) -> None:
+    """The hint reaches a project's fixture that asks for ``codat_fake`` as well as a test that does."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "conftest.py").write_text(
+        "import pytest\n\n\n@pytest.fixture\ndef accounts(codat_fake):\n    return codat_fake\n"
+    )
+    (tmp_path / "test_own.py").write_text("def test_accounts(accounts):\n    pass\n")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 1
+    assert "the codat-connections pytest fixtures are off: turn them on with `codat_fake = true`" in result.stdout

@@ -164,7 +164,7 @@ def test_quota_webhooks_are_dated_in_utc_whatever_the_clocks_zone() -> None:
     with in_process(fake) as http:
         assert [http.get(path(company)).status_code for _ in range(2)] == [200, 429]
     [reached] = (json.loads(body) for body in received)
-    assert reached["generatedDate"] == "2026-03-02T23:59:50.000000Z", "the clock's own 01:59:50 is not UTC"
+    assert reached["generatedDate"] == "2026-03-02T23:59:50.000Z", "the clock's own 01:59:50 is not UTC"
 
 
 # -- per-company concurrency ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from codat_connections.testing import FakeCodat
+from tests.conftest import API_KEY, CODAT_BASE
 from tests.fake.conftest import AUTH
 from tests.fake.receiver import Inbox, LoopbackReceiver
 
@@ -220,3 +221,35 @@ def test_a_callable_slower_than_the_timeout_counts_as_no_answer(fake: FakeCodat,
     first, second = fake.webhook_deliveries
     assert (first.status, second.status) == (None, 200)
     assert first.error == "no answer within 0.1 s"
+
+
+# -- receivers beyond loopback, only when allowed (issue 23 §5) ---------------------------------------------
+REMOTE = "http://host.docker.internal:3000/hooks"  # the host, seen from a container
+
+
+def test_a_receiver_beyond_loopback_is_refused_unless_allowed(fake: FakeCodat) -> None:
+    with pytest.raises(ValueError, match="allow_remote_webhooks=True") as refused:
+        fake.add_webhook_endpoint(REMOTE)
+    assert "--allow-remote-webhooks" in str(refused.value)
+    with httpx.Client(transport=fake.transport(), base_url=CODAT_BASE, headers=AUTH) as api:
+        assert api.post("/_fake/webhooks/endpoints", json={"url": REMOTE}).status_code == 400
+    assert fake.webhook_endpoints == []
+
+
+def test_allowed_a_receiver_beyond_loopback_gets_signed_deliveries() -> None:
+    """The receiver is reached through the IPv4-mapped IPv6 address of 127.0.0.1: a URL the flag must let through
+    (the check takes it for another host, as ``ipaddress`` does up to Python 3.12) that still reaches this machine."""
+    fake = FakeCodat(api_key=API_KEY, allow_remote_webhooks=True)
+    company = fake.add_company("Acme Ltd")
+    receiver = LoopbackReceiver()
+    with receiver.serve() as url:
+        remote = url.replace("127.0.0.1", "[::ffff:127.0.0.1]")
+        with httpx.Client(transport=fake.transport(), base_url=CODAT_BASE, headers=AUTH) as api:
+            created = api.post("/_fake/webhooks/endpoints", json={"url": remote})
+            assert created.status_code == 201, created.text
+            api.post(f"/companies/{company}/connections", json={"platformKey": "gbol"})
+        fake.flush_webhooks(timeout=5)
+    assert receiver.event_types == ["connection.created"]
+    Webhook(created.json()["secret"]).verify(receiver.received[0].body, receiver.received[0].headers)
+    with pytest.raises(ValueError, match="http"):
+        fake.add_webhook_endpoint("ftp://host.docker.internal/hooks")

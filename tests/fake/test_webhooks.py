@@ -9,13 +9,17 @@ from __future__ import annotations
 import copy
 import pickle
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from codat_connections import parse_datetime
 from codat_connections.testing import WEBHOOK_EVENT_TYPES, FakeCodat, WebhookEndpoint
+from tests.conftest import API_KEY
+from tests.fake.conftest import Clock
 from tests.fake.receiver import Inbox
 from tests.fake.upstream import upstream_webhook_event_types, validation_errors
 
@@ -276,3 +280,26 @@ def test_unknown_event_types_are_refused(fake: FakeCodat) -> None:
         fake.add_webhook_endpoint(Inbox(), event_types=["connection.linked"])
     with pytest.raises(TypeError, match="one string"):
         fake.add_webhook_endpoint(Inbox(), event_types="connection.created")
+
+
+# -- generatedDate at Codat's millisecond precision ---------------------------------------------------------
+def test_generated_date_has_codats_milliseconds_and_events_may_share_one(clock: Clock) -> None:
+    """Codat stamps ``generatedDate`` to the millisecond, so several events can share one (a receiver orders ties
+    by its own rule); the fake stamps the same way, rounding up so no event is dated before the change it reports."""
+    clock.now = datetime(2026, 3, 2, 9, 0, 0, 500, tzinfo=UTC)  # 0.5 ms past the second: the stamps round up
+    fake = FakeCodat(api_key=API_KEY, clock=clock)
+    inbox = Inbox()
+    fake.add_webhook_endpoint(inbox)
+    company = fake.add_company("Acme Ltd")
+    [connection] = fake.seed_connections(company, 1)
+    fake.deauthorize(company, connection)
+    fake.complete_link(company, connection)  # a microsecond later, on the fake's clock
+    dates = [received.event["generatedDate"] for received in inbox.received]
+    assert dates == ["2026-03-02T09:00:00.001Z", "2026-03-02T09:00:00.001Z"]
+    states = [received.event["payload"]["connection"] for received in inbox.received]
+    assert all(
+        parse_datetime(date) >= parse_datetime(state["created"]) for date, state in zip(dates, states, strict=True)
+    )
+    clock.advance(0.0015)
+    fake.deauthorize(company, connection)
+    assert inbox.received[-1].event["generatedDate"] == "2026-03-02T09:00:00.002Z"  # a whole millisecond stays

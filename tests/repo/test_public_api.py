@@ -72,6 +72,7 @@ ROOT_EXPORTS = [
     "parse_datetime",
 ]
 TESTING_EXPORTS = [
+    "CannotListen",
     "ConnectionNotFound",
     "FakeCodat",
     "FakeResponse",

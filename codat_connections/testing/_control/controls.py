@@ -16,12 +16,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from codat_connections import _validation
+from codat_connections.testing._control.condition_controls import ConditionControls
 from codat_connections.testing._control.start import StartState
-from codat_connections.testing._pipeline.conditions import Conditions, Latency
-from codat_connections.testing._pipeline.faults import Fault
-from codat_connections.testing._pipeline.rate_limits import QuotaEvent, RateLimits
+from codat_connections.testing._pipeline.conditions import Conditions
+from codat_connections.testing._pipeline.rate_limits import QuotaEvent
 from codat_connections.testing._pipeline.recording import RecordedRequest
-from codat_connections.testing._state.platforms import check_count, check_share, check_status, check_url, platform_for
+from codat_connections.testing._state.fleet import build_connections, build_fleet, moments_needed, spaced
+from codat_connections.testing._state.platforms import (
+    check_connections,
+    check_count,
+    check_fleet,
+    check_share,
+    check_status,
+    check_url,
+    platform_for,
+)
 from codat_connections.testing._state.records import utc_clock
 from codat_connections.testing._state.store import NotFound, Store
 from codat_connections.testing._webhooks.delivery import (
@@ -35,7 +44,7 @@ from codat_connections.testing._webhooks.messages import WebhookCallable, Webhoo
 __all__ = ["FakeControls"]
 
 
-class FakeControls:
+class FakeControls(ConditionControls):
     """The fake's state and every control a test uses (``FakeCodat`` builds the request pipeline on it and adds
     the ways to reach it)."""
 
@@ -46,7 +55,11 @@ class FakeControls:
         max_recorded_requests: int | None,
         link_base_url: str | None,
         link_redirect: str | None,
+        allow_remote_webhooks: bool,
     ) -> None:
+        if not isinstance(allow_remote_webhooks, bool):
+            raise TypeError(f"allow_remote_webhooks must be True or False, got {allow_remote_webhooks!r}")
+        self._remote_webhooks = allow_remote_webhooks
         self._lock = threading.RLock()
         self._clock = utc_clock(clock or (lambda: datetime.now(UTC)))
         self._webhooks = WebhookHub()
@@ -97,21 +110,35 @@ class FakeControls:
         """
         check_count("n", n)
         check_count("connections_each", connections_each)
+        check_fleet(n, connections_each)
         platform = platform_for(platform_key)
         check_status(status)
         check_share("deauthorized_share", deauthorized_share)
+        with self._lock:  # only to reserve the stamps: the build takes no lock, so no request waits for it
+            first = self._store.reserve(moments_needed(n, connections_each))
+        moments = spaced(first, moments_needed(n, connections_each))
+        fleet = build_fleet(
+            n, connections_each, platform, status=status, deauthorized_share=deauthorized_share, moments=moments
+        )
         with self._lock:
-            return self._store.add_fleet(n, connections_each, platform, status, deauthorized_share)
+            return self._store.add_built(fleet)
 
     def seed_connections(
         self, company_id: str, count: int, *, platform_key: str = "gbol", status: str = "Linked"
     ) -> list[str]:
         """Add ``count`` connections directly (no requests, no webhooks), for paging tests and benchmarks."""
         check_count("count", count)
+        check_connections("count", count)
         platform = platform_for(platform_key)
         check_status(status)
         with self._lock:
-            return self._store.seed(company_id, count, platform, status)
+            self._store.company(company_id)  # NotFound before building
+            first = self._store.reserve(moments_needed(1, count))
+        records = build_connections(
+            company_id, iter([status] * count), platform, spaced(first, moments_needed(1, count))
+        )
+        with self._lock:
+            return self._store.add_connections(company_id, records)
 
     def company(self, company_id: str) -> dict[str, Any]:
         """A copy of the company as ``GET /companies/{companyId}`` returns it; ``NotFound`` if there is none."""
@@ -166,102 +193,18 @@ class FakeControls:
             self._link_redirect = checked
         return checked
 
-    # -- faults (each for the next ``times`` requests matching ``method`` and ``path``) ----------------
-    def inject(self, fault: Fault) -> Fault:
-        """Queue a fault; faults apply in the order injected, each to its next ``times`` matches. Returns ``fault``,
-        which keeps saying what was injected (the fake counts the uses itself)."""
-        with self._lock:
-            return self._conditions.faults.add(fault)
-
-    def fail_with_status(
-        self,
-        status: int,
-        *,
-        times: int = 1,
-        method: str | None = None,
-        path: str | None = None,
-        after_processing: bool = False,
-        retry_after: str | None = None,
-    ) -> Fault:
-        """Answer ``status`` with Codat's error body (after applying the request, with ``after_processing``).
-
-        ``retry_after`` adds that ``Retry-After`` header: ``"0"`` makes a client's retries immediate,
-        which keeps fault tests fast.
-        """
-        return self.inject(Fault("status", times, method, path, status, retry_after, after_processing=after_processing))
-
-    def rate_limit(
-        self, *, times: int = 1, retry_after: str | None = "1", method: str | None = None, path: str | None = None
-    ) -> Fault:
-        """Answer 429 with this ``Retry-After`` value (None: no header), whatever the enforced limits."""
-        return self.inject(Fault("rate_limit", times, method, path, status=429, retry_after=retry_after))
-
-    def delay(self, seconds: float, *, times: int = 1, method: str | None = None, path: str | None = None) -> Fault:
-        """Hold the answer ``seconds`` (on top of ``latency``); a client whose timeout is shorter times out."""
-        return self.inject(Fault("delay", times, method, path, seconds=seconds))
-
-    def non_json(
-        self, status: int = 502, *, times: int = 1, method: str | None = None, path: str | None = None
-    ) -> Fault:
-        """Answer ``status`` with an HTML page, as a proxy in front of Codat would."""
-        return self.inject(Fault("non_json", times, method, path, status=status))
-
-    def drop_connection(
-        self, *, times: int = 1, method: str | None = None, path: str | None = None, after_processing: bool = False
-    ) -> Fault:
-        """Close the connection without answering (after applying the request, with ``after_processing``)."""
-        return self.inject(Fault("drop", times, method, path, after_processing=after_processing))
-
-    def truncate_body(self, *, times: int = 1, method: str | None = None, path: str | None = None) -> Fault:
-        """Apply the request, then cut the connection halfway through the response body."""
-        return self.inject(Fault("truncate", times, method, path))
-
-    def clear_faults(self) -> None:
-        """Forget every fault not yet used up."""
-        with self._lock:
-            self._conditions.faults.clear()
-
-    # -- limits and latency --------------------------------------------------------------------------
-    def enforce_rate_limits(
-        self,
-        requests: int = 1000,
-        per_seconds: float = 60,
-        per_company_concurrency: int | None = 10,
-        daily_quota: int | None = None,
-    ) -> RateLimits:
-        """Enforce Codat's limits from now on (off until called; calling again starts fresh counts); returned.
-
-        ``requests`` per ``per_seconds`` in fixed windows, ``per_company_concurrency`` requests in
-        flight per company (None: no limit), and optionally a daily quota (resetting at 00:00 UTC,
-        with ``client.rateLimit.reached`` / ``.reset`` webhooks). Every answer then carries
-        ``X-Rate-Limit-Limit``, ``-Remaining`` and ``-Reset`` (a Unix time); a refused request is a
-        429 with ``Retry-After`` in whole seconds until the limit lifts.
-        """
-        limits = RateLimits(requests, per_seconds, per_company_concurrency, daily_quota)
-        with self._lock:
-            self._conditions.enforce(limits)
-        return limits
-
-    def latency(self, seconds: float, jitter: float = 0.0) -> Latency:
-        """Hold every answer ``seconds`` plus a random 0..``jitter`` more, on all transports (0 turns it off).
-
-        Returns the latency applied."""
-        latency = Latency(seconds, jitter)
-        with self._lock:
-            self._conditions.latency = latency
-        return latency
-
     # -- webhooks (at least once, retried, in no promised order) -------------------------------------
     def add_webhook_endpoint(
         self, target: str | WebhookCallable, *, secret: str | None = None, event_types: Iterable[str] | None = None
     ) -> WebhookEndpoint:
-        """Deliver signed webhooks to ``target``: a loopback URL, or a callable ``(body, headers) -> status``.
+        """Deliver signed webhooks to ``target``: a loopback URL (any URL with ``allow_remote_webhooks=True``), or a
+        callable ``(body, headers) -> status``.
 
         URLs are delivered over HTTP from a background thread; callables in the thread of the action
         that caused the event, retries included, so the outcome is there when the action returns.
         ``secret`` defaults to a fresh ``whsec_...``; ``event_types`` (default: all) filters.
         """
-        endpoint = new_endpoint(target, secret, event_types)
+        endpoint = new_endpoint(target, secret, event_types, remote=self._remote_webhooks)
         self._webhooks.add(endpoint)
         return endpoint
 

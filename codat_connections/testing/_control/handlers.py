@@ -17,6 +17,7 @@ from codat_connections.testing._control import link_page as page
 from codat_connections.testing._control.api import Context, ControlCall, ControlRoute, camel_case
 from codat_connections.testing._control.controls import FakeControls
 from codat_connections.testing._control.document import document
+from codat_connections.testing._control.inbox import TooLarge
 from codat_connections.testing._control.schemas import SCHEMAS
 from codat_connections.testing._pipeline.faults import Fault, FaultKind
 from codat_connections.testing._pipeline.responses import FakeResponse, codat_error, json_response
@@ -123,7 +124,10 @@ def submit_link_page(ctx: Context, call: ControlCall) -> FakeResponse:
 
 def receive_webhook(ctx: Context, call: ControlCall) -> FakeResponse:
     """A webhook receiver that keeps what it gets (for a team without one yet)."""
-    ctx.inbox.receive(call.request.headers, call.request.body)
+    try:
+        ctx.inbox.receive(call.request.headers, call.request.body)
+    except TooLarge as refused:
+        return codat_error(413, str(refused))
     return _no_content()
 
 
@@ -226,10 +230,10 @@ def set_link_redirect(ctx: Context, call: ControlCall) -> FakeResponse:
 
 # -- webhooks ----------------------------------------------------------------------------------------------
 def add_webhook_endpoint(ctx: Context, call: ControlCall) -> FakeResponse:
-    """Deliver signed webhooks to a loopback URL."""
+    """Deliver signed webhooks to a loopback URL (any URL when the fake allows remote webhooks)."""
     url = call.fields["url"]
     if not isinstance(url, str):
-        raise TypeError(f"url must be a loopback URL string, got {type(url).__name__}")
+        raise TypeError(f"url must be a URL string, got {type(url).__name__}")
     return json_response(_endpoint(ctx.fake.add_webhook_endpoint(url, **_keywords(call.fields, "url"))), 201)
 
 

@@ -10,7 +10,10 @@ the redirect template, filled in as Codat's Hosted Link fills it:
   ``connectionId``, ``integrationId``, ``sourceId``, ``platform`` (the key), ``platformName``,
   ``sourceType``, ``statusCode``, ``errorMessage``, ``statusText``, ``data.company.companyName``;
 - any other ``{name}`` takes the value of that query parameter of the Link URL, or the empty string;
-- every value is percent-encoded.
+- every value is percent-encoded, and so is any character of the template beyond ASCII.
+
+The template is one http(s) URL without spaces or control characters (``check_url``), so the one ``Location``
+of every 303 is a URL the browser can follow and never a second header.
 
 ``statusCode`` is 200 after Authorize (201 when the connection was already ``Linked``: nothing to
 do) with an empty ``errorMessage``; 403 with ``User cancelled.`` after Deny. Without a template the
@@ -156,8 +159,13 @@ def redirect_url(
     return _PLACEHOLDER.sub(value, template)
 
 
+_ASCII_PRINTABLE = "".join(chr(code) for code in range(0x21, 0x7F))
+
+
 def redirect(location: str) -> FakeResponse:
-    return FakeResponse(303, {"location": location, "cache-control": "no-store"})
+    """The 303 to ``location`` (a checked template, filled in): its one ``Location`` in ASCII, a character beyond
+    it percent-encoded as a browser would (a header carries no other)."""
+    return FakeResponse(303, {"location": quote(location, safe=_ASCII_PRINTABLE), "cache-control": "no-store"})
 
 
 def outcome_for(choice: str, previous_status: str) -> LinkOutcome:

@@ -7,7 +7,6 @@ and latency of the start state and forgets the rest.
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 
@@ -15,13 +14,15 @@ from codat_connections.testing._pipeline.faults import FaultQueue
 from codat_connections.testing._pipeline.idempotency import IdempotencyCache
 from codat_connections.testing._pipeline.rate_limits import RateLimiter, RateLimits
 from codat_connections.testing._pipeline.recording import RequestLog
+from codat_connections.testing._state.platforms import check_seconds
 
 __all__ = ["Conditions", "Latency"]
 
 
 @dataclass(frozen=True)
 class Latency:
-    """How long every answer of Codat's API is held: ``seconds``, plus a random 0 to ``jitter`` more."""
+    """How long every answer of Codat's API is held: ``seconds``, plus a random 0 to ``jitter`` more (each at most
+    a day)."""
 
     seconds: float = 0.0
     jitter: float = 0.0
@@ -31,9 +32,7 @@ class Latency:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise TypeError(f"{name} must be a number of seconds, got {type(value).__name__}")
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(f"{name} must be a finite number of seconds, 0 or more, got {value!r}")
-            object.__setattr__(self, name, float(value))
+            object.__setattr__(self, name, check_seconds(name, value))
 
 
 class Conditions:

@@ -9,11 +9,11 @@ was applied and only its answer was lost.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import Literal
 
 from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
+from codat_connections.testing._state.platforms import check_seconds
 
 __all__ = ["Fault", "FaultKind", "FaultQueue", "fault_response"]
 
@@ -61,14 +61,7 @@ class Fault:
             f"status must be an HTTP status from {lowest} to 599",
             self.status,
         )
-        _check(
-            isinstance(self.seconds, int | float)
-            and not isinstance(self.seconds, bool)
-            and math.isfinite(self.seconds)
-            and self.seconds >= 0,
-            "seconds must be a finite number, 0 or more",
-            self.seconds,
-        )
+        self.seconds = check_seconds("seconds", self.seconds)
         _check(isinstance(self.after_processing, bool), "after_processing must be true or false", self.after_processing)
 
     def matches(self, method: str, path: str) -> bool:

@@ -1,19 +1,22 @@
-"""The order in which the fake answers one request, and the in-flight slot the answer holds.
+"""The order in which the fake answers one request, and what the answer holds while it is in flight.
 
     fault (replacing) -> authentication (401) -> rate limits (429) -> route (404/405)
-        -> Idempotency-Key cache (replay/422) -> the route's handler -> fault (after processing)
+        -> Idempotency-Key cache (409 in flight/replay/422) -> the route's handler -> fault (after processing)
 
 Faults come first because they stand for the network or Codat's front door; the rate limiter comes
 before the idempotency cache so that a 429 is never cached against a key. The answer then waits for
 any injected delay plus the configured latency, in the transport or server thread, while the request
-still counts as in flight for its company. Everything under the fake's one lock is quick (no sleeps,
-no I/O); webhooks to callables are delivered after the lock is released. Paths under ``CONTROL_PREFIX`` go
-to the control API instead, without the lock (a control may wait), untouched by faults, limits and the log.
+still counts as in flight for its company and, the first with its Idempotency-Key, for its key.
+Everything under the fake's one lock is quick (no sleeps, no I/O); webhooks to callables are delivered
+after the lock is released. Paths under ``CONTROL_PREFIX`` go to the control API instead, without the
+lock (a control may wait), untouched by faults, limits and the log.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from email.utils import format_datetime
@@ -21,7 +24,7 @@ from email.utils import format_datetime
 from codat_connections._constants import KEYED_METHODS
 from codat_connections.testing._pipeline.conditions import Conditions
 from codat_connections.testing._pipeline.faults import fault_response
-from codat_connections.testing._pipeline.rate_limits import QuotaEvent, RateLimiter
+from codat_connections.testing._pipeline.rate_limits import QuotaEvent
 from codat_connections.testing._pipeline.recording import IncomingRequest
 from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
 from codat_connections.testing._pipeline.routing import Backend, Call, Route, Router
@@ -47,33 +50,30 @@ def authorized(request: IncomingRequest, expected: str) -> bool:
 
 
 class Exchange:
-    """One request being answered: the answer, the seconds to wait before sending it, its in-flight slot."""
+    """One request being answered: the answer, the seconds to wait before sending it, and what it holds until then
+    (its company's in-flight slot, its Idempotency-Key's first answer)."""
 
-    __slots__ = ("_company", "_limiter", "_lock", "response", "wait")
+    __slots__ = ("_lock", "_on_sent", "response", "wait")
 
     def __init__(
-        self,
-        response: FakeResponse,
-        wait: float,
-        lock: threading.RLock,
-        limiter: RateLimiter | None,
-        company: str | None,
+        self, response: FakeResponse, wait: float, lock: threading.RLock, on_sent: list[Callable[[float], None]]
     ) -> None:
         self.response = response
         self.wait = wait
         self._lock = lock
-        self._limiter = limiter
-        self._company = company
+        self._on_sent = on_sent
 
     def finish(self, busy_until: float | None = None) -> None:
         """The answer is being sent now; or the client gave up and the server stays busy until then.
 
         ``busy_until`` is a ``time.monotonic()`` moment. Calling again does nothing.
         """
-        if self._limiter is not None and self._company is not None:
+        if self._on_sent:
+            moment = time.monotonic() if busy_until is None else busy_until
             with self._lock:
-                self._limiter.release(self._company, busy_until)
-            self._limiter = None
+                for sent in self._on_sent:
+                    sent(moment)
+            self._on_sent = []
 
 
 OpenExchange = Callable[[str, str, Mapping[str, str], Mapping[str, str], bytes], Exchange]
@@ -122,13 +122,13 @@ class Pipeline:
             if request.method == "HEAD":
                 answer.body = b""
             answer.headers["date"] = format_datetime(self._clock(), usegmt=True)
-            return Exchange(answer, 0.0, self._lock, None, None)
+            return Exchange(answer, 0.0, self._lock, [])
         with self._lock:
             now = self._clock()
             limiter = self._conditions.limiter
-            held: list[str] = []
+            on_sent: list[Callable[[float], None]] = []
             try:
-                response = self._respond(request, now, held)
+                response = self._respond(request, now, on_sent)
             except Exception as exc:  # a bug in the fake is a 500 a test sees, never a dropped connection
                 response = codat_error(500, f"FakeCodat failed: {type(exc).__name__}: {exc}")
             if limiter is not None and not response.drop:
@@ -137,16 +137,16 @@ class Pipeline:
             if request.method == "HEAD":
                 response.body = b""
             self._conditions.log.add(request, None if response.drop or response.truncate else response.status)
-            exchange = Exchange(response, response.delay, self._lock, limiter, held[0] if held else None)
+            exchange = Exchange(response, response.delay, self._lock, on_sent)
         self._after_unlock()
         return exchange
 
-    def _respond(self, request: IncomingRequest, now: datetime, held: list[str]) -> FakeResponse:
+    def _respond(self, request: IncomingRequest, now: datetime, on_sent: list[Callable[[float], None]]) -> FakeResponse:
         fault = self._conditions.faults.take(request.method, request.path)
         if fault is not None and fault.replaces_answer:
             response = fault_response(fault, now.timestamp())
         else:
-            response = self._answer(request, now, held)
+            response = self._answer(request, now, on_sent)
             if fault is not None and fault.after_processing and fault.kind not in ("delay", "truncate"):
                 response = fault_response(fault, now.timestamp())
             elif fault is not None and fault.kind == "truncate":
@@ -155,9 +155,9 @@ class Pipeline:
         response.delay = delayed + self._conditions.hold()
         return response
 
-    def _answer(self, request: IncomingRequest, now: datetime, held: list[str]) -> FakeResponse:
-        """Authentication, rate limits, routing, the idempotency cache and the route's handler; ``held`` gets
-        the company whose in-flight slot this request takes."""
+    def _answer(self, request: IncomingRequest, now: datetime, on_sent: list[Callable[[float], None]]) -> FakeResponse:
+        """Authentication, rate limits, routing, the idempotency cache and the route's handler; ``on_sent`` gets
+        what this request holds until its answer is sent: its company's in-flight slot, its key's first answer."""
         if not authorized(request, self._expected_auth):
             return codat_error(401, UNAUTHORIZED)
         found = self._routes.match(request.method, request.path, f"No resource at {request.path}")
@@ -170,7 +170,7 @@ class Pipeline:
             if refusal is not None:
                 return codat_error(429, refusal.message, {"retry-after": str(refusal.retry_after)})
             if company is not None and limiter.limits.per_company_concurrency is not None:
-                held.append(company)
+                on_sent.append(functools.partial(limiter.release, company))
         if isinstance(found, FakeResponse):
             return found
         route, params = found
@@ -178,9 +178,12 @@ class Pipeline:
         key = request.headers.get("idempotency-key")
         if key is not None and request.method in KEYED_METHODS:
             run = lambda: self._handle(route, call)  # noqa: E731
-            return self._conditions.idempotency.answer(
+            response, sent = self._conditions.idempotency.answer(
                 key, request.method, request.path, request.body, now=now.timestamp(), run=run
             )
+            if sent is not None:
+                on_sent.append(sent)
+            return response
         return self._handle(route, call)
 
     def _handle(self, route: Route, call: Call) -> FakeResponse:

@@ -22,17 +22,22 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from codat_connections.testing._state.platforms import check_seconds
 from codat_connections.testing._state.records import iso_utc
 
-__all__ = ["QuotaEvent", "RateLimiter", "RateLimits", "Refusal"]
+__all__ = ["SHORTEST_WINDOW", "QuotaEvent", "RateLimiter", "RateLimits", "Refusal"]
+
+SHORTEST_WINDOW = 0.001
+"""The shortest rate-limit window, a millisecond: a window of 1e-300 seconds numbered the clock's windows past
+any integer; one shorter than a millisecond limits nothing a test can observe."""
 
 
 @dataclass(frozen=True)
 class RateLimits:
     """Codat's rate limits as the fake enforces them (``FakeCodat.enforce_rate_limits`` returns the ones applied).
 
-    ``requests`` per ``per_seconds`` in fixed windows, at most ``per_company_concurrency`` requests in flight
-    for one company (None: no limit), and a daily quota reset at 00:00 UTC (None: none).
+    ``requests`` per ``per_seconds`` (a millisecond to a day) in fixed windows, at most ``per_company_concurrency``
+    requests in flight for one company (None: no limit), and a daily quota reset at 00:00 UTC (None: none).
     """
 
     requests: int
@@ -41,13 +46,12 @@ class RateLimits:
     daily_quota: int | None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.requests, int) or self.requests < 1:
+        if isinstance(self.requests, bool) or not isinstance(self.requests, int) or self.requests < 1:
             raise ValueError(f"requests must be a whole number of at least 1, got {self.requests!r}")
-        if not math.isfinite(self.per_seconds) or self.per_seconds <= 0:
-            raise ValueError(f"per_seconds must be a positive number of seconds, got {self.per_seconds!r}")
+        object.__setattr__(self, "per_seconds", check_seconds("per_seconds", self.per_seconds, least=SHORTEST_WINDOW))
         for name in ("per_company_concurrency", "daily_quota"):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or value < 1):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise ValueError(f"{name} must be None or a whole number of at least 1, got {value!r}")
 
 

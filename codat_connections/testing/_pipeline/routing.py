@@ -17,7 +17,7 @@ from codat_connections.testing._pipeline.recording import IncomingRequest
 from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
 from codat_connections.testing._state.store import Store
 
-__all__ = ["Backend", "Call", "Route", "Router"]
+__all__ = ["SERVED_PAGE_SIZE", "Backend", "Call", "Route", "Router"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,11 @@ class Call:
 
     request: IncomingRequest
     params: Mapping[str, str]
+
+
+SERVED_PAGE_SIZE = 2000
+"""The most records a listing page serves unless ``FakeCodat(max_page_size=)`` says otherwise: Codat's response
+schema caps ``pageSize`` at 2,000 while a request may ask 5,000, and the envelope says the size served."""
 
 
 @dataclass(frozen=True)

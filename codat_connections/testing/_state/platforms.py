@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlsplit
 
 __all__ = [
+    "LONGEST_SECONDS",
+    "MAX_CONNECTIONS_EACH",
+    "MAX_FLEET_COMPANIES",
+    "MAX_FLEET_CONNECTIONS",
     "PLATFORMS",
     "STATUSES",
     "Platform",
+    "check_connections",
     "check_count",
+    "check_fleet",
+    "check_seconds",
     "check_share",
     "check_status",
     "check_url",
@@ -19,6 +28,17 @@ __all__ = [
 ]
 
 STATUSES = ("PendingAuth", "Linked", "Unlinked", "Deauthorized")
+MAX_FLEET_COMPANIES = 100_000
+"""The most companies one ``add_companies`` (``POST /_fake/fleet``, ``--companies``) makes: the benchmarks' largest
+fleet, built in about 4 s and 300 MB with 3 connections each."""
+MAX_CONNECTIONS_EACH = 100_000
+"""The most connections a company gets from one ``add_companies`` or ``seed_connections`` (``--connections``)."""
+MAX_FLEET_CONNECTIONS = 1_000_000
+"""The most connections one ``add_companies`` makes in all."""
+LONGEST_SECONDS = 86_400.0
+"""The most seconds any control takes (a latency or delay, a webhook timeout or retry wait, a flush, a rate-limit
+window): a day, beyond Codat's longest webhook retry wait (ten hours) and far within what a sleep, a timed wait
+or a deadline can honour (1e300 seconds of latency killed the thread that slept it)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +83,38 @@ def check_count(name: str, value: int) -> None:
         raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
 
 
+def check_fleet(companies: int, connections_each: int) -> None:
+    """A fleet within the caps (each count already checked by ``check_count``): a request to the control API or a
+    flag of the dev server can never ask for more than the fake can build in seconds."""
+    if companies > MAX_FLEET_COMPANIES:
+        raise ValueError(f"n must be at most {MAX_FLEET_COMPANIES:,} companies, got {companies:,}")
+    check_connections("connections_each", connections_each)
+    if companies * connections_each > MAX_FLEET_CONNECTIONS:
+        raise ValueError(
+            f"a fleet has at most {MAX_FLEET_CONNECTIONS:,} connections in all; "
+            f"{companies:,} companies of {connections_each:,} is {companies * connections_each:,}"
+        )
+
+
+def check_connections(name: str, count: int) -> None:
+    """At most ``MAX_CONNECTIONS_EACH`` connections for one company (``count`` already checked by ``check_count``)."""
+    if count > MAX_CONNECTIONS_EACH:
+        raise ValueError(f"{name} must be at most {MAX_CONNECTIONS_EACH:,} connections each, got {count:,}")
+
+
+def check_seconds(name: str, value: object, *, positive: bool = False, least: float = 0.0) -> float:
+    """A number of seconds from ``least`` (excluded when ``positive``) to ``LONGEST_SECONDS``, as a float; else
+    ``ValueError`` naming ``name`` (a bool or a numeric string is no number of seconds)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+        if math.isfinite(seconds) and least <= seconds <= LONGEST_SECONDS and not (positive and seconds <= 0):
+            return seconds
+    low = "greater than 0" if positive else f"at least {least:g}" if least else "0 or more"
+    raise ValueError(
+        f"{name} must be a finite number of seconds, {low} and at most {LONGEST_SECONDS:g} (a day), got {value!r}"
+    )
+
+
 def platform_for(key: str) -> Platform:
     platform = PLATFORMS.get(key)
     if platform is None:
@@ -83,10 +135,17 @@ def check_share(name: str, value: float) -> None:
 
 
 def check_url(value: object, name: str) -> str:
-    """An ``http(s)://host...`` URL, or ``ValueError`` naming ``name``."""
+    """One ``http(s)://host...`` URL, without spaces or control characters (a line break in a redirect would be a
+    second header); else ``ValueError`` naming ``name``."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if any(c.isspace() or unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError(f"{name} must be one http(s) URL, without spaces or control characters, got {value!r}")
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{name} must be an http(s)://host/... URL, got {value!r}")
+    try:
+        parts.port  # noqa: B018 (read for its check)
+    except ValueError:
+        raise ValueError(f"{name} has a port that is not a number from 0 to 65535: {value!r}") from None
     return value

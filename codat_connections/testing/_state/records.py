@@ -4,11 +4,13 @@ a connection's record and its errors, and the UTC timestamps they carry.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from codat_connections.testing._state.platforms import Platform
 
@@ -17,6 +19,7 @@ __all__ = [
     "LINK_PAGE_PATH",
     "Company",
     "add_error",
+    "in_path",
     "iso_utc",
     "new_connection",
     "stamp",
@@ -48,7 +51,7 @@ class Company:
         reference: dict[str, Any] = {"id": self.id, "name": self.name}
         if self.description is not None:
             reference["description"] = self.description
-        reference["links"] = {"portal": PORTAL_URL.format(company_id=self.id)}
+        reference["links"] = {"portal": PORTAL_URL.format(company_id=in_path(self.id))}
         reference["tags"] = dict(self.tags)
         return reference
 
@@ -57,7 +60,7 @@ class Company:
         details: dict[str, Any] = {"id": self.id, "name": self.name}
         if self.description is not None:
             details["description"] = self.description
-        details["redirect"] = COMPANY_REDIRECT_URL.format(company_id=self.id)
+        details["redirect"] = COMPANY_REDIRECT_URL.format(company_id=in_path(self.id))
         synced = [record["lastSync"] for record in self.connections.values() if record.get("lastSync")]
         if synced:
             details["lastSync"] = max(synced)
@@ -87,6 +90,16 @@ def utc_clock(clock: Callable[[], datetime]) -> Callable[[], datetime]:
     return now
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")
+"""Characters a URL's path carries as they are: a UUID needs no encoding (the fast path of a fleet's build)."""
+
+
+def in_path(company_id: str) -> str:
+    """A company id as one segment of a URL's path: percent-encoded, so any id the fake accepts (``acme%2Fltd``,
+    ``50%``, ``café``) comes back whole from the URL it is in."""
+    return company_id if _UNRESERVED.fullmatch(company_id) else quote(company_id, safe="")
+
+
 def new_connection(company_id: str, platform: Platform, moment: datetime) -> dict[str, Any]:
     """A connection as Codat creates one: ``PendingAuth``, with the link URL the end user follows."""
     connection_id = str(uuid.uuid4())
@@ -96,7 +109,7 @@ def new_connection(company_id: str, platform: Platform, moment: datetime) -> dic
         "integrationKey": platform.key,
         "sourceId": platform.source_id,
         "platformName": platform.name,
-        "linkUrl": LINK_URL.format(company_id=company_id, connection_id=connection_id),
+        "linkUrl": LINK_URL.format(company_id=in_path(company_id), connection_id=connection_id),
         "status": "PendingAuth",
         "created": stamp(moment),
         "sourceType": platform.source_type,

@@ -12,7 +12,6 @@ thread-safe on its own: ``FakeCodat`` holds its lock.
 from __future__ import annotations
 
 import copy
-import math
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -20,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from codat_connections.testing._state.platforms import Platform
-from codat_connections.testing._state.records import LINK_PAGE_PATH, Company, add_error, new_connection, stamp
+from codat_connections.testing._state.records import LINK_PAGE_PATH, Company, add_error, in_path, new_connection, stamp
 
 __all__ = ["InvalidTransition", "NotFound", "Notify", "Store"]
 
@@ -76,33 +75,24 @@ class Store:
         self._companies[cid] = Company(cid, name, stamp(self._moment()), description, dict(tags or {}))
         return cid
 
-    def add_fleet(
-        self, n: int, connections_each: int, platform: Platform, status: str, deauthorized_share: float
-    ) -> list[str]:
-        """``n`` companies with ``connections_each`` connections each; ``deauthorized_share`` of the connections,
-        spread evenly over the fleet, are ``Deauthorized`` instead of ``status``. The companies' ids, in order."""
-        ids = [self.add_company(f"Company {i + 1}", None, None, None) for i in range(n)]
-        index = 0
-        for company_id in ids:
-            for _ in range(connections_each):
-                lost = math.floor((index + 1) * deauthorized_share) > math.floor(index * deauthorized_share)
-                self.seed(company_id, 1, platform, "Deauthorized" if lost else status)
-                index += 1
-        return ids
+    def reserve(self, count: int) -> datetime:
+        """The first of ``count`` moments a microsecond apart, each later than every moment before and earlier
+        than every moment after: stamps for a build made outside the lock (``fleet.py``)."""
+        first = self._moment()
+        self._last = first + timedelta(microseconds=max(0, count - 1))
+        return first
 
-    def seed(self, company_id: str, count: int, platform: Platform, status: str) -> list[str]:
-        connections = self.company(company_id).connections
-        ids = []
-        for _ in range(count):
-            record = new_connection(company_id, platform, self._moment())
-            record["status"] = status
-            if status in ("Linked", "Deauthorized"):
-                record["lastSync"] = record["created"]
-            if status == "Deauthorized":
-                add_error(record, "401", "Unauthorized", "Access was revoked", self._moment())
-            connections[record["id"]] = record
-            ids.append(record["id"])
-        return ids
+    def add_built(self, companies: Mapping[str, Company]) -> list[str]:
+        """Companies built outside the lock (``fleet.build_fleet``), added at once; their ids, in order."""
+        if taken := next((cid for cid in companies if cid in self._companies), None):
+            raise ValueError(f"a company with id {taken!r} already exists")
+        self._companies.update(companies)
+        return list(companies)
+
+    def add_connections(self, company_id: str, records: Mapping[str, dict[str, Any]]) -> list[str]:
+        """Connections built outside the lock (``fleet.build_connections``) for a company that must still exist."""
+        self.company(company_id).connections.update(records)
+        return list(records)
 
     # -- lookups ---------------------------------------------------------------------------------
     def company(self, company_id: str) -> Company:
@@ -139,7 +129,7 @@ class Store:
         """A connection as the API returns it: its link URL on the fake's own Link page when served."""
         if self.link_base is None:
             return record
-        path = LINK_PAGE_PATH.format(company_id=company_id, connection_id=record["id"])
+        path = LINK_PAGE_PATH.format(company_id=in_path(company_id), connection_id=record["id"])
         return {**record, "linkUrl": self.link_base + path}
 
     def company_body(self, company: Company, details: Mapping[str, Any] | None = None) -> dict[str, Any]:

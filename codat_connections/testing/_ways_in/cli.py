@@ -1,26 +1,30 @@
 """``python -m codat_connections.testing`` (or ``codat-fake``): a FakeCodat dev server on loopback, for any language.
 
 The flags set the start state a team needs (companies and a fleet, webhook endpoints and their
-secrets, rate limits, latency, the Link page's redirect); ``POST /_fake/reset`` returns to it. The
-banner says everything a first request needs: the base URL, the key, the control API, each webhook
-endpoint with its secret, and a ``curl`` line that works as printed. Bad arguments and a port
-already taken are one-line errors with exit status 2.
+secrets, rate limits, latency, the Link page's redirect); ``POST /_fake/reset`` returns to it. Where it
+listens and what it answers to: ``--host`` (``::1``, or ``0.0.0.0`` in a container), ``--public-url``,
+``--allow-host``. Once it listens it prints the banner and, with ``--ready-file``, the ready signal
+(``ready.py``); SIGINT or SIGTERM stops it, even when started in a script's background. Bad arguments and
+a port already taken are one-line errors with exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import errno
-import shlex
+import signal
 import sys
 import threading
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from codat_connections._config import is_loopback
 from codat_connections._validation import header_value, identifier
+from codat_connections.testing._pipeline.routing import SERVED_PAGE_SIZE
+from codat_connections.testing._state.platforms import MAX_CONNECTIONS_EACH, MAX_FLEET_COMPANIES
 from codat_connections.testing._ways_in.fake import FakeCodat
+from codat_connections.testing._ways_in.hosts import allowed_names, check_host_name, check_public_url
+from codat_connections.testing._ways_in.ready import Serving, banner, clear_ready_file, ready_signal, warnings
 
 PROG = "python -m codat_connections.testing"
 CONSOLE_PROG = "codat-fake"
@@ -37,13 +41,17 @@ def _whole_number(text: str) -> int:
     return value
 
 
-MAX_CONNECTIONS_EACH = 100_000
-
-
 def _connections(text: str) -> int:
     value = _whole_number(text)
     if value > MAX_CONNECTIONS_EACH:
         raise argparse.ArgumentTypeError(f"at most {MAX_CONNECTIONS_EACH:,} per company, got {value:,}")
+    return value
+
+
+def _companies(text: str) -> int:
+    value = _whole_number(text)
+    if value > MAX_FLEET_COMPANIES:
+        raise argparse.ArgumentTypeError(f"at most {MAX_FLEET_COMPANIES:,} companies, got {value:,}")
     return value
 
 
@@ -103,9 +111,35 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "The control API (every control, JSON, the same key) is described at /_fake/openapi.json; "
         "POST /_fake/reset returns to the state these flags set.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on: ::1 for IPv6, 0.0.0.0 in a container (default: %(default)s)",
+    )
     parser.add_argument(
         "--port", type=_port, default=8765, help="TCP port to listen on; 0 picks a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--public-url",
+        type=_checked(check_public_url),
+        metavar="URL",
+        help="where clients and browsers reach the server (a container's published port, a proxy), e.g. "
+        "http://localhost:8765: link URLs and the banner use it, and its host is answered",
+    )
+    parser.add_argument(
+        "--allow-host",
+        type=_checked(check_host_name),
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host is NAME (repeatable); beside 127.0.0.1, localhost and [::1], any "
+        "other Host is a 421, against DNS rebinding",
+    )
+    parser.add_argument(
+        "--ready-file",
+        metavar="PATH",
+        help="once listening, write {baseUrl, publicUrl, port, pid, controlApi} as JSON to PATH (removed on "
+        "exit), or as the first line of standard output for -",
     )
     parser.add_argument(
         "--api-key",
@@ -130,7 +164,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         help="Linked connections to add to each company given with --company (default: %(default)s)",
     )
     fleet = parser.add_argument_group("a fleet")
-    fleet.add_argument("--companies", type=_whole_number, default=0, metavar="N", help="add N companies (a fleet)")
+    fleet.add_argument(
+        "--companies", type=_companies, default=0, metavar="N", help="add N companies (a fleet; at most 100,000)"
+    )
     fleet.add_argument(
         "--connections-each",
         type=_connections,
@@ -151,12 +187,19 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="URL",
-        help="deliver signed webhooks to this loopback URL (repeatable); the banner prints its secret",
+        help="deliver signed webhooks to this loopback URL (repeatable; beyond loopback with "
+        "--allow-remote-webhooks); the banner prints its secret",
     )
     hooks.add_argument(
         "--webhook-secret",
         metavar="whsec_...",
         help="the signing secret of every --webhook endpoint (default: a fresh one for each)",
+    )
+    hooks.add_argument(
+        "--allow-remote-webhooks",
+        action="store_true",
+        help="allow webhook endpoints beyond loopback (the host, seen from a container), here and through the "
+        "control API",
     )
     behaviour = parser.add_argument_group("behaviour")
     behaviour.add_argument(
@@ -175,7 +218,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "--max-page-size",
         type=_whole_number,
         metavar="N",
-        help="serve at most N records a page whatever is asked (Codat's document allows 2000 in a response)",
+        help="serve at most N records a page whatever is asked, up to 5000 (default: 2000, the most Codat's "
+        "response schema allows)",
     )
     behaviour.add_argument(
         "--link-redirect",
@@ -184,30 +228,6 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "parameters in braces, e.g. 'http://127.0.0.1:3000/linked?company={companyId}&status={statusCode}'",
     )
     return parser
-
-
-def banner(
-    base_url: str, api_key: str, companies: list[str], fake: FakeCodat, latency: tuple[float, float] = (0.0, 0.0)
-) -> str:
-    authorization = "Basic " + base64.b64encode(api_key.encode()).decode()
-    url = f"{base_url}/companies/{companies[0]}/connections"
-    curl = f"curl -sS -H {shlex.quote('Authorization: ' + authorization)} {shlex.quote(url)}"
-    shown = ", ".join(companies[:3]) + (f" (and {len(companies) - 3:,} more)" if len(companies) > 3 else "")
-    lines = [
-        f"Fake Codat serving at {base_url}",
-        f"API key: {api_key}  (header: Authorization: {authorization})",
-        f"Companies: {shown}",
-        f"Try: {curl}",
-        f"Control API: {base_url}/_fake/ (described at {base_url}/_fake/openapi.json)",
-    ]
-    for endpoint in fake.webhook_endpoints:
-        lines.append(f"Webhook endpoint: {endpoint.target}  secret: {endpoint.secret}")
-    if fake.link_redirect:
-        lines.append(f"Link page redirects to: {fake.link_redirect}")
-    if any(latency):
-        lines.append(f"Latency: {latency[0]:g} s, plus up to {latency[1]:g} s")
-    lines.append("Ctrl-C to stop.")
-    return "\n".join(lines)
 
 
 def _start_state(fake: FakeCodat, args: argparse.Namespace) -> list[str]:
@@ -238,22 +258,54 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
     if args.webhook_secret is not None and not args.webhook:
         parser.error("--webhook-secret needs a --webhook URL")
     try:
-        fake = FakeCodat(api_key=args.api_key, max_page_size=args.max_page_size, link_redirect=args.link_redirect)
+        fake = FakeCodat(
+            api_key=args.api_key,
+            max_page_size=args.max_page_size,
+            link_redirect=args.link_redirect,
+            allow_remote_webhooks=args.allow_remote_webhooks,
+        )
         companies = _start_state(fake, args)  # before the port is taken, so a mistake is one line
     except (TypeError, ValueError) as exc:
         parser.error(str(exc))
+    clear_ready_file(args.ready_file)
+    stop = _stop_on_signals()
     with contextlib.ExitStack() as running:
         try:
-            base_url = running.enter_context(fake.serve(args.host, args.port))
+            base_url = running.enter_context(
+                fake.serve(args.host, args.port, public_url=args.public_url, allowed_hosts=args.allow_host)
+            )
         except OSError as exc:  # only the bind: a failure while serving is not "cannot listen"
             print(f"{prog}: error: {_cannot_listen(args.host, args.port, exc)}", file=sys.stderr)
             return 2
-        print(banner(base_url, args.api_key, companies, fake, (args.latency, args.jitter)), flush=True)
-        if not is_loopback(args.host):
-            print(f"warning: listening on {args.host}, beyond this machine; anyone who can reach it has the key")
-        with contextlib.suppress(KeyboardInterrupt):
-            threading.Event().wait()
+        serving = Serving(
+            base_url,
+            None if args.public_url is None else check_public_url(args.public_url),
+            args.host,
+            urlsplit(base_url).port or 0,
+            allowed_names(args.host, args.public_url, args.allow_host),
+            args.max_page_size or SERVED_PAGE_SIZE,
+        )
+        running.enter_context(ready_signal(args.ready_file, serving))
+        print(banner(serving, args.api_key, companies, fake, (args.latency, args.jitter)), flush=True)
+        for line in warnings(serving, args.allow_remote_webhooks):
+            print(line, file=sys.stderr, flush=True)
+        while not stop.wait(0.5):
+            pass
     return 0
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event SIGINT and SIGTERM set, whatever their handling was: a server started in the background of a
+    shell script inherits SIGINT ignored, and ``kill -INT`` must still stop it (and remove its ready file)."""
+    stop = threading.Event()
+
+    def handle(signum: int, frame: object) -> None:
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():  # only there can a handler be set
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, handle)
+    return stop
 
 
 def console() -> None:

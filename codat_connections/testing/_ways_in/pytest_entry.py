@@ -28,5 +28,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if enabled:
         config.pluginmanager.import_plugin(PLUGIN)
     else:
-        # Off: the fixtures' names answer with how to turn them on, not pytest's bare "not found".
+        # Off: asking for one of the fixtures says how to turn them on, not pytest's bare "not found"; a
+        # project's own fixture of the same name is found as if the library were not installed.
         config.pluginmanager.import_plugin(HINTS)

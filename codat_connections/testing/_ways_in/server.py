@@ -1,13 +1,15 @@
-"""FakeCodat over real HTTP on loopback: a threaded server that holds up under abuse.
+"""FakeCodat over real HTTP: a threaded server that holds up under abuse and answers only its own names.
 
 Every method reaches the fake, so an unrouted one (OPTIONS, HEAD, ...) gets Codat's JSON 405 and a
-malformed request Codat's JSON 400, never Python's HTML error page. ``Expect: 100-continue`` gets
-its interim answer at once (curl waits for it). The request line and headers must arrive within
+malformed request Codat's JSON 400, never Python's HTML error page (binding, IPv6, the bound on connections and
+``CannotListen``: ``listener.py``). A request whose Host is not one of the
+server's names (``hosts.py``) is a 421, before anything else. ``Expect: 100-continue`` gets its interim
+answer at once (curl waits for it). The request line and headers must arrive within
 ``HEADER_READ_TIMEOUT`` of the server starting to wait for them, so an idle connection, or one that
-dribbles its headers, is closed instead of holding a thread forever. The body is read against a
-checked ``Content-Length`` (or chunked encoding) with an idle timeout, so a bad or lying length is a
-400 rather than a handler blocked forever. The listen backlog is 128: many clients connecting at
-once are all accepted. An answer waits for its delay and latency in the connection's thread.
+dribbles its headers, is closed instead of holding a thread forever. The body is read against a checked
+``Content-Length`` (or chunked encoding) with an idle timeout and a total deadline, so a bad or lying
+length is a 400 and a body dribbled a byte a second a 408, rather than a handler blocked for good. An
+answer waits for its delay and latency in the connection's thread.
 """
 
 from __future__ import annotations
@@ -19,17 +21,21 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from codat_connections.testing._pipeline.pipeline import OpenExchange
 from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
+from codat_connections.testing._ways_in.hosts import host_name, local_base_url, url_host
+from codat_connections.testing._ways_in.listener import BoundedServer, listen
 
-__all__ = ["BODY_IDLE_TIMEOUT", "HEADER_READ_TIMEOUT", "LISTEN_BACKLOG", "MAX_BODY_BYTES", "serve"]
+__all__ = ["BODY_IDLE_TIMEOUT", "BODY_READ_DEADLINE", "HEADER_READ_TIMEOUT", "MAX_BODY_BYTES", "serve"]
 
-LISTEN_BACKLOG = 128
 BODY_IDLE_TIMEOUT = 1.0
 """Seconds the server waits for more of a request body before answering 400 (clients send it at once)."""
+BODY_READ_DEADLINE = 10.0
+"""Seconds a request body has in all, from the end of its headers, before a 408: a body dribbled a byte at a time,
+each within the idle timeout, no longer holds a thread for as long as its 8 MiB take. Read at each request."""
 HEADER_READ_TIMEOUT = 10.0
 """Seconds a connection has, from the moment the server waits for a request, to send its request line and
 headers; then it is closed. Above httpx's 5 s keep-alive expiry, so a pooled connection is never cut under
@@ -44,30 +50,41 @@ class _BadRequest(Exception):
         self.status = status
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    request_queue_size = LISTEN_BACKLOG
+class _DeadlinePassed(TimeoutError):
+    """The total deadline passed (not the idle timeout)."""
+
+
+class _Server(BoundedServer):
     open_exchange: OpenExchange
+    names: frozenset[str]
 
 
 class _DeadlineReader(io.RawIOBase):
-    """The socket's bytes; while ``deadline`` (a ``time.monotonic()`` moment) is set, no read waits past it."""
+    """The socket's bytes; no read waits past ``deadline`` (a ``time.monotonic()`` moment), nor longer than
+    ``idle`` seconds, each when set."""
 
     def __init__(self, sock: socket.socket) -> None:
         self._sock = sock
         self.deadline: float | None = None
+        self.idle: float | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        wait = self.idle
         if self.deadline is not None:
             remaining = self.deadline - time.monotonic()
             if remaining <= 0:
-                raise TimeoutError("the request's headers did not arrive in time")
-            self._sock.settimeout(remaining)
-        return self._sock.recv_into(buffer)
+                raise _DeadlinePassed("the request did not arrive in time")
+            wait = remaining if wait is None else min(wait, remaining)
+        self._sock.settimeout(wait)
+        try:
+            return self._sock.recv_into(buffer)
+        except TimeoutError:
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise _DeadlinePassed("the request did not arrive in time") from None
+            raise
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -104,10 +121,29 @@ class _Handler(BaseHTTPRequestHandler):
             if not self.parse_request():
                 return
             self._reader.deadline = None
+            if self._misdirected():
+                return
             self._answer()
             self.wfile.flush()
         except OSError:  # the client went away (reset, broken pipe, timed-out read): nothing to answer
             self.close_connection = True
+
+    def _misdirected(self) -> bool:
+        """A request for a name the server does not answer to: a 421 (400 without one Host) and True."""
+        hosts = self.headers.get_all("host") or []
+        if len(hosts) != 1 or (name := host_name(hosts[0].strip())) is None:
+            self.send_error(400, "A request needs one Host header naming this server.")
+            return True
+        if name in self.server.names:
+            return False
+        names = ", ".join(url_host(known) for known in sorted(self.server.names))
+        self.send_error(
+            421,
+            f"This fake answers requests for {names} only, not {url_host(name)!r} (which protects it from DNS "
+            "rebinding): add the name with codat-fake --allow-host or serve(allowed_hosts=...), or give "
+            "--public-url / serve(public_url=...)",
+        )
+        return True
 
     def _answer(self) -> None:
         try:
@@ -155,8 +191,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(answer.body)
 
     def _read_body(self) -> bytes:
-        """The request body per its framing; ``_BadRequest`` when the framing is wrong or the body short."""
-        self.connection.settimeout(BODY_IDLE_TIMEOUT)
+        """The request body per its framing; ``_BadRequest`` when the framing is wrong, the body short or late."""
+        self._reader.deadline, self._reader.idle = time.monotonic() + BODY_READ_DEADLINE, BODY_IDLE_TIMEOUT
         try:
             if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
                 return self._read_chunked()
@@ -169,9 +205,12 @@ class _Handler(BaseHTTPRequestHandler):
             if not (text.isascii() and text.isdigit()):
                 raise _BadRequest(400, f"Content-Length must be a whole number of bytes, got {text[:40]!r}.")
             return self._read_exactly(int(text))
+        except _DeadlinePassed:
+            raise _BadRequest(408, f"The request body did not arrive within {BODY_READ_DEADLINE:g} s.") from None
         except TimeoutError:
             raise _BadRequest(400, "The request body is shorter than its Content-Length.") from None
         finally:
+            self._reader.deadline = self._reader.idle = None
             self.connection.settimeout(None)
 
     def _read_exactly(self, length: int) -> bytes:
@@ -220,15 +259,19 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve(open_exchange: OpenExchange, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve ``open_exchange`` on ``host:port`` (0: the OS picks) and yield the base URL; stop on exit."""
-    server = _Server((host, port), _Handler)
+def serve(
+    open_exchange: OpenExchange, host: str = "127.0.0.1", port: int = 0, *, names: frozenset[str] = frozenset()
+) -> Iterator[str]:
+    """Serve ``open_exchange`` on ``host:port`` (0: the OS picks) and yield the base URL a client on this machine
+    uses; stop on exit. Requests must name one of ``names`` as their Host. ``CannotListen`` if it cannot listen."""
+    server = listen(host, port, lambda address, family: _Server(address, family, _Handler))
     server.open_exchange = open_exchange
+    server.names = names
     # A short poll interval: shutdown waits for the serving loop to notice, and tests start and stop many servers.
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), name="fake-codat", daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{server.server_address[1]}"
+        yield local_base_url(host, server.server_address[1])
     finally:
         server.shutdown()
         server.server_close()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import math
 import threading
 import time
 from collections import deque
@@ -28,6 +27,7 @@ from typing import Any
 import httpx
 from standardwebhooks import Webhook
 
+from codat_connections.testing._state.platforms import check_seconds
 from codat_connections.testing._webhooks.messages import (
     WebhookDelivery,
     WebhookEndpoint,
@@ -56,11 +56,6 @@ class _Job:
     """Extra deliveries still owed after a successful one (``duplicate_webhooks``)."""
 
 
-def _seconds(value: object) -> bool:
-    """A finite number (not a bool, not a numeric string)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
 @dataclass(frozen=True)
 class WebhookSettings:
     """How webhooks are delivered: the seconds a receiver has to answer an attempt, and the waits before each
@@ -71,18 +66,12 @@ class WebhookSettings:
     """Kept as a tuple."""
 
     def __post_init__(self) -> None:
-        timeout, schedule = self.timeout, self.retry_schedule
-        if not _seconds(timeout) or timeout <= 0:
-            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        schedule = self.retry_schedule
+        object.__setattr__(self, "timeout", check_seconds("timeout", self.timeout, positive=True))
         if isinstance(schedule, str | bytes):  # a sequence, but of characters: "123" is no schedule
             raise ValueError(f"retry_schedule must be a sequence of seconds, got {schedule!r}")
-        waits = tuple(schedule)
-        if not all(_seconds(wait) and wait >= 0 for wait in waits):
-            raise ValueError(
-                f"every wait of retry_schedule must be a finite number of seconds, 0 or more, got {waits!r}"
-            )
-        object.__setattr__(self, "timeout", float(timeout))
-        object.__setattr__(self, "retry_schedule", tuple(float(wait) for wait in waits))
+        waits = tuple(check_seconds("each wait of retry_schedule", wait) for wait in schedule)
+        object.__setattr__(self, "retry_schedule", waits)
 
 
 class WebhookHub:
@@ -157,8 +146,8 @@ class WebhookHub:
 
     # -- faults --------------------------------------------------------------------------------------
     def duplicate_next(self, times: int) -> None:
-        if times < 1:
-            raise ValueError(f"times must be at least 1, got {times}")
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:  # 1.5 duplicated forever
+            raise ValueError(f"times must be a whole number, at least 1, got {times!r}")
         with self._cond:
             self._duplicate_next += times
 
@@ -200,6 +189,7 @@ class WebhookHub:
 
     def flush(self, timeout: float) -> None:
         """Release held messages (newest first), then wait until every message is delivered or given up."""
+        timeout = check_seconds("timeout", timeout, positive=True)
         with self._cond:
             held, self._held = self._held, None
             for job in reversed(held or ()):

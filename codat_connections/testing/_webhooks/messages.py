@@ -1,7 +1,7 @@
 """Webhook values: endpoints, messages as Codat sends them, signing, and the record of each attempt.
 
-Bodies follow Codat's ``ConnectionWebhook`` (``id``, ``eventType``, ``generatedDate``,
-``payload.referenceCompany``, ``payload.connection``) and ``ClientRateLimitWebhook`` (``payload``
+Bodies follow Codat's ``ConnectionWebhook`` (``id``, ``eventType``, ``generatedDate`` to the millisecond as
+Codat stamps it, ``payload.referenceCompany``, ``payload.connection``) and ``ClientRateLimitWebhook`` (``payload``
 with ``dailyQuota``, ``quotaRemaining``, ``expiryDate``). Messages are signed the Standard Webhooks
 way (Codat delivers through Svix) with the ``standardwebhooks`` reference package, each attempt
 with its own timestamp and the message's one ``webhook-id``; the Svix header names carry the same
@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,6 +34,7 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookMessage",
+    "milliseconds",
     "new_endpoint",
     "new_message",
     "signed_headers",
@@ -119,11 +120,12 @@ class WebhookDelivery:
 
 
 def new_endpoint(
-    target: str | WebhookCallable, secret: str | None, event_types: Iterable[str] | None
+    target: str | WebhookCallable, secret: str | None, event_types: Iterable[str] | None, *, remote: bool = False
 ) -> WebhookEndpoint:
-    """Check the arguments of ``add_webhook_endpoint`` and build the endpoint."""
+    """Check the arguments of ``add_webhook_endpoint`` and build the endpoint; a URL beyond loopback only when
+    ``remote`` (the fake was made with ``allow_remote_webhooks=True``)."""
     if isinstance(target, str):
-        _check_loopback_url(target)
+        _check_target_url(target, remote)
     elif not callable(target):
         raise TypeError(f"target must be a loopback URL or a callable, got {type(target).__name__}")
     if secret is None:
@@ -141,12 +143,19 @@ def new_endpoint(
     return WebhookEndpoint("ep_" + uuid.uuid4().hex, target, secret, types)
 
 
+def milliseconds(moment: datetime) -> str:
+    """``moment`` as Codat stamps ``generatedDate``: UTC to the millisecond, rounded up, so an event is never dated
+    before the change it reports (whose stamps keep microseconds); several events may share one."""
+    rounded = moment + timedelta(microseconds=-moment.microsecond % 1000)
+    return rounded.strftime("%Y-%m-%dT%H:%M:%S.") + f"{rounded.microsecond // 1000:03d}Z"
+
+
 def new_message(event_type: str, generated: datetime, payload: dict[str, Any]) -> WebhookMessage:
     """A message whose body is Codat's webhook envelope around ``payload``."""
     body = {
         "id": str(uuid.uuid4()),
         "eventType": event_type,
-        "generatedDate": generated.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "generatedDate": milliseconds(generated),
         "payload": payload,
     }
     return WebhookMessage("msg_" + uuid.uuid4().hex, event_type, json.dumps(body).encode())
@@ -168,18 +177,24 @@ def signed_headers(signer: Webhook, message: WebhookMessage) -> dict[str, str]:
     }
 
 
-def _check_loopback_url(url: str) -> None:
+def _check_target_url(url: str, remote: bool) -> None:
+    """An http(s) URL; on loopback unless ``remote``: a fake that posts anywhere a request names is a way into
+    every network its machine can reach, so that takes a flag."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if parts.scheme not in ("http", "https") or not host:
+    if parts.scheme not in ("http", "https") or not host or any(c.isspace() or ord(c) < 0x20 for c in url):
         raise ValueError(f"a webhook target URL must be http(s)://host:port/path, got {url!r}")
-    if host != "localhost":
-        try:
-            loopback = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-        if not loopback:
-            raise ValueError(f"the fake delivers only to loopback addresses (127.0.0.1, ::1, localhost), not {host!r}")
+    if remote or host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError(
+            f"the fake delivers only to loopback addresses (127.0.0.1, ::1, localhost), not {host!r}; "
+            "FakeCodat(allow_remote_webhooks=True) or codat-fake --allow-remote-webhooks allows other hosts"
+        )
 
 
 def _check_secret(secret: str) -> None:
