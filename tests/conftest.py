@@ -33,11 +33,9 @@ def upstream_document() -> Path:
     return UPSTREAM_PATH
 
 
-LOOPBACK_IN_THE_FAST_LOOP = frozenset(
-    {"test_like_a_server.py", "test_abuse.py", "test_rate_limits.py", "test_faults.py"}
-)
-"""Modules whose loopback runs prove what the in-process ones cannot (the server's framing, timeouts, sockets
-held in flight), so they stay in ``make test-unit``. Everywhere else the loopback run of a test parametrized
+LOOPBACK_IN_THE_FAST_LOOP = frozenset({"test_like_a_server.py", "test_abuse.py", "test_serving.py"})
+"""Modules whose loopback runs prove what the in-process ones cannot (the server's own framing, timeouts, Host
+check and limits), so they stay in ``make test-unit``. Everywhere else the loopback run of a test parametrized
 in-process/loopback repeats the in-process one over a socket: it is ``slow`` (``make test`` runs it)."""
 
 

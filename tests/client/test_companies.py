@@ -237,8 +237,11 @@ def test_two_onboardings_of_one_customer_at_once_make_one_company(fake: FakeCoda
     for thread in threads:
         thread.join(10)
     assert len(results) == 2 and results[0].id == results[1].id
+    # Each create carries the one key. One that arrives while the other is still being answered gets Codat's 409
+    # (the key is in flight) and is sent again, to be answered with the replay: two or three POSTs, one company.
     posts = fake.requests_to("POST")
-    assert len(posts) == 2 and posts[0].headers["idempotency-key"] == posts[1].headers["idempotency-key"]
+    assert len(posts) >= 2 and len({post.headers["idempotency-key"] for post in posts}) == 1
+    assert {post.status for post in posts} <= {200, 409}
     assert len(codat.companies.list_all(tags="uid=cust-42")) == 1
 
 
