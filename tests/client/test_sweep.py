@@ -85,6 +85,7 @@ def test_a_failure_that_dooms_every_call_stops_the_sweep(
 ) -> None:
     companies = fake.add_companies(40, connections_each=1)
     fake.fail_with_status(status, times=1000, path=companies[3])
+    fake.latency(0.05)  # every answer takes a while: the failure is back long before 36 more companies are listed
     ids = CountingIds(companies)
     seen: list[CompanyConnections] = []
     with pytest.raises(error):
