@@ -47,8 +47,10 @@ VISITS = (
     Visit("guides/lifecycle/", "lifecycle-state-machine.png", diagrams=1),
     Visit("guides/sweeps/", "sweeps-pull-flow.png", diagrams=1),
     Visit("guides/webhooks/", "webhooks-push-flow.png", diagrams=1),
+    Visit("guides/ledger/", "ledger-push-and-pull.png", diagrams=1),
+    Visit("guides/shell/", "shell.png"),
     Visit("guides/regenerating/", "regenerating.png", diagrams=1),
-    Visit("guides/architecture/", "architecture.png", diagrams=1),
+    Visit("guides/architecture/", "architecture.png", diagrams=3),
     Visit("reference/", "reference-index.png", selector="a[href*='codat_connections.CodatConnections']"),
     Visit(
         "reference/resources/",

@@ -193,3 +193,19 @@ def test_the_runner_reports_a_block_that_stops_running(monkeypatch: pytest.Monke
     blocks = [(b.where, b.code.replace("create(company_id", "create(undefined_company")) for b in ALL_BLOCKS[page]]
     with served_account(monkeypatch) as account, pytest.raises(BlockFailed, match="name 'undefined_company'"):
         run_blocks(blocks, account.namespace)
+
+
+def sequence_messages(text: str) -> list[str]:
+    """The message text of every arrow in the page's Mermaid sequence diagrams."""
+    messages = []
+    for diagram in re.findall(r"```mermaid\n(.*?)```", text, re.S):
+        if diagram.lstrip().startswith("sequenceDiagram"):
+            messages += [line.split(":", 1)[1] for line in diagram.splitlines() if ">>" in line and ":" in line]
+    return messages
+
+
+@pytest.mark.parametrize("page", sorted(DOCS.rglob("*.md")), ids=page_id)
+def test_sequence_diagram_messages_hold_no_statement_separator(page: Path) -> None:
+    """Mermaid ends a statement at ``;`` (and reads ``#`` as an entity): a message holding one stops the diagram
+    from rendering at all, which only a browser shows (``make docs-browser``); this finds it without one."""
+    assert [text for text in sequence_messages(page.read_text()) if ";" in text or "#" in text] == []
