@@ -164,8 +164,9 @@ lock: | $(BIN)/python ## refresh the pinned lock groups (dev-lock, mutation-lock
 sdist: install ## build the source distribution into dist/
 	$(BIN)/python -m build --sdist --outdir dist .
 
-wheel: install ## build the wheel into dist/ (pip install dist/codat_connections-*.whl into any environment)
-	$(BIN)/python -m build --wheel --outdir dist .
+# pip's own build (hatchling, pinned in [build-system], in an isolated environment): no dev toolchain needed.
+wheel: $(VENV)/.runtime-installed ## build the wheel into dist/ (pip install dist/codat_connections-*.whl into any environment)
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir dist .
 
 # The sdist must rebuild and test itself: unpack it in a temporary folder with ../shared beside it (as CI
 # has it), check generated/ against its own spec and templates, and run the unit suites there.
