@@ -268,10 +268,15 @@ def wait_for(path: Path, pid: int, seconds: float = 20) -> dict[str, Any]:
 def test_port_0_writes_a_ready_file_a_script_reads_and_sigterm_stops_it_and_removes_the_file(tmp_path: Path) -> None:
     ready_file = tmp_path / "fake.json"
     ready_file.write_text("left by an earlier run")
-    process = subprocess.Popen([CONSOLE, "--port", "0", "--ready-file", str(ready_file)], stdout=subprocess.DEVNULL)
+    receiver = "http://127.0.0.1:9/hooks"
+    command = [CONSOLE, "--port", "0", "--ready-file", str(ready_file), "--webhook", receiver]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     try:
         ready = wait_for(ready_file, process.pid)
-        assert set(ready) == {"baseUrl", "publicUrl", "port", "pid", "controlApi"}
+        assert set(ready) == {"baseUrl", "publicUrl", "port", "pid", "controlApi", "webhookEndpoints"}
+        [endpoint] = ready["webhookEndpoints"]
+        assert endpoint["url"] == receiver and endpoint["secret"].startswith("whsec_"), "what a receiver verifies with"
+        assert ready_file.stat().st_mode & 0o077 == 0, "the secrets are the owner's only"
         assert ready["baseUrl"] == f"http://127.0.0.1:{ready['port']}" == ready["publicUrl"]
         assert ready["pid"] == process.pid and ready["controlApi"] == ready["baseUrl"] + "/_fake/openapi.json"
         assert httpx.get(ready["controlApi"], timeout=5).status_code == 200

@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
             allowed_names(args.host, args.public_url, args.allow_host),
             args.max_page_size or SERVED_PAGE_SIZE,
         )
-        running.enter_context(ready_signal(args.ready_file, serving))
+        running.enter_context(ready_signal(args.ready_file, serving, fake))
         print(banner(serving, args.api_key, companies, fake, (args.latency, args.jitter)), flush=True)
         for line in warnings(serving, args.allow_remote_webhooks):
             print(line, file=sys.stderr, flush=True)

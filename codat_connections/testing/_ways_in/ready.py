@@ -92,9 +92,11 @@ def warnings(serving: Serving, remote_webhooks: bool) -> list[str]:
 
 
 @contextlib.contextmanager
-def ready_signal(target: str | None, serving: Serving) -> Iterator[None]:
+def ready_signal(target: str | None, serving: Serving, fake: FakeCodat) -> Iterator[None]:
     """Announce ``serving`` to ``target`` (a file path, ``-`` for standard output, None for nothing) for the
-    block's duration; a file is removed when the block ends."""
+    block's duration; a file is removed when the block ends. Like the banner, it names each webhook endpoint
+    with its secret (what a receiver started by the same script verifies with), so a file is readable by its
+    owner only."""
     signal = json.dumps(
         {
             "baseUrl": serving.base_url,
@@ -102,6 +104,11 @@ def ready_signal(target: str | None, serving: Serving) -> Iterator[None]:
             "port": serving.port,
             "pid": os.getpid(),
             "controlApi": f"{serving.url}/_fake/openapi.json",
+            "webhookEndpoints": [
+                {"id": endpoint.id, "url": str(endpoint.target), "secret": endpoint.secret}
+                for endpoint in fake.webhook_endpoints
+                if isinstance(endpoint.target, str)
+            ],
         }
     )
     if target is None:
@@ -113,6 +120,8 @@ def ready_signal(target: str | None, serving: Serving) -> Iterator[None]:
         return
     path = Path(target)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.touch(mode=0o600)
+    partial.chmod(0o600)  # a file left by another run keeps its mode: this one's secrets are the owner's only
     partial.write_text(signal + "\n")
     partial.replace(path)  # whole or not at all
     try:

@@ -200,7 +200,11 @@ def _check_target_url(url: str, remote: bool) -> None:
 def _check_secret(secret: str) -> None:
     """A ``whsec_`` secret with non-empty base64 after the prefix; the message never repeats it."""
     if not isinstance(secret, str) or not secret.startswith(_SECRET_PREFIX):
-        raise ValueError("a webhook secret must be a string starting with 'whsec_'")
+        raise ValueError(
+            "a webhook secret must be a string starting with 'whsec_', then base64 (leave it out and the fake makes "
+            "one; or make one: whsec_ followed by the base64 of 24 random bytes, e.g. "
+            '"whsec_$(openssl rand -base64 24)")'
+        )
     try:
         decoded = base64.b64decode(secret[len(_SECRET_PREFIX) :], validate=True)
     except (binascii.Error, ValueError):
