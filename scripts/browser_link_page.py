@@ -123,6 +123,20 @@ def main() -> int:
             page.get_by_role("button", name="Authorize").click()
             check(landed()["status"] == "200", "the Deauthorized connection re-links through the same URL")
             check(events[-1]["eventType"] == "connection.reconnected", "the connection.reconnected webhook arrived")
+
+            newcomer = api.post("/companies", json={"name": "Bright Bakery Ltd"}).json()
+            page.goto(newcomer["redirect"])  # the company's own Link page: pick a platform
+            check(page.get_by_role("heading", name="Connect Bright Bakery Ltd").is_visible(), "the company page")
+            page.screenshot(path=str(Path(args.screenshot).with_name("company-link-page.png")), full_page=True)
+            page.get_by_role("button", name="QuickBooks Online").click()
+            page.wait_for_url(base_url + "/_fake/link/companies/**/connections/**")
+            check(page.get_by_role("heading", name="Connect QuickBooks Online").is_visible(), "on to its Link page")
+            page.get_by_role("button", name="Authorize").click()
+            check(landed()["status"] == "200", "a platform picked on the company page links through its own page")
+            check(
+                [e["eventType"] for e in events[-2:]] == ["connection.created", "connection.connected"],
+                "connection.created, then connection.connected",
+            )
             browser.close()
     print("the Link page works in a real browser")
     return 0

@@ -23,6 +23,7 @@ _HOOKS = "/_fake/webhooks"
 _FAKE_CONNECTIONS = "/_fake/companies/{companyId}/connections"
 _FAKE_CONNECTION = "/_fake/companies/{companyId}/connections/{connectionId}"
 _LINK_PAGE = "/_fake/link/companies/{companyId}/connections/{connectionId}/start"
+_COMPANY_LINK_PAGE = "/_fake/link/companies/{companyId}/start"
 
 ROUTES: tuple[Route | ControlRoute, ...] = (
     # -- Codat's API: the functions of _operations/ ---------------------------------------------------------
@@ -43,6 +44,8 @@ ROUTES: tuple[Route | ControlRoute, ...] = (
     ControlRoute("GET", _FAKE + "/openapi.json", control.get_document, 200, None, "Document", auth=False),
     ControlRoute("GET", _LINK_PAGE, control.show_link_page, 200, None, "Html", auth=False),
     ControlRoute("POST", _LINK_PAGE, control.submit_link_page, 303, "LinkChoice", None, auth=False),
+    ControlRoute("GET", _COMPANY_LINK_PAGE, control.show_company_link_page, 200, None, "Html", auth=False),
+    ControlRoute("POST", _COMPANY_LINK_PAGE, control.submit_company_link_page, 303, "PlatformChoice", None, auth=False),
     ControlRoute("POST", _FAKE + "/inbox", control.receive_webhook, 204, "Any", None, auth=False),
     ControlRoute("GET", _FAKE + "/inbox", control.list_inbox, 200, None, "Inbox"),
     ControlRoute("DELETE", _FAKE + "/inbox", control.clear_inbox, 204),

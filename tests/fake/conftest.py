@@ -55,6 +55,13 @@ def assert_codat_error(response: httpx.Response, status: int) -> str:
     return str(body["error"])
 
 
+def company_link(http: httpx.Client, company: str) -> str:
+    """A company's ``redirect``: Codat's Link in-process, the fake's own company Link page when served."""
+    if str(http.base_url).startswith(CODAT_BASE):
+        return f"https://link.codat.io/company/{company}"
+    return f"{str(http.base_url).rstrip('/')}/_fake/link/companies/{company}/start"
+
+
 def link_prefix(http: httpx.Client, company: str) -> str:
     """Where a connection's ``linkUrl`` starts: Codat's Link in-process, the fake's own Link page when served."""
     if str(http.base_url).startswith(CODAT_BASE):

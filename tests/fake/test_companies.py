@@ -15,7 +15,7 @@ import pytest
 from codat_connections.testing import FakeCodat
 from codat_connections.testing._state.records import Company
 from tests.conftest import API_KEY
-from tests.fake.conftest import AUTH, assert_codat_error
+from tests.fake.conftest import AUTH, assert_codat_error, company_link
 from tests.fake.receiver import Inbox
 from tests.fake.upstream import validation_errors
 
@@ -31,7 +31,7 @@ def test_a_company_made_through_the_api_is_there_to_get_and_list(http: httpx.Cli
     company = created.json()
     assert (company["name"], company["description"], company["tags"]) == ("Acme Ltd", "loan 42", {"uid": "c-1"})
     assert company["dataConnections"] == []
-    assert company["redirect"] == f"https://link.codat.io/company/{company['id']}"
+    assert company["redirect"] == company_link(http, company["id"])
     assert company["created"]
     assert http.get(f"/companies/{company['id']}").json() == company
     assert http.get("/companies").json()["results"] == [company]

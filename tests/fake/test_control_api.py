@@ -367,6 +367,8 @@ def test_every_operation_fits_the_document(fake: FakeCodat) -> None:
             json={"template": "http://127.0.0.1/done?s={statusCode}"},
         )
         go("submitLinkPage", "POST", link, data={"choice": "authorize"})
+        go("showCompanyLinkPage", "GET", f"/_fake/link/companies/{company}/start")
+        go("submitCompanyLinkPage", "POST", f"/_fake/link/companies/{company}/start", data={"platform": "gbol"})
         go("receiveWebhook", "POST", "/_fake/inbox", json={"eventType": "x"})
         go("listInbox", "GET", "/_fake/inbox")
         go("clearInbox", "DELETE", "/_fake/inbox")

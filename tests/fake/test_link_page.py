@@ -295,3 +295,45 @@ def test_a_link_url_opens_its_page_for_any_company_id_the_fake_accepts(fake: Fak
         assert page.status_code == 200 and "Authorize" in page.text
         assert httpx.post(link, data={"choice": "authorize"}, timeout=5).status_code == 200
     assert fake.connection(company_id, connection)["status"] == "Linked"
+
+
+def test_a_companys_redirect_opens_the_fakes_company_page_where_a_platform_makes_the_connection(
+    served: tuple[str, httpx.Client, Inbox, list[str]], fake: FakeCodat
+) -> None:
+    """A served company's ``redirect`` (Codat's Link flow for the company) stays on this machine: its page lists
+    the company's connections and a button per platform; picking one makes a ``PendingAuth`` connection (the
+    webhook too) and goes on to its own Link page, where Authorize links it."""
+    base_url, api, inbox, _ = served
+    company = api.post("/companies", json={"name": "Acme & Sons"}).json()
+    assert company["redirect"] == f"{base_url}/_fake/link/companies/{company['id']}/start"
+    page = httpx.get(company["redirect"], timeout=5)  # the end user's browser: no API key
+    assert page.status_code == 200 and page.headers["content-type"] == "text/html; charset=utf-8"
+    assert "Acme &amp; Sons" in page.text and "<script" not in page.text.lower()
+    assert '<button type="submit" name="platform" value="gbol">Xero</button>' in page.text
+    picked = httpx.post(company["redirect"], data={"platform": "gbol"}, timeout=5)
+    assert picked.status_code == 303
+    [connection] = fake.connections_of(company["id"])
+    assert (connection["status"], connection["integrationKey"]) == ("PendingAuth", "gbol")
+    assert picked.headers.get_list("location") == [connection["linkUrl"]]
+    assert httpx.get(company["redirect"], timeout=5).text.count(connection["linkUrl"]) == 1, "listed on the page"
+    httpx.post(connection["linkUrl"], data={"choice": "authorize"}, timeout=5)
+    assert inbox.event_types == ["company.created", "connection.created", "connection.connected"]
+    assert api.get(f"/companies/{company['id']}").json()["dataConnections"][0]["status"] == "Linked"
+
+
+@pytest.mark.parametrize("form", [{}, {"platform": "nope"}, {"platform": ["gbol", "qhyg"]}])
+def test_the_company_page_refuses_a_form_without_one_known_platform(
+    served: tuple[str, httpx.Client, Inbox, list[str]], fake: FakeCodat, form: dict[str, object]
+) -> None:
+    base_url, _, _, _ = served
+    company = fake.add_company("Acme Ltd")
+    refused = httpx.post(f"{base_url}/_fake/link/companies/{company}/start", data=form, timeout=5)
+    assert refused.status_code == 400 and "platform=<key>" in refused.json()["error"]
+    assert fake.connections_of(company) == []
+    missing = httpx.get(f"{base_url}/_fake/link/companies/nobody/start", timeout=5)
+    assert missing.status_code == 404 and "No company" in missing.text
+
+
+def test_in_process_a_companys_redirect_stays_codats(fake: FakeCodat) -> None:
+    company = fake.add_company("Acme Ltd")
+    assert fake.company(company)["redirect"] == f"https://link.codat.io/company/{company}"

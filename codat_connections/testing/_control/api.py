@@ -18,7 +18,7 @@ from typing import Any
 from codat_connections._json import NotAJSONObject, loads_object
 from codat_connections.testing._control.controls import FakeControls
 from codat_connections.testing._control.inbox import Inbox
-from codat_connections.testing._control.schemas import SCHEMAS
+from codat_connections.testing._control.schemas import FORMS, SCHEMAS
 from codat_connections.testing._pipeline.pipeline import authorized
 from codat_connections.testing._pipeline.recording import IncomingRequest
 from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
@@ -117,7 +117,7 @@ class ControlAPI:
 
 def _fields(route: ControlRoute, request: IncomingRequest) -> dict[str, Any] | FakeResponse:
     """The JSON body, its names checked against the route's schema; an empty body is ``{}``."""
-    if route.request in (None, "Any", "LinkChoice") or not request.body.strip():
+    if route.request is None or route.request == "Any" or route.request in FORMS or not request.body.strip():
         body: dict[str, Any] = {}
     else:
         try:
@@ -126,7 +126,7 @@ def _fields(route: ControlRoute, request: IncomingRequest) -> dict[str, Any] | F
             return codat_error(400, f"The request body is not valid: {wrong}; send a JSON object.")
     schema = SCHEMAS.get(route.request or "", {})
     known = schema.get("properties")
-    if known is not None and route.request != "LinkChoice":
+    if known is not None and route.request not in FORMS:
         unknown = sorted(set(body) - set(known))
         if unknown:
             return codat_error(400, f"Unknown field(s) {unknown}; {route.operation_id} takes {sorted(known)}.")

@@ -156,6 +156,13 @@ class FakeControls(ConditionControls):
             return [self._store.copy_of(company_id, r) for r in self._store.company(company_id).connections.values()]
 
     # -- the end user and the platform ---------------------------------------------------------------
+    def pick_platform(self, company_id: str, platform_key: str) -> dict[str, Any]:
+        """The end user picked a platform on the company's Link page: a new ``PendingAuth`` connection, as
+        ``POST .../connections`` makes (webhook ``connection.created``); the connection."""
+        platform = platform_for(platform_key)
+        with self._changing():
+            return self._store.copy_of(company_id, self._store.create(company_id, platform))
+
     def complete_link(self, company_id: str, connection_id: str) -> dict[str, Any]:
         """The end user finished linking: PendingAuth, Deauthorized or Unlinked → Linked; the connection now.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from codat_connections.testing._control.api import ControlRoute
-from codat_connections.testing._control.schemas import SCHEMAS
+from codat_connections.testing._control.schemas import FORMS, SCHEMAS
 
 __all__ = ["document"]
 
@@ -36,9 +36,9 @@ def _operation(op: ControlRoute) -> dict[str, Any]:
     if parameters:
         operation["parameters"] = parameters
     if op.request is not None:
-        media = "application/x-www-form-urlencoded" if op.request == "LinkChoice" else "application/json"
+        media = "application/x-www-form-urlencoded" if op.request in FORMS else "application/json"
         content = {media: {"schema": {"$ref": f"#/components/schemas/{op.request}"}}}
-        operation["requestBody"] = {"required": op.request in ("LinkChoice", "Any"), "content": content}
+        operation["requestBody"] = {"required": op.request in FORMS or op.request == "Any", "content": content}
     return operation
 
 

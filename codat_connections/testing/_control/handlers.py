@@ -21,6 +21,7 @@ from codat_connections.testing._control.inbox import TooLarge
 from codat_connections.testing._control.schemas import SCHEMAS
 from codat_connections.testing._pipeline.faults import Fault, FaultKind
 from codat_connections.testing._pipeline.responses import FakeResponse, codat_error, json_response
+from codat_connections.testing._state.platforms import PLATFORMS
 from codat_connections.testing._state.store import NotFound
 from codat_connections.testing._webhooks.messages import WebhookDelivery, WebhookEndpoint
 
@@ -120,6 +121,28 @@ def submit_link_page(ctx: Context, call: ControlCall) -> FakeResponse:
         query=call.request.query,
     )
     return page.redirect(location)
+
+
+def show_company_link_page(ctx: Context, call: ControlCall) -> FakeResponse:
+    """The company's Link page (HTML, its redirect): its connections, and a platform to add."""
+    try:
+        company = ctx.fake.company(call.params["companyId"])
+    except NotFound as missing:
+        return page.not_found_page(str(missing))
+    platforms = {key: platform.name for key, platform in PLATFORMS.items()}
+    return page.company_page(company["name"], company["dataConnections"], platforms)
+
+
+def submit_company_link_page(ctx: Context, call: ControlCall) -> FakeResponse:
+    """A platform picked (a form): a new connection (connection.created), then its Link page."""
+    key = page.platform_of(call.request.body, PLATFORMS)
+    if key is None:
+        return codat_error(400, f"The form needs platform=<key>, one of {sorted(PLATFORMS)}.")
+    try:
+        record = ctx.fake.pick_platform(call.params["companyId"], key)
+    except NotFound as missing:
+        return page.not_found_page(str(missing))
+    return page.redirect(record["linkUrl"])
 
 
 def receive_webhook(ctx: Context, call: ControlCall) -> FakeResponse:

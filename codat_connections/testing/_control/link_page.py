@@ -1,4 +1,5 @@
-"""The hosted Link page of a served fake: plain HTML where the end user authorizes a connection or denies it.
+"""The hosted Link pages of a served fake: plain HTML where the end user authorizes a connection or denies it,
+and the company's page (its ``redirect``) where the end user picks a platform, which makes the connection.
 
 ``GET`` shows the company, the platform and two buttons (a form; no JavaScript, no API key: the
 end user's browser has none). ``POST`` with ``choice=authorize`` completes the link
@@ -36,7 +37,9 @@ __all__ = [
     "DENY_STATUS_TEXT",
     "LinkOutcome",
     "choice_of",
+    "company_page",
     "link_page",
+    "platform_of",
     "not_found_page",
     "outcome_for",
     "outcome_page",
@@ -103,6 +106,35 @@ def link_page(company_name: str, record: Mapping[str, Any], query: Mapping[str, 
         "<p><small>Fake Codat Link page, for tests: no data leaves this machine.</small></p>"
     )
     return _page(f"Connect {record.get('platformName', '')} - Fake Codat Link", body, 200)
+
+
+def company_page(company_name: str, connections: list[Mapping[str, Any]], platforms: Mapping[str, str]) -> FakeResponse:
+    """The company's page: its connections (each to its own Link page) and a button per platform (``platforms``: key
+    to name) that makes a new connection and goes to its Link page."""
+    company = html.escape(company_name)
+    listed = "".join(
+        f'<li><a href="{html.escape(str(record.get("linkUrl", "")))}">{html.escape(str(record.get("platformName")))}'
+        f"</a>: {html.escape(str(record.get('status')))}</li>\n"
+        for record in connections
+    )
+    existing = f"<h2>Connections</h2>\n<ul>\n{listed}</ul>\n" if listed else ""
+    buttons = "\n".join(
+        f'<button type="submit" name="platform" value="{html.escape(key)}">{html.escape(name)}</button>'
+        for key, name in platforms.items()
+    )
+    body = (
+        f'<h1 id="title">Connect {company}</h1>\n'
+        f"<p><strong>{company}</strong> shares its data through the platforms it picks.</p>\n{existing}"
+        f'<h2>Add a platform</h2>\n<form method="post" aria-labelledby="title">\n{buttons}\n</form>\n'
+        "<p><small>Fake Codat Link page, for tests: no data leaves this machine.</small></p>"
+    )
+    return _page(f"Connect {company_name} - Fake Codat Link", body, 200)
+
+
+def platform_of(body: bytes, known: Mapping[str, object]) -> str | None:
+    """The platform key the company page's form submitted, when it is one of ``known``; else None."""
+    values = parse_qs(body.decode("utf-8", "replace")).get("platform", [])
+    return values[0] if len(values) == 1 and values[0] in known else None
 
 
 def outcome_page(outcome: LinkOutcome) -> FakeResponse:

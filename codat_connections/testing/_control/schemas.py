@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from codat_connections.testing._pipeline.faults import FaultKind
-from codat_connections.testing._state.platforms import STATUSES
+from codat_connections.testing._state.platforms import PLATFORMS, STATUSES
 
-__all__ = ["SCHEMAS"]
+__all__ = ["FORMS", "SCHEMAS"]
+
+FORMS = frozenset({"LinkChoice", "PlatformChoice"})
+"""The request bodies a browser sends (the Link pages' forms): ``application/x-www-form-urlencoded``, not JSON."""
 
 
 def _object(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -52,6 +55,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "Document": _ANY_OBJECT,
     "Html": {"type": "string"},
     "LinkChoice": _object({"choice": {"type": "string", "enum": ["authorize", "deny"]}}, ("choice",)),
+    "PlatformChoice": _object({"platform": {"type": "string", "enum": sorted(PLATFORMS)}}, ("platform",)),
     "Inbox": _object(
         {"messages": {"type": "array", "items": _object({"headers": _TAGS, "body": _STR}, ("headers", "body"))}},
         ("messages",),

@@ -16,6 +16,7 @@ from codat_connections.testing._state.platforms import Platform
 
 __all__ = [
     "ACCESS_TOKEN_SECONDS",
+    "COMPANY_LINK_PAGE_PATH",
     "LINK_PAGE_PATH",
     "Company",
     "add_error",
@@ -29,6 +30,8 @@ __all__ = [
 LINK_URL = "https://link-api.codat.io/companies/{company_id}/connections/{connection_id}/start"
 LINK_PAGE_PATH = "/_fake/link/companies/{company_id}/connections/{connection_id}/start"
 """Where a served fake's Link page is, under its base URL."""
+COMPANY_LINK_PAGE_PATH = "/_fake/link/companies/{company_id}/start"
+"""Where a served fake's company Link page is (a company's ``redirect``: the end user picks a platform there)."""
 PORTAL_URL = "https://app.codat.io/companies/{company_id}/summary"
 COMPANY_REDIRECT_URL = "https://link.codat.io/company/{company_id}"
 ACCESS_TOKEN_SECONDS = 86400

@@ -19,7 +19,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from codat_connections.testing._state.platforms import Platform
-from codat_connections.testing._state.records import LINK_PAGE_PATH, Company, add_error, in_path, new_connection, stamp
+from codat_connections.testing._state.records import (
+    COMPANY_LINK_PAGE_PATH,
+    LINK_PAGE_PATH,
+    Company,
+    add_error,
+    in_path,
+    new_connection,
+    stamp,
+)
 
 __all__ = ["InvalidTransition", "NotFound", "Notify", "Store"]
 
@@ -120,10 +128,12 @@ class Store:
     def company_copy(self, company_id: str) -> dict[str, Any]:
         """A company as the API returns it, copied (its connections too)."""
         company = self.company(company_id)
-        return {
-            **company.details(),
-            "dataConnections": [self.copy_of(company_id, r) for r in company.connections.values()],
-        }
+        return self._served(
+            {
+                **company.details(),
+                "dataConnections": [self.copy_of(company_id, r) for r in company.connections.values()],
+            }
+        )
 
     def render(self, company_id: str, record: dict[str, Any]) -> dict[str, Any]:
         """A connection as the API returns it: its link URL on the fake's own Link page when served."""
@@ -135,10 +145,18 @@ class Store:
     def company_body(self, company: Company, details: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """A company as the API returns it, its connections exactly as the connections endpoints do
         (``details``: its ``details()`` when the caller has them already)."""
-        return {
-            **(company.details() if details is None else details),
-            "dataConnections": [self.render(company.id, r) for r in company.connections.values()],
-        }
+        return self._served(
+            {
+                **(company.details() if details is None else details),
+                "dataConnections": [self.render(company.id, r) for r in company.connections.values()],
+            }
+        )
+
+    def _served(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A company's body with its ``redirect`` on the fake's own company Link page when served (else Codat's)."""
+        if self.link_base is not None:
+            body["redirect"] = self.link_base + COMPANY_LINK_PAGE_PATH.format(company_id=in_path(body["id"]))
+        return body
 
     # -- companies through the API ---------------------------------------------------------------
     def create_company(self, name: str, description: str | None, tags: Mapping[str, str] | None) -> Company:
