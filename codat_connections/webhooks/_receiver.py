@@ -161,10 +161,11 @@ def wsgi_app(
 def _wsgi_answer(receiver: _Receiver, environ: dict[str, Any]) -> _Answer:
     if environ.get("REQUEST_METHOD", "GET").upper() != "POST":
         return _allow_post()
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return _answer(400, {"error": "Content-Length is not a number"})
+    # Digits only: int() takes "-1", and read(-1) would read whatever the client sends, past max_body.
+    declared = str(environ.get("CONTENT_LENGTH") or "").strip()
+    if declared and not (declared.isascii() and declared.isdigit()):
+        return _answer(400, {"error": "Content-Length is not a number of bytes"})
+    length = int(declared or 0)
     stream = environ["wsgi.input"]
     if length > receiver.limit:
         return _too_large(receiver.limit)

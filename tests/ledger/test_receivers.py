@@ -130,6 +130,22 @@ def test_an_oversized_body_is_413(ledger: Ledger, make: Any, kind: str) -> None:
     assert ledger.get(CONN) is None
 
 
+@pytest.mark.parametrize("declared", ["-1", "-5", "+20", "1e3", "٣"])
+def test_a_content_length_that_is_not_a_number_of_bytes_is_400_and_nothing_is_read(
+    ledger: Ledger, declared: str
+) -> None:
+    """wsgiref and Werkzeug pass Content-Length as sent: read(-1) would take all a client sends, past max_body."""
+    app = wsgi_app(ledger, secret=SECRET, max_body=100)
+    body, headers = delivery()
+    stream = io.BytesIO(body + b" " * 10_000)
+    environ = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
+    environ |= {"REQUEST_METHOD": "POST", "CONTENT_LENGTH": declared, "wsgi.input": stream}
+    started: list[str] = []
+    answer = json.loads(b"".join(app(environ, lambda status, pairs: started.append(status))))
+    assert (started, answer["error"]) == (["400 Bad Request"], "Content-Length is not a number of bytes")
+    assert stream.tell() == 0 and ledger.get(CONN) is None
+
+
 def test_a_receiver_without_its_secret_answers_500_so_that_codat_retries(
     ledger: Ledger, make: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
