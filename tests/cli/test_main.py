@@ -10,6 +10,7 @@ import base64
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -224,3 +225,43 @@ def test_onboard_hands_back_the_linked_connection_else_the_one_to_re_link(
     served.fake.complete_link(company_id, unlinked)
     assert onboarded() == (unlinked, "Linked")
     assert pending and served.fake.requests_to("POST", f"/companies/{company_id}/connections") == []
+
+
+def flagged_ledger(tmp_path: Path, count: int) -> str:
+    """A SQLite ledger with ``count`` open episodes (ids 1 to count)."""
+    from codat_connections.ledger import Ledger
+    from tests.ledger.events import at, connection_event
+
+    url = f"sqlite:///{tmp_path / 'fleet.db'}"
+    with Ledger.open(url) as ledger:
+        for number in range(count):
+            ledger.record(connection_event(f"conn-{number}", "Deauthorized", at(number)))
+    return url
+
+
+def test_done_ends_every_episode_it_has_before_saying_which_ids_it_has_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One stale id in a shell loop's list must not leave the episodes after it to be claimed (and emailed) again."""
+    url = flagged_ledger(tmp_path, 3)
+    status, out, err = run(["episodes", "--ledger", url, "--done", "1", "999", "3"], capsys)
+    assert (status, out) == (1, "")
+    assert err == "codat-connections: error: there is no episode 999 in this ledger (2 others ended)\n"
+    status, out, _ = run(["episodes", "--ledger", url, "--format", "jsonl"], capsys)
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [2]
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "words"),
+    [
+        (["--done", "99999999999999999999999"], 1, "there is no episode 99999999999999999999999 in this ledger"),
+        (["--claim", "1", "--lease", "1e15"], 2, "--lease is at most 31536000 seconds (365 days)"),
+        (["--claim", "1", "--lease", "1e300"], 2, "--lease is at most 31536000 seconds (365 days)"),
+    ],
+)
+def test_numbers_too_large_for_the_database_are_one_line_not_a_bug_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], status: int, words: str
+) -> None:
+    url = flagged_ledger(tmp_path, 1)
+    got, out, err = run(["episodes", "--ledger", url, *argv], capsys)
+    assert (got, out, err) == (status, "", f"codat-connections: error: {words}\n")
