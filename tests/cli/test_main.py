@@ -160,6 +160,11 @@ def test_a_secret_in_any_message_is_redacted(
         ["attention", "--api-key=sk-typo-SECRET-123", "--format", "sk-typo-SECRET-123"],
         ["attention", "--api", "sk-typo-SECRET-123", "--tags", "sk-typo-SECRET-123"],
         ["episodes", "--ledger", "x", "--ledgr", "postgresql://u:sk-typo-SECRET-123@h/db"],
+        ["episodes", "--ledger=x", "--ldger=postgresql://u:sk-typo-SECRET-123@h/db"],
+        ["episodes", "--ledger", "sqlite:///x.db", "postgresql://u:sk-typo-SECRET-123@h/db"],
+        ["episodes", "--ledger", "sqlite:///x.db", "postgresql://h/db?password=sk-typo-SECRET-123"],
+        ["attention", "--token", "sk-typo-SECRET-123"],
+        ["attention", "--secret=sk-typo-SECRET-123"],
     ],
 )
 def test_a_usage_error_never_quotes_a_key_or_password_given_on_the_command_line(
