@@ -270,3 +270,21 @@ def test_numbers_too_large_for_the_database_are_one_line_not_a_bug_report(
     url = flagged_ledger(tmp_path, 1)
     got, out, err = run(["episodes", "--ledger", url, *argv], capsys)
     assert (got, out, err) == (status, "", f"codat-connections: error: {words}\n")
+
+
+def test_a_table_on_a_terminal_whose_encoding_lacks_a_character_shows_a_question_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Latin-1 or ASCII terminal: the table is still printed (it raised UnicodeEncodeError, an exit 2)."""
+    from codat_connections.ledger import Ledger
+    from tests.ledger.events import at, connection_event
+
+    url = f"sqlite:///{tmp_path / 'fleet.db'}"
+    with Ledger.open(url) as ledger:
+        ledger.record(connection_event("conn-1", "Deauthorized", at(1), company_name="東京 Zoë Ltd"))
+    terminal = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
+    monkeypatch.setattr("sys.stdout", terminal)
+    assert main(["attention", "--ledger", url]) == 0
+    terminal.flush()
+    shown = terminal.buffer.getvalue().decode("latin-1")
+    assert "?? Zoë Ltd" in shown and "conn-1" in shown
