@@ -28,6 +28,10 @@ MAX_CLAIM = 10_000
 """The most episodes one ``claim`` hands out."""
 MAX_LEASE = timedelta(days=365)
 """The longest lease ``claim`` gives: past it a time no longer fits the databases' types."""
+_HAND_OFF_HOLD = timedelta(minutes=5)
+"""How long a receiver's attempt holds a delivery while its ``on_event`` runs: a copy arriving meanwhile (Svix's
+retry after its timeout, a duplicate) is answered 409 instead of calling ``on_event`` a second time; after it, a copy
+takes the delivery over (the attempt's process died)."""
 _MAX_EPISODE_ID = 2**63 - 1
 """Episode ids are the databases' 64-bit integers: a larger number names no episode."""
 MIN_PRUNE_AGE = timedelta(days=1)
@@ -94,11 +98,16 @@ class Ledger:
                 "(pass parse_event(body, message_id=...) the stored id, or use unwrap)"
             )
         observation = from_event(event) if isinstance(event, ConnectionEvent) else None
-        return self._store.record(message_id, str(event.event_type), observation, handled=handed_off)
+        hold = timedelta(0) if handed_off else _HAND_OFF_HOLD
+        return self._store.record(message_id, str(event.event_type), observation, handled=handed_off, hold=hold)
 
     def _handed_off(self, message_id: str) -> None:
         """The receiver's ``on_event`` returned: from now on a retry of the message is a duplicate."""
         self._store.handed_off(message_id)
+
+    def _hand_off_failed(self, message_id: str) -> None:
+        """The receiver's ``on_event`` raised: the next attempt of the message hands it off again, at once."""
+        self._store.release(message_id)
 
     # -- pull ------------------------------------------------------------------------------------------
     def sync(
