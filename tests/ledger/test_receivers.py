@@ -138,7 +138,7 @@ def test_a_content_length_that_is_not_a_number_of_bytes_is_400_and_nothing_is_re
     app = wsgi_app(ledger, secret=SECRET, max_body=100)
     body, headers = delivery()
     stream = io.BytesIO(body + b" " * 10_000)
-    environ = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
+    environ: dict[str, Any] = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
     environ |= {"REQUEST_METHOD": "POST", "CONTENT_LENGTH": declared, "wsgi.input": stream}
     started: list[str] = []
     answer = json.loads(b"".join(app(environ, lambda status, pairs: started.append(status))))
