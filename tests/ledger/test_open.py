@@ -164,3 +164,14 @@ def test_tables_of_an_older_version_are_upgraded_in_place_keeping_what_they_hold
         assert upgraded.record(parse_event(body, message_id="msg_new")).value == "applied"
     with Ledger.open(ledger_url) as again:  # opening an upgraded ledger changes nothing
         assert again.record(parse_event(body, message_id="msg_new")).value == "duplicate"
+
+
+def test_a_scheme_in_capitals_is_the_same_url() -> None:
+    """The check took POSTGRESQL:// and libpq then read the URL as key=value pairs ('missing "=" after ...')."""
+    pytest.importorskip("psycopg")
+    from codat_connections.ledger._postgres import PostgresBackend
+    from codat_connections.ledger._url import backend_for
+
+    backend, shown_url = backend_for(f"POSTGRESQL://app:{ENCODED}@db:5432/fleet", 1.0)
+    assert isinstance(backend, PostgresBackend) and backend._conninfo.startswith("postgresql://app:")
+    assert shown_url == "postgresql://app:***@db:5432/fleet"
