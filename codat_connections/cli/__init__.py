@@ -42,6 +42,8 @@ def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
         args = _parse(build_parser(prog), words)
         if getattr(args, "format", "table") != "table":
             _utf8(streams.out)
+        else:
+            _replacing(streams.out)
         _check_codat_key(args, prog)
         return _command(args)(args, streams)
     except UsageError as exc:
@@ -120,6 +122,13 @@ def _utf8(stream: object) -> None:
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None and getattr(stream, "encoding", "").lower().replace("-", "") != "utf8":
         reconfigure(encoding="utf-8")
+
+
+def _replacing(stream: object) -> None:
+    """A table is for a person: a character the terminal's encoding lacks is shown as ``?``, not a crash."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+        reconfigure(errors="replace")
 
 
 def _silence_stdout() -> None:

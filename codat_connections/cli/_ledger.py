@@ -112,17 +112,19 @@ def episodes(args: argparse.Namespace, streams: Streams) -> int:
     """``episodes``: list the open ones, ``--claim N`` (under a lease) or ``--done ID ...``."""
     if args.lease is not None and args.claim is None:
         raise UsageError(f"{PROG}: error: --lease goes with --claim")
+    from codat_connections.ledger import DEFAULT_LEASE, MAX_CLAIM, MAX_LEASE
+
+    if args.claim is not None and args.claim > MAX_CLAIM:
+        raise UsageError(f"{PROG}: error: --claim takes at most {MAX_CLAIM:,} episodes at a time")
+    if args.lease is not None and args.lease > MAX_LEASE.total_seconds():
+        raise UsageError(
+            f"{PROG}: error: --lease is at most {MAX_LEASE.total_seconds():.0f} seconds ({MAX_LEASE.days} days)"
+        )
     with _open(args.ledger) as ledger:
         if args.done:
-            for episode_id in args.done:
-                ledger.done(episode_id)
+            _done(ledger, args.done)
             return 0
         if args.claim is not None:
-            from codat_connections.ledger import DEFAULT_LEASE, MAX_CLAIM
-
-            if args.claim > MAX_CLAIM:
-                raise UsageError(f"{PROG}: error: --claim takes at most {MAX_CLAIM:,} episodes at a time")
-
             lease = DEFAULT_LEASE if args.lease is None else timedelta(seconds=args.lease)
             chosen = ledger.claim(limit=args.claim, lease=lease)
         else:
@@ -135,3 +137,22 @@ def episodes(args: argparse.Namespace, streams: Streams) -> int:
         empty="No open episode." if args.claim is None else "No episode to claim.",
     )
     return 0
+
+
+def _done(ledger: Ledger, episode_ids: list[int]) -> None:
+    """End each episode named; an id the ledger does not have is reported after the others are ended, not before
+    (a script's one stale id must not leave the next customers to be emailed again after their lease)."""
+    missing = []
+    for episode_id in episode_ids:
+        try:
+            ledger.done(episode_id)
+        except LookupError:
+            missing.append(episode_id)
+    if missing:
+        ended = len(episode_ids) - len(missing)
+        names = ", ".join(str(episode_id) for episode_id in missing)
+        raise LookupError(
+            f"there is no episode {names} in this ledger ({ended} other{'' if ended == 1 else 's'} ended)"
+            if ended
+            else f"there is no episode {names} in this ledger"
+        )

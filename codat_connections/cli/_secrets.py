@@ -8,6 +8,8 @@ import urllib.parse
 __all__ = ["Secrets"]
 
 _REDACTED = "<redacted>"
+_SECRET_NAMES = ("key", "token", "secret", "pass", "auth", "cred")
+"""An option whose name holds one of these (a guess such as ``--token``) is taken to carry a secret."""
 
 
 class Secrets:
@@ -38,16 +40,20 @@ class Secrets:
 
     def add_arguments(self, words: list[str]) -> None:
         """The values of ``--api-key`` and ``--ledger`` in a command line, however spelled (``--api-key=KEY``,
-        an abbreviation, a misspelling such as ``--api-kye KEY``), before argparse reads or quotes them."""
+        an abbreviation, a misspelling such as ``--api-kye KEY`` or ``--ldger=URL``, a guess such as ``--token
+        KEY``), and the password of any URL in it (a stray one is quoted as an unrecognized argument), before
+        argparse reads or quotes them."""
         for position, word in enumerate(words):
-            name, equals, value = word.partition("=")
-            if not name.startswith(("--api", "--key", "--led")):
+            if "://" in word:  # a URL anywhere (--ldger=URL, a stray positional): its password
+                self.add_url(word)
+            if not word.startswith("-"):
                 continue
+            name, equals, value = word.partition("=")
             if not equals:
                 value = words[position + 1] if position + 1 < len(words) else ""
             if name.startswith("--led"):
                 self.add_url(value)
-            else:
+            elif name.startswith(("--api", "--key")) or _guessed_secret(name, value):
                 self.add_key(value)
 
     def redact(self, text: str) -> str:
@@ -55,3 +61,8 @@ class Secrets:
         for value in sorted(self._values, key=len, reverse=True):
             text = text.replace(value, _REDACTED)
         return text
+
+
+def _guessed_secret(name: str, value: str) -> bool:
+    """An option this tool does not have, whose name says it carries a secret (``--token KEY``)."""
+    return len(value) >= 4 and any(part in name.lower() for part in _SECRET_NAMES)

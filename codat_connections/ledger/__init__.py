@@ -16,7 +16,7 @@ PostgreSQL (``pip install "codat-connections[postgres]"``) serves receivers on s
 ``import codat_connections``. The guide "Keeping a fleet Linked" explains each rule.
 """
 
-from codat_connections.ledger._ledger import DEFAULT_LEASE, MAX_CLAIM, MIN_PRUNE_AGE, Ledger
+from codat_connections.ledger._ledger import DEFAULT_LEASE, MAX_CLAIM, MAX_LEASE, MIN_PRUNE_AGE, Ledger
 from codat_connections.ledger._types import (
     ConnectionState,
     Episode,
@@ -29,6 +29,7 @@ from codat_connections.ledger._types import (
 __all__ = [
     "DEFAULT_LEASE",
     "MAX_CLAIM",
+    "MAX_LEASE",
     "MIN_PRUNE_AGE",
     "ConnectionState",
     "Episode",

@@ -20,12 +20,20 @@ if TYPE_CHECKING:
     from codat_connections.query import Query
     from codat_connections.webhooks._events import WebhookEvent
 
-__all__ = ["DEFAULT_LEASE", "MAX_CLAIM", "MIN_PRUNE_AGE", "Ledger"]
+__all__ = ["DEFAULT_LEASE", "MAX_CLAIM", "MAX_LEASE", "MIN_PRUNE_AGE", "Ledger"]
 
 DEFAULT_LEASE = timedelta(minutes=5)
 """How long a claimer holds an episode unless it says otherwise."""
 MAX_CLAIM = 10_000
 """The most episodes one ``claim`` hands out."""
+MAX_LEASE = timedelta(days=365)
+"""The longest lease ``claim`` gives: past it a time no longer fits the databases' types."""
+_HAND_OFF_HOLD = timedelta(minutes=5)
+"""How long a receiver's attempt holds a delivery while its ``on_event`` runs: a copy arriving meanwhile (Svix's
+retry after its timeout, a duplicate) is answered 409 instead of calling ``on_event`` a second time; after it, a copy
+takes the delivery over (the attempt's process died)."""
+_MAX_EPISODE_ID = 2**63 - 1
+"""Episode ids are the databases' 64-bit integers: a larger number names no episode."""
 MIN_PRUNE_AGE = timedelta(days=1)
 """``prune`` keeps at least a day of delivery ids: Codat retries a message for about that long. (A retry after
 its id was pruned still changes nothing: the connection's state already holds what it says, so it is STALE.)"""
@@ -90,11 +98,16 @@ class Ledger:
                 "(pass parse_event(body, message_id=...) the stored id, or use unwrap)"
             )
         observation = from_event(event) if isinstance(event, ConnectionEvent) else None
-        return self._store.record(message_id, str(event.event_type), observation, handled=handed_off)
+        hold = timedelta(0) if handed_off else _HAND_OFF_HOLD
+        return self._store.record(message_id, str(event.event_type), observation, handled=handed_off, hold=hold)
 
     def _handed_off(self, message_id: str) -> None:
         """The receiver's ``on_event`` returned: from now on a retry of the message is a duplicate."""
         self._store.handed_off(message_id)
+
+    def _hand_off_failed(self, message_id: str) -> None:
+        """The receiver's ``on_event`` raised: the next attempt of the message hands it off again, at once."""
+        self._store.release(message_id)
 
     # -- pull ------------------------------------------------------------------------------------------
     def sync(
@@ -139,8 +152,8 @@ class Ledger:
             raise ValueError(f"limit must be from 1 to {MAX_CLAIM}, got {limit}")
         if not isinstance(lease, timedelta):
             raise TypeError(f"lease must be a timedelta, got {type(lease).__name__}")
-        if lease <= timedelta(0):
-            raise ValueError(f"lease must be a positive timedelta, got {lease}")
+        if not timedelta(0) < lease <= MAX_LEASE:
+            raise ValueError(f"lease must be a positive timedelta of at most {MAX_LEASE.days} days, got {lease}")
         return self._store.claim(limit, lease)
 
     def done(self, episode: Episode | int) -> None:
@@ -151,7 +164,7 @@ class Ledger:
         episode_id = episode.id if isinstance(episode, Episode) else episode
         if isinstance(episode_id, bool) or not isinstance(episode_id, int):
             raise TypeError(f"done takes an Episode or its id (an int), got {type(episode).__name__}")
-        if not self._store.done(episode_id):
+        if not 1 <= episode_id <= _MAX_EPISODE_ID or not self._store.done(episode_id):
             raise LookupError(f"there is no episode {episode_id} in this ledger")
 
     def episodes(self) -> list[Episode]:

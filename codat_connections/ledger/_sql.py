@@ -148,6 +148,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE UNIQUE INDEX codat_episodes_one_open ON codat_episodes (connection_id) WHERE closed_at IS NULL",
         "CREATE INDEX codat_episodes_claimable ON codat_episodes (id) WHERE closed_at IS NULL AND done_at IS NULL",
     ),
+    # 2: a delivery being handed to a receiver's on_event is held by that attempt until then (a copy arriving
+    # meanwhile is told to come back, instead of calling on_event a second time).
+    ("ALTER TABLE codat_deliveries ADD COLUMN handing_until {time}",),
 )
 """Forward migrations: entry N (from 0) takes the schema from version N to N + 1. Append only; never edit one."""
 
@@ -230,11 +233,19 @@ REMOVE_UNLISTED = """UPDATE codat_connections SET deleted = TRUE, needs_attentio
     WHERE NOT deleted AND as_of < ?
         AND NOT EXISTS (SELECT 1 FROM codat_listed l WHERE l.connection_id = codat_connections.connection_id)"""
 
-NEW_DELIVERY = """INSERT INTO codat_deliveries (message_id, event_type, connection_id, outcome, handled, received_at)
-    VALUES (?, ?, ?, NULL, ?, {now}) ON CONFLICT (message_id) DO NOTHING"""
+NEW_DELIVERY = """INSERT INTO codat_deliveries (message_id, event_type, connection_id, outcome, handled, received_at,
+        handing_until)
+    VALUES (?, ?, ?, NULL, ?, {now}, CASE WHEN ? THEN NULL ELSE {now} + ? END) ON CONFLICT (message_id) DO NOTHING"""
 KNOWN_DELIVERY = "SELECT outcome, handled FROM codat_deliveries WHERE message_id = ?"
+# An earlier attempt recorded the delivery but its hand-off never finished (on_event raised, or its process died
+# and its hold ran out): this attempt takes it over. A row lock in PostgreSQL: one taker at a time.
+TAKE_HAND_OFF = """UPDATE codat_deliveries SET handing_until = {now} + ?
+    WHERE message_id = ? AND NOT handled AND outcome IS NOT NULL
+        AND (handing_until IS NULL OR handing_until <= {now})
+    RETURNING outcome"""
 SET_OUTCOME = "UPDATE codat_deliveries SET outcome = ? WHERE message_id = ?"
-HANDLED = "UPDATE codat_deliveries SET handled = TRUE WHERE message_id = ?"
+HANDLED = "UPDATE codat_deliveries SET handled = TRUE, handing_until = NULL WHERE message_id = ?"
+RELEASE_HAND_OFF = "UPDATE codat_deliveries SET handing_until = NULL WHERE message_id = ? AND NOT handled"
 PRUNE = "DELETE FROM codat_deliveries WHERE received_at < {now} - ?"
 
 _STATES = """SELECT connection_id, company_id, company_name, platform_key, status, link_url, deleted, needs_attention,

@@ -24,6 +24,8 @@ class Delivery(NamedTuple):
     outcome: Outcome
     first_time: bool
     """No earlier attempt of this message finished its hand-off (``on_event``): the receiver hands it off now."""
+    busy: bool = False
+    """Another attempt of this message is handing it off right now: this one must not (the sender comes back)."""
 
 
 class Store:
@@ -59,18 +61,37 @@ class Store:
 
         return self.backend.run(work)
 
-    def record(self, message_id: str, event_type: str, observation: Observation | None, *, handled: bool) -> Delivery:
-        """Deduplicate the delivery and apply its observation, in one transaction."""
+    def record(
+        self,
+        message_id: str,
+        event_type: str,
+        observation: Observation | None,
+        *,
+        handled: bool,
+        hold: timedelta = timedelta(0),
+    ) -> Delivery:
+        """Deduplicate the delivery and apply its observation, in one transaction.
+
+        ``handled=False`` (a receiver with ``on_event``): the delivery is held for ``hold`` by this attempt, which
+        hands it off and then calls ``handed_off`` (or ``release``); a copy arriving meanwhile is ``busy``.
+        """
         connection_id = None if observation is None else observation.connection_id
+        span = self.backend.span(hold)
 
         def work(cursor: Cursor) -> Delivery:
-            cursor.execute(self._sql["NEW_DELIVERY"], (message_id, event_type, connection_id, handled))
+            cursor.execute(self._sql["NEW_DELIVERY"], (message_id, event_type, connection_id, handled, handled, span))
             if cursor.rowcount != 1:
+                if handled:  # no hand-off to finish: any copy after the first is a duplicate
+                    return Delivery(Outcome.DUPLICATE, False)
+                cursor.execute(self._sql["TAKE_HAND_OFF"], (span, message_id))
+                taken = cursor.fetchone()
+                if taken is not None:  # an earlier attempt's hand-off failed, or its holder died: this one's now
+                    return Delivery(Outcome(taken[0]), True)
                 cursor.execute(self._sql["KNOWN_DELIVERY"], (message_id,))
                 outcome, was_handled = cursor.fetchone()
                 if was_handled or outcome is None:
                     return Delivery(Outcome.DUPLICATE, False)
-                return Delivery(Outcome(outcome), True)  # an earlier attempt's hand-off never finished
+                return Delivery(Outcome(outcome), False, busy=True)
             outcome = Outcome.APPLIED
             if observation is not None and not self._apply(cursor, observation):
                 outcome = Outcome.STALE
@@ -82,6 +103,10 @@ class Store:
     def handed_off(self, message_id: str) -> None:
         """The receiver's ``on_event`` finished for this delivery: a retry of it is now a duplicate."""
         self.backend.run(lambda cursor: cursor.execute(self._sql["HANDLED"], (message_id,)))
+
+    def release(self, message_id: str) -> None:
+        """The receiver's ``on_event`` failed: the next attempt of this delivery hands it off at once."""
+        self.backend.run(lambda cursor: cursor.execute(self._sql["RELEASE_HAND_OFF"], (message_id,)))
 
     def start_listing(self) -> None:
         """A sync begins (on the pinned connection): nothing listed yet."""
@@ -216,6 +241,8 @@ _STATEMENTS = (
     "SET_VERSION",
     "NEW_DELIVERY",
     "KNOWN_DELIVERY",
+    "TAKE_HAND_OFF",
+    "RELEASE_HAND_OFF",
     "SET_OUTCOME",
     "HANDLED",
     "UPSERT",

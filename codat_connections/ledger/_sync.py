@@ -96,17 +96,24 @@ def _read_ahead(pages: Generator[FleetPage, None, None]) -> Iterator[Iterator[tu
     wanted = threading.Semaphore(1)
     stopped = threading.Event()
 
+    def hand(item: tuple[FleetPage, float] | BaseException | None) -> bool:
+        """Put ``item`` for the consumer, unless it stopped taking them (then never block: it may be gone)."""
+        while not stopped.is_set():
+            with contextlib.suppress(queue.Full):
+                handed.put(item, timeout=0.05)
+                return True
+        return False
+
     def fetch() -> None:
         try:
             while wanted.acquire() and not stopped.is_set():
                 asked = time.monotonic()
                 page = next(pages, None)
-                handed.put(None if page is None else (page, time.monotonic() - asked))
-                if page is None:
+                if not hand(None if page is None else (page, time.monotonic() - asked)) or page is None:
                     return
                 del page
         except BaseException as error:  # handed to the consumer, raised there
-            handed.put(error)
+            hand(error)
         finally:
             pages.close()
 
@@ -125,10 +132,12 @@ def _read_ahead(pages: Generator[FleetPage, None, None]) -> Iterator[Iterator[tu
     fetcher.start()
     try:
         yield consume()
-    finally:
+    except KeyboardInterrupt:  # Ctrl-C: leave now; the fetcher (a daemon) stops after the request it has in flight
         stopped.set()
         wanted.release()
-        while fetcher.is_alive():  # unblock a fetcher waiting to hand over a page nobody will take
-            with contextlib.suppress(queue.Empty):
-                handed.get(timeout=0.05)
-        fetcher.join()
+        raise
+    finally:
+        if not stopped.is_set():
+            stopped.set()
+            wanted.release()
+            fetcher.join()  # the request in flight finishes: nothing of the sync outlives it

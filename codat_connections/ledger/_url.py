@@ -36,6 +36,7 @@ def backend_for(url: object, timeout: float) -> tuple[Backend[Any], str]:
             "the user or password in the PostgreSQL URL holds a character that must be percent-encoded "
             "(/ ? # @): write urllib.parse.quote(password, safe='') in the URL (it is not shown here)"
         )
+    url = scheme + url[len(scheme) :]  # libpq reads only a lower-case scheme as a URL
     backend = PostgresBackend(url, f"PostgreSQL {shown(url)}", _secrets(url), timeout)
     return backend, backend.redact(shown(url))
 

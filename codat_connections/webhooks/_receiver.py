@@ -8,7 +8,8 @@ without its secret (``CODAT_WEBHOOK_SECRET`` unset) a 500: Codat retries while t
 
 ``on_event`` runs after the record is durable, for the events the ledger applied (with no ledger, for every
 verified event). If it raises, the answer is a 500 and the delivery is not marked handed off, so Codat's retry
-calls ``on_event`` again (at least once); once it returns, a retry is a duplicate. The ASGI app runs database
+calls ``on_event`` again (at least once); once it returns, a retry is a duplicate. A copy arriving while an
+attempt is in ``on_event`` is a 409 (the ledger holds the delivery for that attempt). The ASGI app runs database
 work and a plain ``on_event`` in a worker thread, never on the event loop; an ``async def`` ``on_event`` is
 awaited on the loop.
 """
@@ -105,6 +106,8 @@ class _Receiver:
         except LedgerError:
             return False, _answer(503, {"error": "the ledger's database is unavailable"}, retry=True)
         body = {"outcome": delivery.outcome.value}
+        if delivery.busy:  # another attempt is in on_event with it: come back, and find it handed off (or not)
+            return False, _answer(409, {"error": "another attempt of this delivery is being handled"}, retry=True)
         if not delivery.first_time or self.on_event is None:
             return False, _answer(200, body)
         if delivery.outcome is not Outcome.APPLIED:
@@ -118,6 +121,14 @@ class _Receiver:
 
             with contextlib.suppress(LedgerError):  # the effect happened; a retry may repeat it (at least once)
                 self.ledger._handed_off(event.message_id)
+
+    def release(self, event: WebhookEvent) -> None:
+        """``on_event`` raised: let Codat's retry hand the event off at once (else it waits out the hold)."""
+        if self.ledger is not None and event.message_id is not None:
+            from codat_connections.ledger import LedgerError
+
+            with contextlib.suppress(LedgerError):
+                self.ledger._hand_off_failed(event.message_id)
 
     @staticmethod
     def failed() -> _Answer:
@@ -161,10 +172,11 @@ def wsgi_app(
 def _wsgi_answer(receiver: _Receiver, environ: dict[str, Any]) -> _Answer:
     if environ.get("REQUEST_METHOD", "GET").upper() != "POST":
         return _allow_post()
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return _answer(400, {"error": "Content-Length is not a number"})
+    # Digits only: int() takes "-1", and read(-1) would read whatever the client sends, past max_body.
+    declared = str(environ.get("CONTENT_LENGTH") or "").strip()
+    if declared and not (declared.isascii() and declared.isdigit()):
+        return _answer(400, {"error": "Content-Length is not a number of bytes"})
+    length = int(declared or 0)
     stream = environ["wsgi.input"]
     if length > receiver.limit:
         return _too_large(receiver.limit)
@@ -185,6 +197,7 @@ def _wsgi_answer(receiver: _Receiver, environ: dict[str, Any]) -> _Answer:
             if inspect.isawaitable(result):
                 raise TypeError("wsgi_app's on_event must be a plain function: use asgi_app for an async one")
         except Exception:
+            receiver.release(verified)
             return receiver.failed()
         receiver.handed_off(verified)
     return answer
@@ -262,6 +275,7 @@ async def _asgi_answer(
                 if inspect.isawaitable(result):
                     await result
         except Exception:
+            await asyncio.to_thread(receiver.release, verified)
             return receiver.failed()
         await asyncio.to_thread(receiver.handed_off, verified)
     return answer

@@ -10,6 +10,7 @@ import base64
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -159,6 +160,11 @@ def test_a_secret_in_any_message_is_redacted(
         ["attention", "--api-key=sk-typo-SECRET-123", "--format", "sk-typo-SECRET-123"],
         ["attention", "--api", "sk-typo-SECRET-123", "--tags", "sk-typo-SECRET-123"],
         ["episodes", "--ledger", "x", "--ledgr", "postgresql://u:sk-typo-SECRET-123@h/db"],
+        ["episodes", "--ledger=x", "--ldger=postgresql://u:sk-typo-SECRET-123@h/db"],
+        ["episodes", "--ledger", "sqlite:///x.db", "postgresql://u:sk-typo-SECRET-123@h/db"],
+        ["episodes", "--ledger", "sqlite:///x.db", "postgresql://h/db?password=sk-typo-SECRET-123"],
+        ["attention", "--token", "sk-typo-SECRET-123"],
+        ["attention", "--secret=sk-typo-SECRET-123"],
     ],
 )
 def test_a_usage_error_never_quotes_a_key_or_password_given_on_the_command_line(
@@ -224,3 +230,61 @@ def test_onboard_hands_back_the_linked_connection_else_the_one_to_re_link(
     served.fake.complete_link(company_id, unlinked)
     assert onboarded() == (unlinked, "Linked")
     assert pending and served.fake.requests_to("POST", f"/companies/{company_id}/connections") == []
+
+
+def flagged_ledger(tmp_path: Path, count: int) -> str:
+    """A SQLite ledger with ``count`` open episodes (ids 1 to count)."""
+    from codat_connections.ledger import Ledger
+    from tests.ledger.events import at, connection_event
+
+    url = f"sqlite:///{tmp_path / 'fleet.db'}"
+    with Ledger.open(url) as ledger:
+        for number in range(count):
+            ledger.record(connection_event(f"conn-{number}", "Deauthorized", at(number)))
+    return url
+
+
+def test_done_ends_every_episode_it_has_before_saying_which_ids_it_has_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One stale id in a shell loop's list must not leave the episodes after it to be claimed (and emailed) again."""
+    url = flagged_ledger(tmp_path, 3)
+    status, out, err = run(["episodes", "--ledger", url, "--done", "1", "999", "3"], capsys)
+    assert (status, out) == (1, "")
+    assert err == "codat-connections: error: there is no episode 999 in this ledger (2 others ended)\n"
+    status, out, _ = run(["episodes", "--ledger", url, "--format", "jsonl"], capsys)
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [2]
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "words"),
+    [
+        (["--done", "99999999999999999999999"], 1, "there is no episode 99999999999999999999999 in this ledger"),
+        (["--claim", "1", "--lease", "1e15"], 2, "--lease is at most 31536000 seconds (365 days)"),
+        (["--claim", "1", "--lease", "1e300"], 2, "--lease is at most 31536000 seconds (365 days)"),
+    ],
+)
+def test_numbers_too_large_for_the_database_are_one_line_not_a_bug_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], status: int, words: str
+) -> None:
+    url = flagged_ledger(tmp_path, 1)
+    got, out, err = run(["episodes", "--ledger", url, *argv], capsys)
+    assert (got, out, err) == (status, "", f"codat-connections: error: {words}\n")
+
+
+def test_a_table_on_a_terminal_whose_encoding_lacks_a_character_shows_a_question_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Latin-1 or ASCII terminal: the table is still printed (it raised UnicodeEncodeError, an exit 2)."""
+    from codat_connections.ledger import Ledger
+    from tests.ledger.events import at, connection_event
+
+    url = f"sqlite:///{tmp_path / 'fleet.db'}"
+    with Ledger.open(url) as ledger:
+        ledger.record(connection_event("conn-1", "Deauthorized", at(1), company_name="東京 Zoë Ltd"))
+    terminal = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
+    monkeypatch.setattr("sys.stdout", terminal)
+    assert main(["attention", "--ledger", url]) == 0
+    terminal.flush()
+    shown = terminal.buffer.getvalue().decode("latin-1")
+    assert "?? Zoë Ltd" in shown and "conn-1" in shown

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from codat_connections.ledger import DEFAULT_LEASE, Ledger
+from codat_connections.ledger import DEFAULT_LEASE, MAX_LEASE, Ledger
 from tests.ledger.events import at, connection_event, deleted_event
 
 CONN = "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f"
@@ -112,3 +112,17 @@ def test_claim_and_done_check_their_arguments(ledger: Ledger) -> None:
     with pytest.raises(LookupError, match="no episode 999"):
         ledger.done(999)
     assert timedelta(minutes=5) == DEFAULT_LEASE
+
+
+def test_numbers_beyond_the_databases_integers_are_refused_as_such(ledger: Ledger) -> None:
+    ledger.record(connection_event(CONN, "Deauthorized", at(1)))
+    with pytest.raises(LookupError, match=f"no episode {2**63}"):
+        ledger.done(2**63)  # no 64-bit id: no such episode (not an OverflowError from the driver)
+    with pytest.raises(LookupError, match="no episode -1"):
+        ledger.done(-1)
+    with pytest.raises(ValueError, match="at most 365 days"):
+        ledger.claim(lease=timedelta(days=366))
+    with pytest.raises(ValueError, match="at most 365 days"):
+        ledger.claim(lease=timedelta.max)
+    [episode] = ledger.claim(lease=MAX_LEASE)  # the longest lease fits
+    assert episode.leased_until is not None and episode.leased_until > episode.opened_at + timedelta(days=364)

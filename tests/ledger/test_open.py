@@ -6,6 +6,7 @@ import copy
 import pickle
 import sqlite3
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -132,3 +133,45 @@ def test_no_password_in_the_messages_of_a_postgresql_ledger_that_cannot_connect(
     with pytest.raises(LedgerUnavailableError) as raised:
         Ledger.open(url)
     assert "SECRET" not in str(raised.value) and "***" in str(raised.value)
+
+
+def test_tables_of_an_older_version_are_upgraded_in_place_keeping_what_they_hold(
+    ledger_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codat_connections.ledger import _sql
+    from codat_connections.webhooks import parse_event
+    from tests.ledger.events import connection_body
+
+    body = connection_body("c1", "Deauthorized", at(1))
+    with monkeypatch.context() as patched:
+        patched.setattr(_sql, "MIGRATIONS", MIGRATIONS[:1])  # a ledger made by the first release
+        with Ledger.open(ledger_url) as old:
+            backend = old._store.backend
+            insert = "INSERT INTO codat_deliveries VALUES (?, 'connection.disconnected', 'c1', 'applied', ?, ?)"
+            backend.run(
+                lambda cursor: cursor.execute(backend.dialect.sql(insert), ("msg_old", True, backend.to_db(at(0))))
+            )
+    with Ledger.open(ledger_url) as upgraded:
+        backend = upgraded._store.backend
+
+        def read_version(cursor: Any) -> list[tuple[int]]:
+            cursor.execute("SELECT version FROM codat_ledger_schema")
+            return [tuple(row) for row in cursor.fetchall()]
+
+        version = backend.run(read_version)
+        assert version == [(len(MIGRATIONS),)] and len(MIGRATIONS) > 1
+        assert upgraded.record(parse_event(body, message_id="msg_old")).value == "duplicate"  # still known
+        assert upgraded.record(parse_event(body, message_id="msg_new")).value == "applied"
+    with Ledger.open(ledger_url) as again:  # opening an upgraded ledger changes nothing
+        assert again.record(parse_event(body, message_id="msg_new")).value == "duplicate"
+
+
+def test_a_scheme_in_capitals_is_the_same_url() -> None:
+    """The check took POSTGRESQL:// and libpq then read the URL as key=value pairs ('missing "=" after ...')."""
+    pytest.importorskip("psycopg")
+    from codat_connections.ledger._postgres import PostgresBackend
+    from codat_connections.ledger._url import backend_for
+
+    backend, shown_url = backend_for(f"POSTGRESQL://app:{ENCODED}@db:5432/fleet", 1.0)
+    assert isinstance(backend, PostgresBackend) and backend._conninfo.startswith("postgresql://app:")
+    assert shown_url == "postgresql://app:***@db:5432/fleet"

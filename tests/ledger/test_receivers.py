@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from codat_connections.ledger import Ledger
+from codat_connections.ledger import Ledger, Outcome
 from codat_connections.ledger._store import Delivery
-from codat_connections.webhooks import ConnectionEvent, WebhookEvent, asgi_app, wsgi_app
+from codat_connections.webhooks import ConnectionEvent, WebhookEvent, asgi_app, parse_event, wsgi_app
 from tests.ledger.events import at, connection_body
 from tests.ledger.postgres import PostgresServer
 from tests.webhooks.signing import KEY, OTHER_KEY, SECRET, signed_headers
@@ -130,6 +130,22 @@ def test_an_oversized_body_is_413(ledger: Ledger, make: Any, kind: str) -> None:
     assert ledger.get(CONN) is None
 
 
+@pytest.mark.parametrize("declared", ["-1", "-5", "+20", "1e3", "٣"])
+def test_a_content_length_that_is_not_a_number_of_bytes_is_400_and_nothing_is_read(
+    ledger: Ledger, declared: str
+) -> None:
+    """wsgiref and Werkzeug pass Content-Length as sent: read(-1) would take all a client sends, past max_body."""
+    app = wsgi_app(ledger, secret=SECRET, max_body=100)
+    body, headers = delivery()
+    stream = io.BytesIO(body + b" " * 10_000)
+    environ: dict[str, Any] = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
+    environ |= {"REQUEST_METHOD": "POST", "CONTENT_LENGTH": declared, "wsgi.input": stream}
+    started: list[str] = []
+    answer = json.loads(b"".join(app(environ, lambda status, pairs: started.append(status))))
+    assert (started, answer["error"]) == (["400 Bad Request"], "Content-Length is not a number of bytes")
+    assert stream.tell() == 0 and ledger.get(CONN) is None
+
+
 def test_a_receiver_without_its_secret_answers_500_so_that_codat_retries(
     ledger: Ledger, make: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,6 +171,51 @@ def test_when_on_event_fails_codats_retry_calls_it_again(ledger: Ledger, make: A
     assert post(app, body, headers)[::2] == (200, {"outcome": "applied"})
     assert post(app, body, headers)[::2] == (200, {"outcome": "duplicate"})
     assert calls == ["msg_1", "msg_1"]
+
+
+def test_a_copy_arriving_while_on_event_runs_is_409_and_on_event_runs_once(ledger: Ledger, make: Any) -> None:
+    """Svix retries an attempt that outlives its timeout, and may send a message twice: neither copy may call
+    on_event a second time while the first attempt is in it (they did, both answered 200 "applied")."""
+    entered, leave = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def on_event(event: WebhookEvent) -> None:
+        calls.append(event.message_id)
+        entered.set()
+        assert leave.wait(10)
+
+    app, post = make(ledger, on_event=on_event, secret=SECRET)
+    body, headers = delivery()
+    first: list[tuple[int, dict[str, str], dict[str, Any]]] = []
+    attempt = threading.Thread(target=lambda: first.append(post(app, body, headers)))
+    attempt.start()
+    try:
+        assert entered.wait(10)
+        status, answer_headers, answer = post(app, body, headers)
+        assert (status, answer_headers["retry-after"]) == (409, "5") and "being handled" in answer["error"]
+        assert ledger.record(parse_event(body, message_id="msg_1")) is Outcome.DUPLICATE  # recorded directly too
+    finally:
+        leave.set()
+        attempt.join()
+    assert first[0][::2] == (200, {"outcome": "applied"})
+    assert post(app, body, headers)[::2] == (200, {"outcome": "duplicate"})
+    assert calls == ["msg_1"]
+
+
+def test_a_delivery_whose_attempt_died_in_on_event_is_handed_off_by_a_copy_after_the_hold(
+    ledger: Ledger, make: Any
+) -> None:
+    calls: list[str] = []
+    app, post = make(ledger, on_event=lambda event: calls.append(event.message_id), secret=SECRET)
+    body, headers = delivery()
+    held = ledger._receive(parse_event(body, message_id="msg_1"), handed_off=False)  # an attempt that then died
+    assert held.first_time and not held.busy
+    assert post(app, body, headers)[0] == 409  # still held
+    backend = ledger._store.backend
+    backend.run(lambda cursor: cursor.execute("UPDATE codat_deliveries SET handing_until = received_at"))  # ran out
+    assert post(app, body, headers)[::2] == (200, {"outcome": "applied"})
+    assert post(app, body, headers)[::2] == (200, {"outcome": "duplicate"})
+    assert calls == ["msg_1"]
 
 
 def test_without_a_ledger_on_event_gets_every_verified_delivery(make: Any) -> None:

@@ -322,3 +322,44 @@ def test_a_deletion_codat_reported_stays_whatever_a_later_listing_says(
     assert ledger.sync(codat).changed == 0
     state = ledger.get(connection_id)
     assert state is not None and state.deleted and state.source == "webhook" and ledger.episodes() == []
+
+
+def test_ctrl_c_during_a_sync_leaves_at_once_without_waiting_for_the_page_in_flight() -> None:
+    """The next page is fetched on a thread while this one is written: Ctrl-C must not wait for that request (up to
+    the client's timeout, a minute); it did (3.5 s left of a 5 s page, probed). Other errors still wait for it."""
+    import threading
+    import time
+    from collections.abc import Generator
+    from typing import Any
+
+    from codat_connections.ledger._sync import _read_ahead
+
+    asked, answered, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def pages(answer: Callable[[], object]) -> Generator[Any, None, None]:
+        yield "page 1"
+        asked.set()
+        answer()  # the next page's request, in flight
+        finished.set()
+        yield "page 2"
+
+    def leave_on(error: BaseException, answer: Callable[[], object]) -> float:
+        """Raise ``error`` while the second page is in flight; the seconds it took to leave the block."""
+        asked.clear()
+        finished.clear()
+        try:
+            with _read_ahead(pages(answer)) as fetched:
+                for _ in fetched:
+                    assert asked.wait(5)
+                    started = time.monotonic()
+                    raise error
+        except type(error):
+            return time.monotonic() - started
+        raise AssertionError("not raised")
+
+    threading.Timer(3, answered.set).start()
+    assert leave_on(KeyboardInterrupt(), lambda: answered.wait(10)) < 1.5
+    assert not finished.is_set()
+    answered.set()
+    assert leave_on(LedgerError("the database failed"), lambda: time.sleep(0.3)) >= 0.2
+    assert finished.is_set(), "on an error, the request in flight ends before the sync returns"

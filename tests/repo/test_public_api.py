@@ -120,6 +120,7 @@ LEDGER_EXPORTS = [
     "LedgerError",
     "LedgerUnavailableError",
     "MAX_CLAIM",
+    "MAX_LEASE",
     "MIN_PRUNE_AGE",
     "Outcome",
     "SyncReport",
