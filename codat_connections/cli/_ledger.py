@@ -44,10 +44,12 @@ SYNC_COLUMNS: list[Column] = [
 ]
 
 
-def _open(url: str) -> Ledger:
+def _open(url: str, *, create: bool = False) -> Ledger:
+    """The ledger at ``url``. Only ``sync`` makes one: a command that reads it refuses a ledger that is not there,
+    so a mistyped path is an error, never an empty all-clear (``attention --exit-code`` saying 0 for ever)."""
     from codat_connections.ledger import Ledger  # loaded by the commands that use it, and only by them
 
-    return Ledger.open(url)
+    return Ledger.open(url, create=create)
 
 
 def _state_row(state: ConnectionState) -> dict[str, Value]:
@@ -97,7 +99,7 @@ def sync(args: argparse.Namespace, streams: Streams) -> int:
     """``sync``: the morning job, ``ledger.sync`` over the fleet (or the companies ``--tags`` selects)."""
     tags = tags_query(args)
     listing = ListingProgress(Progress(streams.err), args.max_requests_per_minute, flagged=False)
-    with _open(args.ledger) as ledger, client_from(args) as codat:
+    with _open(args.ledger, create=True) as ledger, client_from(args) as codat:
         listing.watch(codat)
         try:
             report = ledger.sync(codat, tags=tags)

@@ -80,6 +80,11 @@ class Backend(ABC, Generic[Conn]):
     def lock_schema(self, cursor: Cursor) -> None:
         """Within a write transaction: keep any other process from migrating at the same time."""
 
+    def missing(self) -> str | None:
+        """Why there is surely no ledger to open here (None: there may be one). Asked before connecting, which
+        would make an empty database."""
+        return None
+
     # -- shared ---------------------------------------------------------------------------------------
     def run(self, work: Callable[[Cursor], T], *, write: bool = True) -> T:
         """``work`` in one transaction (committed when it returns); retried after a deadlock, typed on failure."""

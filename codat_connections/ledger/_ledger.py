@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from codat_connections.ledger._observation import from_event
 from codat_connections.ledger._store import Delivery, Store
-from codat_connections.ledger._types import ConnectionState, Episode, Outcome, SyncReport
+from codat_connections.ledger._types import ConnectionState, Episode, LedgerError, Outcome, SyncReport
 from codat_connections.ledger._url import backend_for
 
 if TYPE_CHECKING:
@@ -52,23 +52,30 @@ class Ledger:
         self._shown_url = shown_url
 
     @classmethod
-    def open(cls, url: str, *, timeout: float = 5.0) -> Ledger:
+    def open(cls, url: str, *, timeout: float = 5.0, create: bool = True) -> Ledger:
         """The ledger in the database at ``url``, its tables created or upgraded (``codat_...``, a schema version).
 
         ``url`` is ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db`` (the default backend, the
         standard library's ``sqlite3``), or ``postgresql://user:password@host:5432/dbname`` (``postgres://`` too;
         any libpq URL; needs ``pip install "codat-connections[postgres]"``). ``timeout`` is the seconds to wait
         for the database (SQLite's lock, PostgreSQL's connection and row locks) before ``LedgerUnavailableError``.
-        The password never appears in an error, a ``repr`` or a log.
+        The password never appears in an error, a ``repr`` or a log. With ``create=False`` (for what only reads a
+        ledger, such as a monitoring check) a ledger that is not there is a ``LedgerError`` and nothing is made: a
+        mistyped path must not read as an empty, all-clear ledger.
         """
         if isinstance(timeout, bool) or not isinstance(timeout, int | float):
             raise TypeError(f"timeout must be a number of seconds, got {type(timeout).__name__}")
         if not 0 < timeout <= 3600:
             raise ValueError(f"timeout must be more than 0 and at most 3600 seconds, got {timeout!r}")
+        if not isinstance(create, bool):
+            raise TypeError(f"create must be a bool, got {type(create).__name__}")
         backend, shown = backend_for(url, float(timeout))
+        if not create and (why := backend.missing()) is not None:
+            backend.close()
+            raise LedgerError(f"there is no ledger at {shown}: {why}")
         store = Store(backend)
         try:
-            store.migrate()
+            store.migrate(create=create)
         except BaseException:
             backend.close()
             raise

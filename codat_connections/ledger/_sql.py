@@ -101,6 +101,11 @@ POSTGRES = Dialect(
 )
 
 SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS codat_ledger_schema (version INTEGER NOT NULL)"
+SCHEMA_EXISTS = {
+    "sqlite": "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'codat_ledger_schema'",
+    "postgresql": "SELECT count(*) FROM (SELECT to_regclass('codat_ledger_schema') AS found) t WHERE found IS NOT NULL",
+}
+"""Whether the ledger's tables are there (a database a ledger was never opened in has none)."""
 SET_VERSION_FIRST = "INSERT INTO codat_ledger_schema (version) VALUES (?)"
 SET_VERSION = "UPDATE codat_ledger_schema SET version = ?"
 

@@ -20,6 +20,7 @@ from typing import Any
 from codat_connections.ledger._backend import Backend, Cursor
 from codat_connections.ledger._observation import micros
 from codat_connections.ledger._sql import CLEAR_STAGING, LISTED_TABLE, SQLITE, STAGE, STAGING_TABLE
+from codat_connections.ledger._types import LedgerError
 
 __all__ = ["SQLiteBackend"]
 
@@ -39,7 +40,22 @@ class SQLiteBackend(Backend[sqlite3.Connection]):
         self._stage = SQLITE.sql(STAGE)
         self._clear = SQLITE.sql(CLEAR_STAGING)
 
+    def missing(self) -> str | None:
+        if not self.path.parent.is_dir():
+            return self._no_folder()
+        if not self.path.exists():
+            return f"there is no file {self.path} (`codat-connections sync --ledger URL` or Ledger.open(url) makes it)"
+        return None
+
+    def _no_folder(self) -> str:
+        return (
+            f"the folder {self.path.parent} does not exist (sqlite:///relative/path.db is relative to the current "
+            "folder, sqlite:////absolute/path.db is absolute)"
+        )
+
     def _connect(self) -> sqlite3.Connection:
+        if not self.path.parent.is_dir():  # sqlite3 would say only "unable to open database file"
+            raise LedgerError(f"the ledger's database ({self.where}) cannot be made: {self._no_folder()}")
         # isolation_level=None: no implicit transactions; each write opens its own BEGIN IMMEDIATE.
         conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         try:

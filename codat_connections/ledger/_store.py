@@ -36,11 +36,20 @@ class Store:
         say = backend.dialect.sql
         self._sql = {name: say(getattr(sql, name)) for name in _STATEMENTS}
 
-    def migrate(self) -> int:
-        """Create or upgrade the tables (one process at a time); the schema version now in force."""
+    def migrate(self, *, create: bool = True) -> int:
+        """Create or upgrade the tables (one process at a time); the schema version now in force. With ``create``
+        false, a database without the ledger's tables is a ``LedgerError`` and is left as it was."""
 
         def work(cursor: Cursor) -> int:
             self.backend.lock_schema(cursor)
+            if not create:
+                cursor.execute(sql.SCHEMA_EXISTS[self.backend.dialect.name])
+                found = cursor.fetchone()
+                if not found or not found[0]:
+                    raise LedgerError(
+                        f"there is no ledger in {self.backend.where}: its tables were never made there (a sync, "
+                        "`codat-connections sync --ledger URL`, or Ledger.open(url) makes them)"
+                    )
             cursor.execute(sql.SCHEMA_TABLE)
             cursor.execute("SELECT version FROM codat_ledger_schema")
             row = cursor.fetchone()

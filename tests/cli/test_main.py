@@ -288,3 +288,18 @@ def test_a_table_on_a_terminal_whose_encoding_lacks_a_character_shows_a_question
     terminal.flush()
     shown = terminal.buffer.getvalue().decode("latin-1")
     assert "?? Zoë Ltd" in shown and "conn-1" in shown
+
+
+@pytest.mark.parametrize(
+    "argv", [["attention", "--exit-code"], ["episodes"], ["episodes", "--claim", "5"], ["episodes", "--done", "1"]]
+)
+def test_a_command_that_reads_the_ledger_refuses_one_that_is_not_there(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --ledger in a monitoring check or the emailer's cron line is an error (status 1), never an empty
+    all-clear ledger made on the spot (``attention --exit-code`` would then say 0 for ever)."""
+    typo = tmp_path / "typo.db"
+    status, out, err = run([*argv, "--ledger", f"sqlite:///{typo}"], capsys)
+    assert (status, out) == (1, "")
+    assert err.count("\n") == 1 and f"there is no ledger at sqlite:///{typo}" in err and "sync" in err, err
+    assert not typo.exists()

@@ -67,9 +67,39 @@ def test_bad_arguments_are_refused_before_any_database_work() -> None:
         Ledger.open("sqlite:///x.db", timeout="5")  # type: ignore[arg-type]
 
 
-def test_an_unreachable_database_is_unavailable(tmp_path: Path) -> None:
-    with pytest.raises(LedgerUnavailableError, match="unable to open"):
-        Ledger.open(f"sqlite:///{tmp_path / 'no-such-folder' / 'fleet.db'}")
+def test_a_sqlite_file_in_a_folder_that_is_not_there_names_the_folder(tmp_path: Path) -> None:
+    """sqlite3 says only "unable to open database file"; a typo in the folder is the usual cause."""
+    folder = tmp_path / "no-such-folder"
+    with pytest.raises(LedgerError, match=f"the folder {folder} does not exist .*relative to the current folder"):
+        Ledger.open(f"sqlite:///{folder / 'fleet.db'}")
+    assert not folder.exists()
+
+
+def test_opened_to_read_a_ledger_that_is_not_there_is_an_error_and_makes_nothing(tmp_path: Path) -> None:
+    """A monitoring check or an emailer given a mistyped path must fail, not read an empty, all-clear ledger."""
+    missing = tmp_path / "typo.db"
+    with pytest.raises(LedgerError, match=f"there is no ledger at sqlite:///{missing}: there is no file"):
+        Ledger.open(f"sqlite:///{missing}", create=False)
+    assert not missing.exists()
+    sqlite3.connect(missing).close()  # a database, but not a ledger's
+    with pytest.raises(LedgerError, match="its tables were never made there"):
+        Ledger.open(f"sqlite:///{missing}", create=False)
+    with sqlite3.connect(missing) as db:
+        assert db.execute("SELECT name FROM sqlite_master").fetchall() == [], "nothing made"
+    with Ledger.open(f"sqlite:///{missing}") as made:
+        made.record(connection_event("k-1", "Deauthorized", at(1)))
+    with Ledger.open(f"sqlite:///{missing}", create=False) as read:
+        assert [state.connection_id for state in read.needing_attention()] == ["k-1"]
+
+
+@pytest.mark.slow
+def test_opened_to_read_an_empty_postgresql_database_is_an_error_and_makes_nothing(postgres_url: str) -> None:
+    with pytest.raises(LedgerError, match="its tables were never made there"):
+        Ledger.open(postgres_url, create=False)
+    with Ledger.open(postgres_url) as made:
+        made.record(connection_event("k-1", "Deauthorized", at(1)))
+    with Ledger.open(postgres_url, create=False) as read:
+        assert read.get("k-1") is not None
 
 
 def test_a_closed_ledger_says_so(sqlite_url: str) -> None:
