@@ -4,7 +4,10 @@ For each POST: the delivery is verified (``unwrap``; a forged or unreadable one 
 recorded), recorded in the ledger (a 2xx only once the record is committed; 503 when the database is
 unavailable, so Codat delivers it again and nothing is lost), then handed to ``on_event``. A duplicate is a
 200 with no second effect. Anything but POST is a 405, a body over ``max_body`` bytes a 413, and a receiver
-without its secret (``CODAT_WEBHOOK_SECRET`` unset) a 500: Codat retries while the configuration is fixed.
+without its secret (``CODAT_WEBHOOK_SECRET`` unset) a 500: Codat retries while the configuration is fixed. A
+``secret=`` that is not a ``whsec_`` secret is a ``ValueError`` when the app is made; a missing one is a warning
+then, and every 500 (no usable secret, ``on_event`` raised) is logged on the ``codat_connections`` logger, so the
+operator sees why Codat keeps retrying.
 
 ``on_event`` runs after the record is durable, for the events the ledger applied (with no ledger, for every
 verified event). If it raises, the answer is a 500 and the delivery is not marked handed off, so Codat's retry
@@ -19,13 +22,16 @@ from __future__ import annotations
 import contextlib
 import inspect
 import json
+import logging
+import os
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
+from codat_connections._constants import WEBHOOK_SECRET_ENV
 from codat_connections.webhooks._errors import WebhookPayloadError, WebhookVerificationError
 from codat_connections.webhooks._events import WebhookEvent, parse_event
-from codat_connections.webhooks._verify import DEFAULT_TOLERANCE_SECONDS, verified_text
+from codat_connections.webhooks._verify import DEFAULT_TOLERANCE_SECONDS, signing_key, verified_text
 
 if TYPE_CHECKING:
     from codat_connections.ledger import Ledger
@@ -44,6 +50,7 @@ WSGIApp: TypeAlias = Callable[[dict[str, Any], Callable[..., Any]], Iterable[byt
 """A WSGI application: ``app(environ, start_response)``."""
 
 _MISCONFIGURED = ("missing_secret", "malformed_secret")
+log = logging.getLogger("codat_connections")
 
 
 class _Answer(NamedTuple):
@@ -76,6 +83,7 @@ class _Receiver:
             raise TypeError(f"secret must be a str (the endpoint's whsec_... secret), got {type(secret).__name__}")
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise ValueError(f"max_body must be a positive number of bytes, got {limit!r}")
+        _check_secret(secret)
         self.ledger = ledger
         self.on_event = on_event
         self.secret = secret
@@ -90,6 +98,9 @@ class _Receiver:
             return parse_event(text, message_id=message_id)
         except WebhookVerificationError as error:
             if error.reason in _MISCONFIGURED:  # the receiver's own configuration, not the sender's fault
+                log.error(
+                    "webhook receiver: %s; every delivery is answered 500 (Codat retries) until it is fixed", error
+                )
                 return _answer(500, {"error": "the receiver has no usable webhook secret", "reason": error.reason})
             return _answer(400, {"error": "not a verified delivery", "reason": error.reason})
         except WebhookPayloadError as error:
@@ -131,8 +142,30 @@ class _Receiver:
                 self.ledger._hand_off_failed(event.message_id)
 
     @staticmethod
-    def failed() -> _Answer:
+    def failed(event: WebhookEvent) -> _Answer:
+        """``on_event`` raised (called from its ``except``): logged with its traceback, and a 500 so Codat retries."""
+        log.exception(
+            "webhook receiver: on_event raised on delivery %s; answered 500, Codat will retry", event.message_id
+        )
         return _answer(500, {"error": "on_event failed; the delivery will be retried"})
+
+
+def _check_secret(secret: str | None) -> None:
+    """A ``secret=`` that can never verify anything is refused now; a missing one is only warned of (the
+    environment may be set before the first delivery, and until then Codat's retries wait)."""
+    if secret is not None:
+        try:
+            signing_key(secret)
+        except WebhookVerificationError:
+            raise ValueError(
+                "secret must be the endpoint's signing secret: 'whsec_' then base64, as the Codat portal shows it"
+            ) from None
+    elif not os.environ.get(WEBHOOK_SECRET_ENV):
+        log.warning(
+            "webhook receiver made without a secret: set %s (or pass secret=); until then every delivery is "
+            "answered 500 and Codat retries it",
+            WEBHOOK_SECRET_ENV,
+        )
 
 
 def _answer(status: int, body: dict[str, str], *, retry: bool = False) -> _Answer:
@@ -198,7 +231,7 @@ def _wsgi_answer(receiver: _Receiver, environ: dict[str, Any]) -> _Answer:
                 raise TypeError("wsgi_app's on_event must be a plain function: use asgi_app for an async one")
         except Exception:
             receiver.release(verified)
-            return receiver.failed()
+            return receiver.failed(verified)
         receiver.handed_off(verified)
     return answer
 
@@ -276,7 +309,7 @@ async def _asgi_answer(
                     await result
         except Exception:
             await asyncio.to_thread(receiver.release, verified)
-            return receiver.failed()
+            return receiver.failed(verified)
         await asyncio.to_thread(receiver.handed_off, verified)
     return answer
 

@@ -35,7 +35,7 @@ from codat_connections._constants import WEBHOOK_SECRET_ENV
 from codat_connections.webhooks._errors import WebhookVerificationError
 from codat_connections.webhooks._headers import HEADER_NAMES, HeaderSource, header_values
 
-__all__ = ["DEFAULT_TOLERANCE_SECONDS", "verified_text"]
+__all__ = ["DEFAULT_TOLERANCE_SECONDS", "signing_key", "verified_text"]
 
 DEFAULT_TOLERANCE_SECONDS = 300
 """How far a delivery's timestamp may be from this machine's clock, either way (Standard Webhooks' 5 minutes)."""
@@ -87,10 +87,10 @@ def _signer(secret: str | None) -> Webhook:
 @functools.lru_cache(maxsize=8)
 def _signer_for(secret: str | None) -> Webhook:
     """The reference signer for a secret, decoded once: a receiver checks every delivery with the same one."""
-    return Webhook(_signing_key(secret))
+    return Webhook(signing_key(secret))
 
 
-def _signing_key(secret: str | None) -> bytes:
+def signing_key(secret: str | None) -> bytes:
     """The key bytes of a ``whsec_<base64>`` secret (the prefix is optional, as the reference allows)."""
     if secret is None:
         raise WebhookVerificationError(

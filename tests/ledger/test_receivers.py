@@ -147,17 +147,23 @@ def test_a_content_length_that_is_not_a_number_of_bytes_is_400_and_nothing_is_re
 
 
 def test_a_receiver_without_its_secret_answers_500_so_that_codat_retries(
-    ledger: Ledger, make: Any, monkeypatch: pytest.MonkeyPatch
+    ledger: Ledger, make: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Not silently: a warning when the app is made, and an error logged with each 500, naming what to set."""
     monkeypatch.delenv("CODAT_WEBHOOK_SECRET", raising=False)
     app, post = make(ledger)
+    assert [r.levelname for r in caplog.records] == ["WARNING"] and "set CODAT_WEBHOOK_SECRET" in caplog.text
+    caplog.clear()
     status, _, answer = post(app, *delivery())
     assert (status, answer["reason"]) == (500, "missing_secret")
+    assert [r.levelname for r in caplog.records] == ["ERROR"] and "set CODAT_WEBHOOK_SECRET" in caplog.text
     monkeypatch.setenv("CODAT_WEBHOOK_SECRET", SECRET)
     assert post(app, *delivery())[0] == 200
 
 
-def test_when_on_event_fails_codats_retry_calls_it_again(ledger: Ledger, make: Any) -> None:
+def test_when_on_event_fails_codats_retry_calls_it_again(
+    ledger: Ledger, make: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     calls: list[str] = []
 
     def on_event(event: WebhookEvent) -> None:
@@ -168,6 +174,7 @@ def test_when_on_event_fails_codats_retry_calls_it_again(ledger: Ledger, make: A
     app, post = make(ledger, on_event=on_event, secret=SECRET)
     body, headers = delivery()
     assert post(app, body, headers)[0] == 500
+    assert "the queue is down" in caplog.text and "on_event raised on delivery msg_1" in caplog.text
     assert post(app, body, headers)[::2] == (200, {"outcome": "applied"})
     assert post(app, body, headers)[::2] == (200, {"outcome": "duplicate"})
     assert calls == ["msg_1", "msg_1"]
@@ -338,6 +345,9 @@ def test_the_asgi_app_answers_the_lifespan_protocol(sqlite_url: str) -> None:
 
 def test_a_receiver_needs_something_to_do_and_checks_its_arguments(ledger: Ledger) -> None:
     for factory in (asgi_app, wsgi_app):
+        with pytest.raises(ValueError, match="secret must be the endpoint's signing secret") as refused:
+            factory(ledger, secret="not-a-secret")  # a typo: nothing it could ever verify
+        assert "not-a-secret" not in str(refused.value)
         with pytest.raises(TypeError, match="ledger, an on_event"):
             factory()
         with pytest.raises(TypeError, match="Ledger"):
