@@ -127,8 +127,9 @@ class RequesterBase(Generic[HttpT, PacerT]):
             kind, message = APITimeoutError, f"request timed out ({type(exc).__name__})"
         elif isinstance(exc, httpx.LocalProtocolError):
             message = "the request could not be sent (LocalProtocolError)"  # its text can quote a header value
-        else:
-            message = f"connection failed: {str(exc) or type(exc).__name__}"
+        else:  # named by host and port: "refused" alone does not say which base URL was wrong
+            port = f":{request.url.port}" if request.url.port is not None else ""
+            message = f"connection to {request.url.host}{port} failed: {str(exc) or type(exc).__name__}"
         error = kind(message, method=spec.method, path=spec.path, url=str(request.url))
         error.__cause__ = exc
         return error

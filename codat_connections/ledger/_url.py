@@ -19,6 +19,11 @@ def backend_for(url: object, timeout: float) -> tuple[Backend[Any], str]:
     if not isinstance(url, str):
         raise TypeError(f"url must be a str such as 'sqlite:///fleet.db', got {type(url).__name__}")
     scheme = url.partition(":")[0].lower()
+    if "://" not in url:
+        raise ValueError(
+            "url must be sqlite:///path/to/file.db or postgresql://user:password@host:port/dbname, got one without a "
+            "scheme (for a SQLite file in the current folder: sqlite:///fleet.db)"
+        )
     if scheme not in _SCHEMES or not url[len(scheme) :].startswith("://"):
         raise ValueError(
             "url must be sqlite:///path/to/file.db or postgresql://user:password@host:port/dbname, "

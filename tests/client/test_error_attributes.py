@@ -64,7 +64,9 @@ def test_a_connection_error_has_the_request_and_no_response(sleeps: list[float])
     assert (error.method, error.path) == ("DELETE", f"/companies/{COMPANY}/connections/{CONNECTION}")
     assert error.url == f"https://api.codat.io/companies/{COMPANY}/connections/{CONNECTION}"
     assert (error.status_code, error.headers, error.body, error.correlation_id) == (None, None, None, None)
-    assert str(error).startswith(f"connection failed: refused (DELETE /companies/{COMPANY}/connections/{CONNECTION})")
+    assert str(error).startswith(
+        f"connection to api.codat.io failed: refused (DELETE /companies/{COMPANY}/connections/{CONNECTION})"
+    )
 
 
 def test_an_unexpected_response_has_the_request_and_the_response() -> None:

@@ -205,3 +205,8 @@ def test_a_scheme_in_capitals_is_the_same_url() -> None:
     backend, shown_url = backend_for(f"POSTGRESQL://app:{ENCODED}@db:5432/fleet", 1.0)
     assert isinstance(backend, PostgresBackend) and backend._conninfo.startswith("postgresql://app:")
     assert shown_url == "postgresql://app:***@db:5432/fleet"
+
+
+def test_a_path_without_a_scheme_says_how_to_write_it() -> None:
+    with pytest.raises(ValueError, match="without a scheme .*sqlite:///fleet.db"):
+        Ledger.open("fleet.db")
