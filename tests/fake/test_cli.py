@@ -121,6 +121,23 @@ def test_a_port_in_use_is_a_one_line_error_and_status_2() -> None:
     ]
 
 
+def test_an_address_not_this_machines_is_one_line_naming_it_once() -> None:
+    """Review: the reason ``serve()`` gives already names the host and port; the script said it twice."""
+    result = run("--host", "192.0.2.1", "--port", "0")  # TEST-NET-1: no machine's own address
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("python -m codat_connections.testing: error: cannot listen on 192.0.2.1:0: "), line
+    assert line.count("cannot listen") == 1, line
+
+
+def test_the_flags_keep_the_values_as_checked() -> None:
+    """The key a client sends (surrounding spaces removed, as the client removes them) is the key the fake
+    expects, and the public URL is kept without its final slash, as ``serve()`` keeps it."""
+    args = build_parser().parse_args(["--api-key", " cli-key ", "--public-url", "http://fake.test:8765/"])
+    assert args.api_key == "cli-key"
+    assert args.public_url == "http://fake.test:8765"
+
+
 CONSOLE = str(Path(sys.executable).with_name("codat-fake"))
 
 

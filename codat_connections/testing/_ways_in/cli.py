@@ -55,15 +55,15 @@ def _companies(text: str) -> int:
     return value
 
 
-def _checked(check: Callable[[str], object]) -> Callable[[str], str]:
-    """An argparse type from one of the client's own checks: what no client could send is refused here."""
+def _checked(check: Callable[[str], str]) -> Callable[[str], str]:
+    """An argparse type from one of the client's own checks: what no client could send is refused here, and
+    what is kept is the value as checked (the key as a client sends it, the public URL without a final slash)."""
 
     def parse(text: str) -> str:
         try:
-            check(text)
+            return check(text)
         except (ValueError, TypeError) as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
-        return text
 
     return parse
 
@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
             return 2
         serving = Serving(
             base_url,
-            None if args.public_url is None else check_public_url(args.public_url),
+            args.public_url,
             args.host,
             urlsplit(base_url).port or 0,
             allowed_names(args.host, args.public_url, args.allow_host),
@@ -314,6 +314,7 @@ def console() -> None:
 
 
 def _cannot_listen(host: str, port: int, exc: OSError) -> str:
+    """``serve()``'s reason (it names the host and port), with the flag to change when the port is taken."""
     if exc.errno == errno.EADDRINUSE:
         return f"port {port} on {host} is already in use; choose another with --port (0: any free port)"
-    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return str(exc)
