@@ -8,7 +8,7 @@ pinned here over plain HTTP, in-process and over loopback.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
@@ -227,6 +227,23 @@ def test_paging_links_walk_every_record_once(http: httpx.Client, fake: FakeCodat
     assert parse_qs(urlsplit(pages[2]["_links"]["previous"]["href"]).query)["page"] == ["2"]
     assert parse_qs(urlsplit(pages[1]["_links"]["current"]["href"]).query)["page"] == ["2"]
     assert all(not p["_links"]["self"]["href"].startswith("http") for p in pages), "links are relative"
+
+
+@pytest.mark.parametrize("company_id", ["acme%2Fltd", "acme ltd+co", "50%"])
+def test_paging_links_name_any_company_id(http: httpx.Client, fake: FakeCodat, company_id: str) -> None:
+    """Review: the connections' page links carried the company id raw (its link URLs were encoded), so following
+    ``next`` for ``acme%2Fltd`` asked for company ``acme/ltd``."""
+    fake.add_company("Acme Ltd", company_id=company_id)
+    ids = fake.seed_connections(company_id, 3)
+    seen: list[str] = []
+    href: str | None = f"/companies/{quote(company_id, safe='')}/connections?page=1&pageSize=2"
+    while href is not None:
+        page = http.get(href)
+        assert page.status_code == 200, (href, page.text)
+        seen += [c["id"] for c in page.json()["results"]]
+        next_link = page.json()["_links"].get("next")
+        href = next_link["href"] if next_link else None
+    assert seen == ids
 
 
 def test_paging_links_keep_the_query_and_order(http: httpx.Client, fake: FakeCodat, company: str) -> None:

@@ -10,6 +10,7 @@ from codat_connections.testing._operations.listing import Refused, filtered, ord
 from codat_connections.testing._pipeline.responses import FakeResponse, codat_error, json_response
 from codat_connections.testing._pipeline.routing import Backend, Call
 from codat_connections.testing._state.platforms import PLATFORMS
+from codat_connections.testing._state.records import in_path
 from codat_connections.testing._state.store import InvalidTransition
 
 __all__ = [
@@ -69,7 +70,8 @@ def list_connections(backend: Backend, call: Call) -> FakeResponse:
     start = (request.number - 1) * request.size
     results = [store.render(company_id, r) for r in records[start : start + request.size]]
     extra: dict[str, str] = {k: query[k] for k in ("query", "orderBy") if k in query}
-    return json_response(page_body(results, len(records), request, f"/companies/{company_id}/connections", extra))
+    path = f"/companies/{in_path(company_id)}/connections"
+    return json_response(page_body(results, len(records), request, path, extra))
 
 
 def create_connection(backend: Backend, call: Call) -> FakeResponse:
