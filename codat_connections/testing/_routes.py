@@ -14,9 +14,9 @@ from __future__ import annotations
 from codat_connections.testing._control import handlers as control
 from codat_connections.testing._control.api import ControlRoute
 from codat_connections.testing._operations import companies, connections
-from codat_connections.testing._pipeline.routing import Route
+from codat_connections.testing._pipeline.routing import Route, Router
 
-__all__ = ["CODAT_ROUTES", "CONTROL_ROUTES", "ROUTES"]
+__all__ = ["CODAT_ROUTER", "CODAT_ROUTES", "CONTROL_ROUTER", "CONTROL_ROUTES", "ROUTES"]
 
 _FAKE = "/_fake"
 _HOOKS = "/_fake/webhooks"
@@ -79,3 +79,6 @@ CODAT_ROUTES = tuple(route for route in ROUTES if isinstance(route, Route))
 """The rows of Codat's API, which the request pipeline routes."""
 CONTROL_ROUTES = tuple(route for route in ROUTES if isinstance(route, ControlRoute))
 """The rows of the control API, which the control API routes and its document describes."""
+CODAT_ROUTER = Router(CODAT_ROUTES)
+CONTROL_ROUTER = Router(CONTROL_ROUTES)
+"""The tables compiled once, for every fake."""

@@ -11,7 +11,7 @@ the status does not allow, 504 when a flush times out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,8 +87,8 @@ class ControlRoute:
 class ControlAPI:
     """Answers ``/_fake/`` requests for one fake (called without the fake's lock held)."""
 
-    def __init__(self, routes: Sequence[ControlRoute], context: Context, expected_auth: str) -> None:
-        self._router = Router(routes)
+    def __init__(self, router: Router[ControlRoute], context: Context, expected_auth: str) -> None:
+        self._router = router
         self._context = context
         self._expected_auth = expected_auth
 

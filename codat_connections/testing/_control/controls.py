@@ -24,11 +24,11 @@ from codat_connections.testing._pipeline.recording import RecordedRequest
 from codat_connections.testing._state.fleet import build_connections, build_fleet, moments_needed, spaced
 from codat_connections.testing._state.platforms import (
     check_connections,
-    check_count,
     check_fleet,
     check_share,
     check_status,
     check_url,
+    check_whole,
     platform_for,
 )
 from codat_connections.testing._state.records import utc_clock
@@ -108,8 +108,8 @@ class FakeControls(ConditionControls):
         ``deauthorized_share`` (0 to 1) of the connections, spread evenly over the fleet, are
         ``Deauthorized`` instead (with an active error), as a morning's sweep finds them.
         """
-        check_count("n", n)
-        check_count("connections_each", connections_each)
+        check_whole("n", n)
+        check_whole("connections_each", connections_each)
         check_fleet(n, connections_each)
         platform = platform_for(platform_key)
         check_status(status)
@@ -127,7 +127,7 @@ class FakeControls(ConditionControls):
         self, company_id: str, count: int, *, platform_key: str = "gbol", status: str = "Linked"
     ) -> list[str]:
         """Add ``count`` connections directly (no requests, no webhooks), for paging tests and benchmarks."""
-        check_count("count", count)
+        check_whole("count", count)
         check_connections("count", count)
         platform = platform_for(platform_key)
         check_status(status)

@@ -139,12 +139,14 @@ def _whole_company(body: bytes) -> tuple[str, str | None, dict[str, str] | None]
     payload = body_object(body, _EXAMPLE)
     if isinstance(payload, FakeResponse):
         return payload
-    fields = _fields(payload) if payload.get("name") is not None else None
+    if payload.get("name") is None:
+        return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
+    fields = _fields(payload)
     if isinstance(fields, FakeResponse):
         return fields
-    if fields is None or fields[0] is None:
-        return codat_error(400, f"The request body needs name, the company's name, as in {_EXAMPLE}.")
-    return fields[0], fields[1], fields[2]
+    name, description, tags = fields
+    assert name is not None  # checked above: _fields keeps a name it was given
+    return name, description, tags
 
 
 def create_company(backend: Backend, call: Call) -> FakeResponse:

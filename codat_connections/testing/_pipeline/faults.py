@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from codat_connections.testing._pipeline.responses import FakeResponse, codat_error
-from codat_connections.testing._state.platforms import check_seconds
+from codat_connections.testing._state.platforms import check_seconds, check_whole
 
 __all__ = ["Fault", "FaultKind", "FaultQueue", "fault_response"]
 
@@ -43,11 +43,7 @@ class Fault:
     def __post_init__(self) -> None:
         """Every field checked here, once, for the Python controls and the HTTP control API alike: a fault
         that passed would otherwise break each request it matches (a 500 from the fake) until cleared."""
-        _check(
-            isinstance(self.times, int) and not isinstance(self.times, bool) and self.times >= 1,
-            "times must be a whole number, at least 1",
-            self.times,
-        )
+        check_whole("times", self.times, least=1)
         for name in ("method", "path", "retry_after"):
             value = getattr(self, name)
             _check(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from codat_connections.testing._state.platforms import check_seconds
+from codat_connections.testing._state.platforms import check_seconds, check_whole
 from codat_connections.testing._state.records import iso_utc
 
 __all__ = ["SHORTEST_WINDOW", "QuotaEvent", "RateLimiter", "RateLimits", "Refusal"]
@@ -46,13 +46,11 @@ class RateLimits:
     daily_quota: int | None
 
     def __post_init__(self) -> None:
-        if isinstance(self.requests, bool) or not isinstance(self.requests, int) or self.requests < 1:
-            raise ValueError(f"requests must be a whole number of at least 1, got {self.requests!r}")
+        check_whole("requests", self.requests, least=1)
         object.__setattr__(self, "per_seconds", check_seconds("per_seconds", self.per_seconds, least=SHORTEST_WINDOW))
         for name in ("per_company_concurrency", "daily_quota"):
-            value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-                raise ValueError(f"{name} must be None or a whole number of at least 1, got {value!r}")
+            if getattr(self, name) is not None:
+                check_whole(name, getattr(self, name), least=1)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from codat_connections.testing._state.platforms import check_whole
+
 __all__ = ["IncomingRequest", "RecordedRequest", "RequestLog"]
 
 
@@ -43,8 +45,8 @@ class RequestLog:
     """Recorded requests, oldest first; at most ``max_length`` of them (None: unbounded)."""
 
     def __init__(self, max_length: int | None) -> None:
-        if max_length is not None and (not isinstance(max_length, int) or max_length < 0):
-            raise ValueError(f"max_recorded_requests must be None or a whole number >= 0, got {max_length!r}")
+        if max_length is not None:
+            check_whole("max_recorded_requests", max_length)
         self._max_length = max_length
         self._entries: deque[RecordedRequest] = deque(maxlen=max_length)
 

@@ -15,15 +15,15 @@ __all__ = [
     "MAX_FLEET_COMPANIES",
     "MAX_FLEET_CONNECTIONS",
     "PLATFORMS",
-    "STATUSES",
     "Platform",
+    "STATUSES",
     "check_connections",
-    "check_count",
     "check_fleet",
     "check_seconds",
     "check_share",
     "check_status",
     "check_url",
+    "check_whole",
     "platform_for",
 ]
 
@@ -78,13 +78,17 @@ PLATFORMS: dict[str, Platform] = {
 """The platforms the fake serves, by four-letter key (``gbol`` Xero, ``qhyg`` QuickBooks Online, ...)."""
 
 
-def check_count(name: str, value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
+def check_whole(name: str, value: object, *, least: int = 0, most: int | None = None) -> int:
+    """A whole number from ``least`` to ``most`` (None: no bound); else ``ValueError`` naming ``name`` (a bool or
+    a float such as 1.5 is no count: it would repeat or hold something for ever)."""
+    if isinstance(value, int) and not isinstance(value, bool) and least <= value and (most is None or value <= most):
+        return value
+    high = "" if most is None else f" and at most {most:,}"
+    raise ValueError(f"{name} must be a whole number, at least {least}{high}, got {value!r}")
 
 
 def check_fleet(companies: int, connections_each: int) -> None:
-    """A fleet within the caps (each count already checked by ``check_count``): a request to the control API or a
+    """A fleet within the caps (each count already checked by ``check_whole``): a request to the control API or a
     flag of the dev server can never ask for more than the fake can build in seconds."""
     if companies > MAX_FLEET_COMPANIES:
         raise ValueError(f"n must be at most {MAX_FLEET_COMPANIES:,} companies, got {companies:,}")
@@ -97,7 +101,7 @@ def check_fleet(companies: int, connections_each: int) -> None:
 
 
 def check_connections(name: str, count: int) -> None:
-    """At most ``MAX_CONNECTIONS_EACH`` connections for one company (``count`` already checked by ``check_count``)."""
+    """At most ``MAX_CONNECTIONS_EACH`` connections for one company (``count`` already checked by ``check_whole``)."""
     if count > MAX_CONNECTIONS_EACH:
         raise ValueError(f"{name} must be at most {MAX_CONNECTIONS_EACH:,} connections each, got {count:,}")
 

@@ -27,8 +27,9 @@ from codat_connections.testing._control.controls import FakeControls
 from codat_connections.testing._control.inbox import Inbox
 from codat_connections.testing._pipeline.pipeline import Exchange, Pipeline
 from codat_connections.testing._pipeline.responses import FakeResponse
-from codat_connections.testing._pipeline.routing import SERVED_PAGE_SIZE, Backend, Router
-from codat_connections.testing._routes import CODAT_ROUTES, CONTROL_ROUTES
+from codat_connections.testing._pipeline.routing import SERVED_PAGE_SIZE, Backend
+from codat_connections.testing._routes import CODAT_ROUTER, CONTROL_ROUTER, CONTROL_ROUTES
+from codat_connections.testing._state.platforms import check_whole
 from codat_connections.testing._ways_in.hosts import allowed_names, check_public_url
 from codat_connections.testing._ways_in.server import serve
 from codat_connections.testing._ways_in.transport import async_transport, sync_transport
@@ -62,14 +63,8 @@ class FakeCodat(FakeControls):
         link_redirect: str | None = None,
         allow_remote_webhooks: bool = False,
     ) -> None:
-        if max_page_size is not None and (
-            isinstance(max_page_size, bool)
-            or not isinstance(max_page_size, int)
-            or not 1 <= max_page_size <= MAX_PAGE_SIZE
-        ):
-            raise ValueError(
-                f"max_page_size must be None or a whole number from 1 to {MAX_PAGE_SIZE}, got {max_page_size!r}"
-            )
+        if max_page_size is not None:
+            check_whole("max_page_size", max_page_size, least=1, most=MAX_PAGE_SIZE)
         super().__init__(
             clock=clock,
             max_recorded_requests=max_recorded_requests,
@@ -78,9 +73,9 @@ class FakeCodat(FakeControls):
             allow_remote_webhooks=allow_remote_webhooks,
         )
         expected_auth = "Basic " + base64.b64encode(api_key.encode()).decode()
-        control_api = ControlAPI(CONTROL_ROUTES, Context(self, Inbox(), CONTROL_ROUTES), expected_auth)
+        control_api = ControlAPI(CONTROL_ROUTER, Context(self, Inbox(), CONTROL_ROUTES), expected_auth)
         self._pipeline = Pipeline(
-            routes=Router(CODAT_ROUTES),
+            routes=CODAT_ROUTER,
             backend=Backend(self._store, max_page_size or SERVED_PAGE_SIZE),
             control=control_api.answer,
             conditions=self._conditions,

@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 from standardwebhooks import Webhook
 
-from codat_connections.testing._state.platforms import check_seconds
+from codat_connections.testing._state.platforms import check_seconds, check_whole
 from codat_connections.testing._webhooks.messages import (
     WebhookDelivery,
     WebhookEndpoint,
@@ -146,8 +146,7 @@ class WebhookHub:
 
     # -- faults --------------------------------------------------------------------------------------
     def duplicate_next(self, times: int) -> None:
-        if isinstance(times, bool) or not isinstance(times, int) or times < 1:  # 1.5 duplicated forever
-            raise ValueError(f"times must be a whole number, at least 1, got {times!r}")
+        check_whole("times", times, least=1)  # 1.5 would be duplicated for ever
         with self._cond:
             self._duplicate_next += times
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import json
 import secrets
 import time
@@ -24,6 +23,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from standardwebhooks import Webhook
+
+from codat_connections._config import is_loopback
 
 __all__ = [
     "COMPANY_EVENT_TYPES",
@@ -184,13 +185,7 @@ def _check_target_url(url: str, remote: bool) -> None:
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host or any(c.isspace() or ord(c) < 0x20 for c in url):
         raise ValueError(f"a webhook target URL must be http(s)://host:port/path, got {url!r}")
-    if remote or host == "localhost":
-        return
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
+    if not (remote or is_loopback(host)):
         raise ValueError(
             f"the fake delivers only to loopback addresses (127.0.0.1, ::1, localhost), not {host!r}; "
             "FakeCodat(allow_remote_webhooks=True) or codat-fake --allow-remote-webhooks allows other hosts"
