@@ -26,16 +26,11 @@ class Secrets:
 
     def add_url(self, url: str | None) -> None:
         """A database URL's password (and any ``password=`` or ``sslpassword=`` value), as written and decoded."""
-        if not url:
+        if not url or "://" not in url:
             return
-        netloc, _, rest = url.partition("://")[2].partition("/")
-        userinfo, at, _ = netloc.rpartition("@")
-        found = [userinfo.partition(":")[2]] if at else []
-        for pair in rest.partition("?")[2].split("&"):
-            name, _, value = pair.partition("=")
-            if name.lower() in ("password", "sslpassword"):
-                found.append(value)
-        for secret in filter(None, found):
+        from codat_connections.ledger._url import secrets_of  # the ledger's reading: userinfo ends at the last @
+
+        for secret in secrets_of(url):
             self._values.update({secret, urllib.parse.unquote(secret), urllib.parse.unquote_plus(secret)})
 
     def add_arguments(self, words: list[str]) -> None:

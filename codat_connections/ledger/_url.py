@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from codat_connections.ledger._backend import Backend
 
-__all__ = ["backend_for", "shown"]
+__all__ = ["backend_for", "secrets_of", "shown"]
 
 _SCHEMES = ("sqlite", "postgresql", "postgres")
 _SECRET_PARAMETERS = ("password", "sslpassword")
@@ -42,7 +43,7 @@ def backend_for(url: object, timeout: float) -> tuple[Backend[Any], str]:
             "(/ ? # @): write urllib.parse.quote(password, safe='') in the URL (it is not shown here)"
         )
     url = scheme + url[len(scheme) :]  # libpq reads only a lower-case scheme as a URL
-    backend = PostgresBackend(url, f"PostgreSQL {shown(url)}", _secrets(url), timeout)
+    backend = PostgresBackend(url, f"PostgreSQL {shown(url)}", secrets_of(url), timeout)
     return backend, backend.redact(shown(url))
 
 
@@ -75,13 +76,17 @@ def _userinfo(url: str) -> tuple[str, str | None, str]:
     return user, password if colon else None, after
 
 
-def _secrets(url: str) -> list[str]:
-    """The URL's password (as written and decoded) and any ``password=`` query value."""
+def secrets_of(url: str) -> list[str]:
+    """The URL's password (as written and decoded) and any ``password=`` query value, longest first; for any
+    text with ``://`` in it (the command line redacts what a mistyped flag carries)."""
     found: list[str] = []
     password = _userinfo(url)[1]
     if password:
         found += [password, unquote(password)]
-    query = urlsplit(url).query if "@" not in url.partition("?")[2] else url.partition("?")[2]
+    query = url.partition("?")[2]
+    if "@" not in query:
+        with contextlib.suppress(ValueError):  # a "[" in the host: urlsplit refuses it, the query as written counts
+            query = urlsplit(url).query
     for name, value in parse_qsl(query, keep_blank_values=True):
         if name.lower() in _SECRET_PARAMETERS:
             found += [value]

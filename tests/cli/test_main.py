@@ -161,6 +161,8 @@ def test_a_secret_in_any_message_is_redacted(
         ["attention", "--api", "sk-typo-SECRET-123", "--tags", "sk-typo-SECRET-123"],
         ["episodes", "--ledger", "x", "--ledgr", "postgresql://u:sk-typo-SECRET-123@h/db"],
         ["episodes", "--ledger=x", "--ldger=postgresql://u:sk-typo-SECRET-123@h/db"],
+        ["episodes", "--ledger=x", "--ldger=postgresql://u:sk-typo/SECRET-123@h/db"],
+        ["episodes", "--ledger=x", "--ldger=postgresql://u:sk-typo-SECRET-123@[h/db"],
         ["episodes", "--ledger", "sqlite:///x.db", "postgresql://u:sk-typo-SECRET-123@h/db"],
         ["episodes", "--ledger", "sqlite:///x.db", "postgresql://h/db?password=sk-typo-SECRET-123"],
         ["attention", "--token", "sk-typo-SECRET-123"],
@@ -172,7 +174,7 @@ def test_a_usage_error_never_quotes_a_key_or_password_given_on_the_command_line(
 ) -> None:
     status, _, err = run(argv, capsys)
     assert status == 2 and err.count("\n") == 1
-    assert "sk-typo-SECRET-123" not in err and "<redacted>" in err, err
+    assert "sk-typo-SECRET-123" not in err and "sk-typo/SECRET-123" not in err and "<redacted>" in err, err
 
 
 def test_a_database_password_in_a_message_is_redacted() -> None:
