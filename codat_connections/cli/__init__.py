@@ -52,11 +52,9 @@ def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
         return exc.code if isinstance(exc.code, int) else 0
     except (ValueError, TypeError) as exc:  # the library's checks, before any request
         return _fail(streams, secrets, f"{prog}: error: {exc}", 2)
-    except CodatError as exc:
-        return _fail(streams, secrets, f"{prog}: error: {exc}", 1)
-    except LookupError as exc:  # the ledger has no such episode
-        return _fail(streams, secrets, f"{prog}: error: {exc}", 1)
-    except ImportError as exc:  # a PostgreSQL ledger without psycopg installed: the message says what to install
+    # Codat's or the ledger's error; the ledger has no such episode; psycopg is missing (the message says what
+    # to install for a PostgreSQL ledger).
+    except (CodatError, LookupError, ImportError) as exc:
         return _fail(streams, secrets, f"{prog}: error: {exc}", 1)
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):  # the reader left (| head): stop quietly, as Unix tools do

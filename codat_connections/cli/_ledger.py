@@ -13,13 +13,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from codat_connections.cli._listing import ListingProgress
-from codat_connections.cli._live import ATTENTION_COLUMNS, client_from, tags_query
-from codat_connections.cli._output import Column, Streams, Value, write_record, write_rows
+from codat_connections.cli._output import ATTENTION_COLUMNS, Column, Streams, Value, write_record, write_rows
 from codat_connections.cli._parser import PROG, UsageError
 from codat_connections.cli._progress import Progress
 
 if TYPE_CHECKING:
-    from codat_connections.ledger import ConnectionState, Episode, Ledger
+    from codat_connections.ledger import ConnectionState, Episode, Ledger, SyncReport
 
 __all__ = ["EPISODE_COLUMNS", "SYNC_COLUMNS", "attention", "episodes", "sync"]
 
@@ -52,31 +51,10 @@ def _open(url: str, *, create: bool = False) -> Ledger:
     return Ledger.open(url, create=create)
 
 
-def _state_row(state: ConnectionState) -> dict[str, Value]:
-    return {
-        "company_id": state.company_id,
-        "company_name": state.company_name,
-        "connection_id": state.connection_id,
-        "platform_key": state.platform_key,
-        "platform_name": None,  # the ledger keeps the platform's key, not its name
-        "status": state.status,
-        "link_url": state.link_url,
-        "as_of": state.as_of,
-    }
-
-
-def _episode_row(episode: Episode) -> dict[str, Value]:
-    return {
-        "id": episode.id,
-        "connection_id": episode.connection_id,
-        "company_id": episode.company_id,
-        "company_name": episode.company_name,
-        "platform_key": episode.platform_key,
-        "link_url": episode.link_url,
-        "opened_at": episode.opened_at,
-        "claims": episode.claims,
-        "leased_until": episode.leased_until,
-    }
+def _row(item: ConnectionState | Episode | SyncReport, columns: list[Column]) -> dict[str, Value]:
+    """The item's attribute for each column; None where it has none (the ledger keeps a platform's key, not
+    its name)."""
+    return {key: getattr(item, key, None) for key, _ in columns}
 
 
 def attention(args: argparse.Namespace, streams: Streams) -> int:
@@ -86,7 +64,7 @@ def attention(args: argparse.Namespace, streams: Streams) -> int:
     with _open(args.ledger) as ledger:
         flagged = ledger.needing_attention()
     count = write_rows(
-        (_state_row(state) for state in flagged),
+        (_row(state, ATTENTION_COLUMNS) for state in flagged),
         ATTENTION_COLUMNS,
         args.format,
         streams.out,
@@ -97,6 +75,8 @@ def attention(args: argparse.Namespace, streams: Streams) -> int:
 
 def sync(args: argparse.Namespace, streams: Streams) -> int:
     """``sync``: the morning job, ``ledger.sync`` over the fleet (or the companies ``--tags`` selects)."""
+    from codat_connections.cli._live import client_from, tags_query  # the client: only this command asks Codat
+
     tags = tags_query(args)
     listing = ListingProgress(Progress(streams.err), args.max_requests_per_minute, flagged=False)
     with _open(args.ledger, create=True) as ledger, client_from(args) as codat:
@@ -105,8 +85,7 @@ def sync(args: argparse.Namespace, streams: Streams) -> int:
             report = ledger.sync(codat, tags=tags)
         finally:
             listing.progress.close()
-    record: dict[str, Value] = {key: getattr(report, key) for key, _ in SYNC_COLUMNS}
-    write_record(record, SYNC_COLUMNS, args.format, streams.out)
+    write_record(_row(report, SYNC_COLUMNS), SYNC_COLUMNS, args.format, streams.out)
     return 0
 
 
@@ -132,7 +111,7 @@ def episodes(args: argparse.Namespace, streams: Streams) -> int:
         else:
             chosen = ledger.episodes()
     write_rows(
-        (_episode_row(episode) for episode in chosen),
+        (_row(episode, EPISODE_COLUMNS) for episode in chosen),
         EPISODE_COLUMNS,
         args.format,
         streams.out,

@@ -13,31 +13,20 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from codat_connections._operations.companies import tags_filter
 from codat_connections._sync.client import CodatConnections
-from codat_connections._sync.fleet import fleet_pages
 from codat_connections.cli._listing import ListingProgress
-from codat_connections.cli._output import Column, Streams, Value, write_record, write_rows
-from codat_connections.cli._parser import PROG, UsageError, tag_pairs
+from codat_connections.cli._output import ATTENTION_COLUMNS, Column, Streams, Value, write_record, write_rows
+from codat_connections.cli._parser import tag_pairs
 from codat_connections.cli._progress import Progress
 from codat_connections.errors import CodatError, ConflictError, NotFoundError
-from codat_connections.query import Query, field
-from codat_connections.status import needs_attention
+from codat_connections.query import Query
 
 if TYPE_CHECKING:
     from codat_connections_api.models import Connection
 
-__all__ = ["ATTENTION_COLUMNS", "attention", "attention_row", "client_from", "link_url", "onboard", "tags_query"]
+__all__ = ["attention", "attention_row", "client_from", "link_url", "onboard", "tags_query"]
 
-ATTENTION_COLUMNS: list[Column] = [
-    ("company_id", "company id"),
-    ("company_name", "company"),
-    ("connection_id", "connection id"),
-    ("platform_key", "platform"),
-    ("platform_name", "platform name"),
-    ("status", "status"),
-    ("link_url", "link URL"),
-    ("as_of", "as of"),
-]
 ONBOARD_COLUMNS: list[Column] = [
     ("company_id", "company id"),
     ("company_name", "company"),
@@ -63,16 +52,9 @@ def client_from(args: argparse.Namespace) -> CodatConnections:
 
 
 def tags_query(args: argparse.Namespace) -> Query | None:
-    """``--tags K=V ...`` as Codat's tags filter: every one of them."""
+    """``--tags K=V ...`` as Codat's tags filter: every one of them (the onboarding lookup's own filter)."""
     tags = tag_pairs(args.tags, "--tags")
-    query: Query | None = None
-    for key, value in tags.items():
-        try:
-            condition = field(key) == value
-        except ValueError as exc:
-            raise UsageError(f"{PROG}: error: --tags {key}: {exc}") from None
-        query = condition if query is None else query & condition
-    return query
+    return tags_filter(tags) if tags else None
 
 
 def attention_row(
@@ -94,16 +76,16 @@ def attention(args: argparse.Namespace, streams: Streams) -> int:
     """``attention`` without ``--ledger``: the listing sweep, one request per page of companies."""
     tags = tags_query(args)
     listing = ListingProgress(Progress(streams.err), args.max_requests_per_minute, flagged=True)
-    with client_from(args) as codat, contextlib.closing(fleet_pages(codat.companies, tags=tags)) as pages:
+    with client_from(args) as codat, contextlib.closing(codat.connections.needing_attention(tags=tags)) as found:
         listing.watch(codat)
 
         def rows() -> Iterator[dict[str, Value]]:
-            for page in pages:
-                for company in page.companies:
-                    for connection in company.data_connections or []:
-                        if needs_attention(connection):
-                            listing.flagged += 1
-                            yield attention_row(company.id, company.name, connection, page.as_of)
+            for result in found:
+                if result.error is not None:  # only a sweep by company ids has these; never dropped
+                    raise result.error
+                for connection in result.connections:
+                    listing.flagged += 1
+                    yield attention_row(result.company_id, result.company_name, connection, result.as_of)
                 listing.show()
 
         try:

@@ -20,12 +20,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple, TextIO
 
-__all__ = ["FORMATS", "Column", "Streams", "Value", "iso_utc", "write_record", "write_rows"]
+__all__ = ["ATTENTION_COLUMNS", "FORMATS", "Column", "Streams", "Value", "iso_utc", "write_record", "write_rows"]
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl")
 Value = str | int | bool | datetime | None
 Column = tuple[str, str]
 """A record's key (the CSV, TSV and JSON name) and its title in a table."""
+
+ATTENTION_COLUMNS: list[Column] = [
+    ("company_id", "company id"),
+    ("company_name", "company"),
+    ("connection_id", "connection id"),
+    ("platform_key", "platform"),
+    ("platform_name", "platform name"),
+    ("status", "status"),
+    ("link_url", "link URL"),
+    ("as_of", "as of"),
+]
+"""The columns of ``attention``, live or from the ledger: the same rows either way."""
 
 
 class Streams(NamedTuple):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from typing import TextIO
 
 __all__ = ["Progress", "describe_wait"]
@@ -19,12 +18,9 @@ _INTERVAL_SECONDS = 0.1
 class Progress:
     """A status line on ``stream`` when it is a terminal; nothing otherwise."""
 
-    def __init__(
-        self, stream: TextIO, *, enabled: bool | None = None, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
-        self.enabled = _is_terminal(stream) if enabled is None else enabled
-        self._clock = clock
+        self.enabled = _is_terminal(stream)
         self._last = -math.inf
         self._shown = False
         self._pending: str | None = None
@@ -33,7 +29,7 @@ class Progress:
         """Show ``text`` now, or at the next call if one was shown less than a tenth of a second ago."""
         if not self.enabled:
             return
-        now = self._clock()
+        now = time.monotonic()
         if now - self._last < _INTERVAL_SECONDS:
             self._pending = text
             return

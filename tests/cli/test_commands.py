@@ -279,6 +279,18 @@ def test_importing_the_library_loads_neither_the_command_line_nor_the_ledger() -
     assert result.stdout == "[]\n"
 
 
+def test_the_ledger_commands_that_ask_no_api_load_no_client() -> None:
+    """``episodes`` and ``attention --ledger`` make no API call: they start without the client's operations
+    and the generated models (63 modules of them and their dependencies, loaded for nothing, before)."""
+    check = (
+        "import sys; import codat_connections.cli._ledger; prefixes = ('codat_connections_api.api',"
+        "'codat_connections_api.models', 'codat_connections._sync.fleet', 'codat_connections._operations');"
+        "print(sorted(m for m in sys.modules if m.startswith(prefixes)))"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout == "[]\n"
+
+
 def test_a_reader_that_leaves_early_stops_the_command_quietly(fleet: Fleet) -> None:
     process = subprocess.Popen(
         [CONSOLE, "attention", "--format", "jsonl"],
