@@ -81,18 +81,22 @@ class _NotHonoured(Exception):
 
 
 def _stamp_or_none(company: Company) -> datetime | None:
-    """The company's ``created`` stamp, when it has one that a query can carry back to the server."""
+    """The company's ``created`` stamp; None when it has none, or one that is no date."""
     try:
-        stamp = company.created_at
-        if stamp is not None:
-            field("created") == company.created  # noqa: B015 (refuses a value the query language cannot carry)
+        return company.created_at
     except ValueError:
         return None
-    return stamp
 
 
-def _stamp(company: Company) -> datetime:
+def _stamp(company: Company, *, carried: bool = False) -> datetime:
+    """The company's ``created`` stamp; when ``carried`` (the page's last: the next query starts from it), one
+    the query language can carry back to the server as written, too."""
     stamp = _stamp_or_none(company)
+    try:
+        if stamp is not None and carried:
+            field("created") == company.created  # noqa: B015 (refuses a value the query language cannot carry)
+    except ValueError:
+        stamp = None
     if stamp is None:
         raise _NotHonoured(f"company {company.id} has no created stamp a query can carry ({company.created!r})")
     return stamp
@@ -169,7 +173,6 @@ class FleetListing:
         self._after_stamp = False  # every company of the stamp is reported: read from after it
         self._honoured = 0  # keyset answers taken
         self._first_ids: set[str] = set()  # the first page's ids, until a keyset query is honoured
-        self._first_size = page_size
         self._walk: _Walk | None = None
         self._done = False
 
@@ -211,7 +214,8 @@ class FleetListing:
         return str(query)
 
     def _take_keyset(self, page: PageBase[Company]) -> list[Company]:
-        stamps = [_stamp(company) for company in page.results]
+        last = len(page.results) - 1
+        stamps = [_stamp(company, carried=at == last) for at, company in enumerate(page.results)]
         if any(later < earlier for earlier, later in pairwise(stamps)):
             raise _NotHonoured("the companies did not come in created order")
         fresh = list(zip(page.results, stamps, strict=True))
@@ -220,7 +224,7 @@ class FleetListing:
         more = page.has_next_page()
         self._honoured += 1
         if self._honoured == 1:
-            self._first_ids, self._first_size = {company.id for company in page.results}, page._next_page_size()
+            self._first_ids = {company.id for company in page.results}
         else:
             self._first_ids = set()
         if page.results:
