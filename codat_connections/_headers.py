@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from codat_connections_api.runtime import parse_datetime
 
-__all__ = ["RateLimitInfo", "correlation_id", "parse_retry_after", "seconds_until", "server_date"]
+__all__ = ["RateLimitInfo", "correlation_id", "http_date", "parse_retry_after", "seconds_until", "server_date"]
 
 # A Unix timestamp in seconds is this large from 2001 on; smaller numbers are read as seconds from now.
 _EPOCH_THRESHOLD = 1_000_000_000
@@ -70,11 +70,7 @@ def _parse_reset(value: str | None, now: float) -> datetime | None:
         return parse_datetime(value)  # the library's one date-time rule: naive is UTC
     except ValueError:
         pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return http_date(value)
 
 
 class RateLimitInfo:
@@ -135,8 +131,11 @@ def server_date(headers: Mapping[str, str]) -> datetime | None:
     None when the header is absent or not an HTTP-date: an unknown moment is never guessed from the local clock.
     """
     value = headers.get("date")
-    if value is None:
-        return None
+    return None if value is None else http_date(value)
+
+
+def http_date(value: str) -> datetime | None:
+    """An HTTP-date (``Tue, 08 Dec 2026 02:00:00 GMT``) in UTC; None when ``value`` is not one."""
     try:
         when = email.utils.parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, IndexError):

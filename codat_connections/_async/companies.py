@@ -203,10 +203,10 @@ class AsyncCompaniesResource(AsyncResource):
         name = check.company_name(name)  # as Codat stores it: what the fresh key after a 422 derives from
         ops.create(name, description, wanted, key)  # checks the rest: before any request
         found = await self._find(lookup, wanted)
+        if found is not None:
+            return found
         keyed_by_body = False
         for _ in range(_MAX_CREATES):
-            if found is not None:
-                return found
             try:
                 created = await self._create_once_in_flight_answered(ops.create(name, description, wanted, key))
             except UnprocessableEntityError:  # the key was used with another request
@@ -236,8 +236,6 @@ class AsyncCompaniesResource(AsyncResource):
             if current is not None and ops.carries(current, wanted):
                 return current
             key = ops.replacement_key(key, created.id)  # deleted, or re-tagged for another customer since
-        if found is not None:
-            return found
         raise CodatError(
             f"onboarding the customer with tags {wanted!r} found each Idempotency-Key spent on a company deleted "
             "or re-tagged since; pass idempotency_key= (a fresh GUID) to create it now"

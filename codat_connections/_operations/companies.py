@@ -69,13 +69,8 @@ def get(company_id: str) -> Operation[Company]:
 def create(
     name: str, description: str | None, tags: Mapping[str, str] | None, idempotency_key: str | None
 ) -> Operation[Company]:
-    body = CreateCompanyRequest(
-        name=check.company_name(name),
-        description=_description(description) if description is not None else UNSET,
-        tags=check.tags(tags) if tags is not None else UNSET,
-    )
     spec = RequestSpec.from_generated(
-        create_company.build_request(body=body),
+        create_company.build_request(body=_whole_company(name, description, tags)),
         company_id=None,
         idempotency_key=check.idempotency_key(idempotency_key),
     )
@@ -108,13 +103,17 @@ def replace(company_id: str, name: str, description: str | None, tags: Mapping[s
     """Codat's PUT: the body is the whole company (a description or tags left out are cleared). PUT is
     idempotent by definition, so it is retried as a read and carries no Idempotency-Key."""
     company_id = check.identifier(company_id, "company_id")
-    body = CreateCompanyRequest(
+    args = replace_company.build_request(company_id, body=_whole_company(name, description, tags))
+    return Operation(RequestSpec.from_generated(args, company_id=company_id), _parse_company)
+
+
+def _whole_company(name: str, description: str | None, tags: Mapping[str, str] | None) -> CreateCompanyRequest:
+    """The body of a create or a replace: the whole company, its name required (and cleaned as Codat cleans it)."""
+    return CreateCompanyRequest(
         name=check.company_name(name),
         description=_description(description) if description is not None else UNSET,
         tags=check.tags(tags) if tags is not None else UNSET,
     )
-    args = replace_company.build_request(company_id, body=body)
-    return Operation(RequestSpec.from_generated(args, company_id=company_id), _parse_company)
 
 
 def delete(company_id: str) -> Operation[None]:

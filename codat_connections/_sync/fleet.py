@@ -55,9 +55,12 @@ def _fleet_pages(companies: CompaniesResource, tags: Query | str | None, size: i
             page=read.page, page_size=read.page_size, query=read.query, tags=tags, order_by=read.order_by
         )
 
+    def start(read: Read | None) -> ReadOnDemand[APIResponse[Page[Company]]] | None:
+        """The read of ``read``: begun ahead on the async side, on demand on the sync side; None at the end."""
+        return None if read is None else ReadOnDemand.of(partial(fetch, read))
+
     listing = FleetListing(size)
-    read = listing.next_read()
-    ahead = None if read is None else ReadOnDemand.of(partial(fetch, read))
+    ahead = start(listing.next_read())
     requests = 0
     try:
         while ahead is not None:
@@ -67,8 +70,7 @@ def _fleet_pages(companies: CompaniesResource, tags: Query | str | None, size: i
                 requests += 1
                 if not listing.refused(error):
                     raise
-                read = listing.next_read()
-                ahead = None if read is None else ReadOnDemand.of(partial(fetch, read))
+                ahead = start(listing.next_read())
                 continue
             requests += 1 + response.retries_taken
             try:
@@ -77,8 +79,7 @@ def _fleet_pages(companies: CompaniesResource, tags: Query | str | None, size: i
                 raise _out_of_order(response, str(wrong)) from None
             as_of = server_date(response.headers)
             del response  # its body is not held while the consumer works on the companies
-            read = listing.next_read()
-            ahead = None if read is None else ReadOnDemand.of(partial(fetch, read))
+            ahead = start(listing.next_read())
             if new or ahead is None:
                 yield FleetPage(new, as_of, requests)
                 requests = 0
