@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from codat_connections import CodatConnections
+from codat_connections.ledger import Ledger
 from codat_connections.testing import FakeCodat
 from tests.cli.terminal import run_with_terminal_stderr
 from tests.conftest import API_KEY
@@ -65,21 +66,26 @@ class Setup:
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+    """A served fleet, and a ledger the morning job has filled (by the library: each test reads it in any order,
+    on any worker)."""
     fake = FakeCodat(api_key=API_KEY, max_page_size=2_000, clock=lambda: CODAT_NOW)
     fake.add_companies(FLEET, connections_each=2, deauthorized_share=0.02)
     ledger = "sqlite:///" + str(tmp_path_factory.mktemp("ledger") / "fleet.db")
     with fake.serve() as base_url:
+        with Ledger.open(ledger) as filled, CodatConnections(api_key=API_KEY, base_url=base_url) as codat:
+            filled.sync(codat)
         yield Setup(fake, base_url, ledger)
 
 
-def ledger_rows(setup: Setup) -> list[dict[str, Any]]:
-    result = setup.run("attention", "--ledger", setup.ledger, "--format", "csv", env={"PATH": os.environ["PATH"]})
+def ledger_rows(setup: Setup, ledger: str) -> list[dict[str, Any]]:
+    result = setup.run("attention", "--ledger", ledger, "--format", "csv", env={"PATH": os.environ["PATH"]})
     assert result.returncode == 0, result.stderr
     return list(csv.DictReader(io.StringIO(result.stdout, newline="")))
 
 
-def test_sync_reports_the_fleet_and_attention_reads_it_back_with_no_api_call(setup: Setup) -> None:
-    result = setup.run("sync", "--ledger", setup.ledger, "--format", "json")
+def test_sync_reports_the_fleet_and_attention_reads_it_back_with_no_api_call(setup: Setup, tmp_path: Path) -> None:
+    ledger = "sqlite:///" + str(tmp_path / "first-morning.db")
+    result = setup.run("sync", "--ledger", ledger, "--format", "json")
     assert (result.returncode, result.stderr) == (0, "")
     report = json.loads(result.stdout)
     as_of = datetime.fromisoformat(report.pop("as_of"))  # Codat's Date, less the time the page took
@@ -87,7 +93,7 @@ def test_sync_reports_the_fleet_and_attention_reads_it_back_with_no_api_call(set
     assert report == {"companies": FLEET, "connections": FLEET * 2, "changed": FLEET * 2, "removed": 0, "requests": 2}
 
     before = len(setup.fake.requests)
-    rows = ledger_rows(setup)  # no key in its environment, and no request
+    rows = ledger_rows(setup, ledger)  # no key in its environment, and no request
     assert len(setup.fake.requests) == before
     expected = sorted(setup.flagged(), key=lambda row: row["connection_id"])
     assert len(expected) > 50
@@ -95,7 +101,7 @@ def test_sync_reports_the_fleet_and_attention_reads_it_back_with_no_api_call(set
     assert [{key: row[key] for key in expected[0]} for row in got] == expected
     assert all(datetime.fromisoformat(row["as_of"]) <= CODAT_NOW for row in rows)
 
-    again = json.loads(setup.run("sync", "--ledger", setup.ledger, "--format", "json").stdout)
+    again = json.loads(setup.run("sync", "--ledger", ledger, "--format", "json").stdout)
     assert (again["changed"], again["removed"]) == (0, 0), "nothing new the second morning"
 
 
