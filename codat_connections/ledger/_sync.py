@@ -15,7 +15,6 @@ database connection the sync holds (never in Python: memory stays at a page).
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 import time
@@ -24,6 +23,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from codat_connections._clock import stop_on
 from codat_connections.ledger._observation import listing_row
 from codat_connections.ledger._types import LedgerError, SyncReport
 
@@ -97,21 +97,23 @@ def _read_ahead(pages: Generator[FleetPage, None, None]) -> Iterator[Iterator[tu
     stopped = threading.Event()
 
     def hand(item: tuple[FleetPage, float] | BaseException | None) -> bool:
-        """Put ``item`` for the consumer, unless it stopped taking them (then never block: it may be gone)."""
-        while not stopped.is_set():
-            with contextlib.suppress(queue.Full):
-                handed.put(item, timeout=0.05)
-                return True
-        return False
+        """Put ``item`` for the consumer, unless it stopped taking them. Never blocks: a page is fetched only
+        once the one before was taken, so the queue is empty."""
+        if stopped.is_set():
+            return False
+        handed.put_nowait(item)
+        return True
 
     def fetch() -> None:
         try:
-            while wanted.acquire() and not stopped.is_set():
-                asked = time.monotonic()
-                page = next(pages, None)
-                if not hand(None if page is None else (page, time.monotonic() - asked)) or page is None:
-                    return
-                del page
+            # Stopping ends a retry's back-off or a pacing pause too, as it does for the sweep's own threads.
+            with stop_on(stopped):
+                while wanted.acquire() and not stopped.is_set():
+                    asked = time.monotonic()
+                    page = next(pages, None)
+                    if not hand(None if page is None else (page, time.monotonic() - asked)) or page is None:
+                        return
+                    del page
         except BaseException as error:  # handed to the consumer, raised there
             hand(error)
         finally:

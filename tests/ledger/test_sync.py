@@ -363,3 +363,34 @@ def test_ctrl_c_during_a_sync_leaves_at_once_without_waiting_for_the_page_in_fli
     answered.set()
     assert leave_on(LedgerError("the database failed"), lambda: time.sleep(0.3)) >= 0.2
     assert finished.is_set(), "on an error, the request in flight ends before the sync returns"
+
+
+def test_a_sync_that_stops_does_not_wait_out_the_next_pages_back_off() -> None:
+    """Review: the page fetched ahead ran outside the sweep's stop signal, so a sync stopped by a page it could
+    not record still waited out the next page's retry back-off or pacing pause (up to a minute) first."""
+    import threading
+    import time
+    from collections.abc import Generator
+    from typing import Any
+
+    from codat_connections._clock import SystemClock
+    from codat_connections.ledger._sync import _read_ahead
+
+    waiting = threading.Event()
+
+    def pages() -> Generator[Any, None, None]:
+        yield "page 1"
+        waiting.set()
+        SystemClock().sleep(30)  # the next page's request: a 503, and its Retry-After
+        yield "page 2"
+
+    def record_the_first_page() -> None:
+        with _read_ahead(pages()) as fetched:
+            for _ in fetched:
+                assert waiting.wait(5)
+                raise LedgerError("page 1 could not be recorded")
+
+    started = time.monotonic()
+    with pytest.raises(LedgerError):
+        record_the_first_page()
+    assert time.monotonic() - started < 5, "left during the back-off, not after it"
