@@ -2,20 +2,20 @@
 
 Every write to the ledger is an ``Observation``: a connection's state as Codat reported it, stamped with
 Codat's time (an event's ``generatedDate``; a sweep page's ``Date`` header, read conservatively). Per
-connection the newest observation wins, compared by ``key``: its time, then its precedence (a flagged
+connection the newest observation wins, compared by its time, then its precedence (a flagged
 state over an unflagged one, then the later status of the lifecycle), then its tiebreak text, so two
 observations never tie unless they say the same thing, and the outcome never depends on arrival order.
 A deletion Codat reported (``connection.deleted``) is final: it wins whatever its time, and only another
-report of the deletion (a larger key) replaces it, which keeps the connection deleted. A removal a sync
+report of the deletion (a later or higher one) replaces it, which keeps the connection deleted. A removal a sync
 inferred (the connection missing from a complete listing) is not: it is Codat's listing at one time, so a newer
-report of the connection (the next listing, a webhook) brings it back. The SQL in ``_sql`` applies the
-same comparison in the upsert's WHERE clause; ``supersedes`` is its statement in Python.
+report of the connection (the next listing, a webhook) brings it back. The comparison is written once: in
+the upsert's WHERE clause (``_sql``), which every write goes through.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from codat_connections.status import needs_attention
@@ -30,28 +30,19 @@ __all__ = [
     "Observation",
     "Source",
     "from_event",
-    "from_listing",
     "listing_row",
-    "micros",
     "precedence",
-    "supersedes",
     "tiebreak",
 ]
 
 Source = Literal["webhook", "sweep"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _LIFECYCLE = {"PendingAuth": 0, "Linked": 1, "Unlinked": 2, "Deauthorized": 3}
 """At one time, the later status of a connection's life wins (created, then linked, then let go or lost)."""
 _UNKNOWN_STATUS = len(_LIFECYCLE)
 _FLAGGED = 10
 DELETED_PRECEDENCE = 100
 """A deletion's precedence: above every state (and final, whatever its time)."""
-
-
-def micros(moment: datetime) -> int:
-    """An aware datetime as whole microseconds since the Unix epoch (exact: no float on the way)."""
-    return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +73,6 @@ class Observation:
         """Decides between two reports of one time and precedence: by status text, then event id."""
         return tiebreak(self.status, self.event_id)
 
-    @property
-    def key(self) -> tuple[int, int, str]:
-        """What orders two observations of one connection: a larger key is newer news."""
-        return micros(self.as_of), self.precedence, self.tiebreak
-
 
 def precedence(status: str, *, flagged: bool, deleted: bool) -> int:
     if deleted:
@@ -101,7 +87,7 @@ def tiebreak(status: str, event_id: str) -> str:
 
 def listing_row(connection: Connection, company_id: str, company_name: str, as_of: object) -> tuple[object, ...]:
     """A sweep's report of one connection as a staging row (``_sql.STAGED_COLUMNS``), ``as_of`` in the database's
-    form: what ``from_listing`` and ``Store`` would make of it, without the objects in between (a sync makes
+    form: what an ``Observation`` and ``Store`` would make of it, without the objects in between (a sync makes
     hundreds of thousands)."""
     status = str.__str__(connection.status)  # the raw string (the enum's .value is slow at this count)
     flagged = needs_attention(connection)
@@ -123,17 +109,6 @@ def listing_row(connection: Connection, company_id: str, company_name: str, as_o
     )
 
 
-def supersedes(new: Observation, known: Observation | None) -> bool:
-    """Whether ``new`` replaces the ``known`` state: a deletion replaces any state, and only a deletion replaces a
-    reported deletion (the one with the larger key, so two reports of one deletion settle the same in any order);
-    otherwise, a sync's removal included, the larger key wins (an equal key is the same news again)."""
-    if known is None:
-        return True
-    if known.deleted and known.source == "webhook":
-        return new.deleted and new.key > known.key
-    return new.deleted or new.key > known.key
-
-
 def from_event(event: ConnectionEvent[str] | ConnectionEvent[None]) -> Observation:
     """A connection event's report: the connection as it was at the event's ``generated_date``."""
     from codat_connections.webhooks._events import ConnectionEventType
@@ -147,19 +122,6 @@ def from_event(event: ConnectionEvent[str] | ConnectionEvent[None]) -> Observati
         deleted=deleted,
         source="webhook",
         event_id=event.id,
-    )
-
-
-def from_listing(connection: Connection, company_id: str, company_name: str, as_of: datetime) -> Observation:
-    """A sweep's report of one connection, listed with its company at ``as_of``."""
-    return _observe(
-        connection,
-        company_id=company_id,
-        company_name=company_name,
-        as_of=as_of.astimezone(UTC),
-        deleted=False,
-        source="sweep",
-        event_id="",
     )
 
 

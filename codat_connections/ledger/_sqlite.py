@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from codat_connections.ledger._backend import Backend, Cursor
-from codat_connections.ledger._observation import micros
 from codat_connections.ledger._sql import CLEAR_STAGING, LISTED_TABLE, SQLITE, STAGE, STAGING_TABLE
 from codat_connections.ledger._types import LedgerError
 
@@ -106,7 +105,7 @@ class SQLiteBackend(Backend[sqlite3.Connection]):
         cursor.executemany(self._stage, rows)
 
     def to_db(self, moment: datetime) -> int:
-        return micros(moment)
+        return (moment - _EPOCH) // timedelta(microseconds=1)  # exact: no float on the way
 
     def from_db(self, value: Any) -> datetime:
         return _EPOCH + timedelta(microseconds=int(value))
