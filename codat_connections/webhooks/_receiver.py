@@ -299,14 +299,13 @@ async def _asgi_answer(
     call, answer = await asyncio.to_thread(receiver.record, verified)
     if call and receiver.on_event is not None:
         try:
+            # An async def is called here; a plain function in a worker thread (it may block).
             if receiver.awaits:
                 result = receiver.on_event(verified)
-                if inspect.isawaitable(result):
-                    await result
             else:
                 result = await asyncio.to_thread(receiver.on_event, verified)
-                if inspect.isawaitable(result):
-                    await result
+            if inspect.isawaitable(result):
+                await result
         except Exception:
             await asyncio.to_thread(receiver.release, verified)
             return receiver.failed(verified)
